@@ -1,0 +1,44 @@
+// An immutable undirected graph in compressed sparse row form: the neighbours of u are
+// targets()[offsets()[u] .. offsets()[u + 1]), sorted ascending, without self-loops or
+// duplicates. Each undirected edge is stored as two arcs. Built by GraphBuilder.
+//
+//   for (NodeId v : graph.neighbors(u)) { ... }
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/types.h"
+
+namespace campaign {
+
+class CsrGraph {
+ public:
+  CsrGraph() : offsets_(1, 0) {}
+  CsrGraph(std::vector<ArcIndex> offsets, std::vector<NodeId> targets);
+
+  NodeId num_nodes() const { return static_cast<NodeId>(offsets_.size() - 1); }
+  ArcIndex num_arcs() const { return targets_.size(); }
+  ArcIndex num_edges() const { return targets_.size() / 2; }
+  std::uint32_t degree(NodeId u) const {
+    return static_cast<std::uint32_t>(offsets_[u + 1] - offsets_[u]);
+  }
+  std::span<const NodeId> neighbors(NodeId u) const {
+    return {targets_.data() + offsets_[u], targets_.data() + offsets_[u + 1]};
+  }
+  std::uint32_t max_degree() const;
+  bool has_edge(NodeId u, NodeId v) const;  // binary search in u's sorted list
+
+  const std::vector<ArcIndex>& offsets() const { return offsets_; }
+  const std::vector<NodeId>& targets() const { return targets_; }
+  std::size_t memory_bytes() const {
+    return offsets_.size() * sizeof(ArcIndex) + targets_.size() * sizeof(NodeId);
+  }
+
+ private:
+  std::vector<ArcIndex> offsets_;  // num_nodes + 1
+  std::vector<NodeId> targets_;    // num_arcs
+};
+
+}  // namespace campaign

@@ -1,0 +1,463 @@
+// The HDF5 C API behind RAII handles. This is the only file that includes <hdf5.h>, so
+// the rest of the engine does not depend on HDF5's headers or macros (house rule 6).
+//
+// Error handling: HDF5's automatic stack printing is switched off, each call's status is
+// checked, and a failure becomes an IoError naming the object, with the innermost entry of
+// HDF5's error stack (the most specific one, e.g. "name already exists") as the reason.
+#include "io/hdf5_file.h"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <type_traits>
+
+#include "core/error.h"
+
+namespace campaign::h5 {
+
+static_assert(std::is_same_v<hid_t, Hid>, "Hid must be hid_t (int64_t since HDF5 1.10)");
+
+namespace {
+
+constexpr std::size_t CONTIGUOUS_LIMIT = 4096;      // elements; larger vectors are chunked
+constexpr std::size_t CHUNK_BYTES = std::size_t{1} << 20;  // cap on one chunk
+constexpr std::uint64_t MATRIX_CHUNK_ROWS = 64;     // rows per chunk, before the byte cap
+constexpr unsigned DEFLATE_LEVEL = 4;               // zlib: most of the gain, little time
+// Chunk cache per matrix: a few chunks, so blocks of rows that do not align with chunk
+// boundaries are completed in memory instead of re-reading compressed chunks from disk.
+constexpr std::size_t MATRIX_CACHE_BYTES = 4 * CHUNK_BYTES;
+
+// The innermost (most specific) message on the current thread's error stack. Must run
+// right after the failing call: the next API call clears the stack.
+std::string error_reason() {
+  std::string reason;
+  auto walk = [](unsigned, const H5E_error2_t* err, void* data) -> herr_t {
+    auto* out = static_cast<std::string*>(data);
+    if (out->empty() && err->desc != nullptr) *out = err->desc;
+    return 0;
+  };
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &reason);
+  return reason.empty() ? "unknown HDF5 error" : reason;
+}
+
+std::string file_name_of(Hid id) {
+  const ssize_t size = H5Fget_name(id, nullptr, 0);
+  if (size <= 0) return {};
+  std::string name(static_cast<std::size_t>(size), '\0');
+  H5Fget_name(id, name.data(), name.size() + 1);
+  return name;
+}
+
+// "cannot <action> '<object>' in '<file>': <reason>"; loc is any id inside the file.
+[[noreturn]] void fail(const std::string& action, const std::string& object, Hid loc) {
+  const std::string reason = error_reason();
+  std::string message = "HDF5: cannot " + action + " '" + object + "'";
+  if (loc >= 0) {
+    const std::string file = file_name_of(loc);
+    if (!file.empty()) message += " in '" + file + "'";
+  }
+  throw IoError(message + ": " + reason);
+}
+
+std::string join_path(const std::string& parent, const std::string& name) {
+  return parent == "/" ? "/" + name : parent + "/" + name;
+}
+
+// Variable-length UTF-8 string: h5py reads it back as str, and there is no length limit.
+Handle string_type() {
+  Handle type(H5Tcopy(H5T_C_S1));
+  if (!type.valid() || H5Tset_size(type.id(), H5T_VARIABLE) < 0 ||
+      H5Tset_cset(type.id(), H5T_CSET_UTF8) < 0) {
+    fail("create the string type for", "attributes", -1);
+  }
+  return type;
+}
+
+// Groups track link creation order so tools can list metrics in the engine's order.
+Handle group_creation_list() {
+  Handle gcpl(H5Pcreate(H5P_GROUP_CREATE));
+  if (!gcpl.valid() ||
+      H5Pset_link_creation_order(gcpl.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+    fail("create the group property list for", "groups", -1);
+  }
+  return gcpl;
+}
+
+// Files close "strong": H5Fclose also closes every object still open in the file, so a
+// closed file is complete on disk before it is renamed, whatever handles remain.
+Handle file_access_list() {
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+  if (!fapl.valid() || H5Pset_fclose_degree(fapl.id(), H5F_CLOSE_STRONG) < 0) {
+    fail("create the file access property list for", "files", -1);
+  }
+  return fapl;
+}
+
+void set_filters(Hid dcpl, const std::string& path, Hid loc) {
+  if (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0) {
+    fail("set compression filters on", path, loc);
+  }
+}
+
+void write_scalar_attribute(Hid loc, const std::string& owner, const std::string& name,
+                            Hid file_type, Hid memory_type, const void* value) {
+  const std::string path = owner + "@" + name;
+  const htri_t exists = H5Aexists(loc, name.c_str());
+  if (exists < 0) fail("look up attribute", path, loc);
+  if (exists > 0 && H5Adelete(loc, name.c_str()) < 0) fail("replace attribute", path, loc);
+  Handle space(H5Screate(H5S_SCALAR));
+  if (!space.valid()) fail("create a dataspace for attribute", path, loc);
+  Handle attr(H5Acreate2(loc, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT));
+  if (!attr.valid()) fail("create attribute", path, loc);
+  if (H5Awrite(attr.id(), memory_type, value) < 0) fail("write attribute", path, loc);
+}
+
+template <typename T>
+T read_scalar_attribute(Hid loc, const std::string& owner, const std::string& name,
+                        Hid memory_type) {
+  const std::string path = owner + "@" + name;
+  Handle attr(H5Aopen(loc, name.c_str(), H5P_DEFAULT));
+  if (!attr.valid()) fail("open attribute", path, loc);
+  Handle space(H5Aget_space(attr.id()));
+  if (!space.valid() || H5Sget_simple_extent_npoints(space.id()) != 1) {
+    fail("read (not a scalar) attribute", path, loc);
+  }
+  T value{};
+  if (H5Aread(attr.id(), memory_type, &value) < 0) fail("read attribute", path, loc);
+  return value;
+}
+
+std::vector<std::uint64_t> dataset_dims(Hid dataset, const std::string& path) {
+  Handle space(H5Dget_space(dataset));
+  if (!space.valid()) fail("get the dataspace of", path, dataset);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank < 0) fail("get the rank of", path, dataset);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0 && H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr) < 0) {
+    fail("get the dimensions of", path, dataset);
+  }
+  return {dims.begin(), dims.end()};
+}
+
+}  // namespace
+
+// ---- Handle ------------------------------------------------------------------------------
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    Handle old(id_);  // closes the current id on scope exit
+    id_ = other.id_;
+    other.id_ = -1;
+  }
+  return *this;
+}
+
+Handle::~Handle() {
+  // An id may already be gone: a "strong" file close closes the objects inside it.
+  if (id_ < 0 || H5Iis_valid(id_) <= 0) return;
+  switch (H5Iget_type(id_)) {
+    case H5I_FILE: H5Fclose(id_); break;
+    case H5I_GROUP: H5Gclose(id_); break;
+    case H5I_DATASET: H5Dclose(id_); break;
+    case H5I_DATASPACE: H5Sclose(id_); break;
+    case H5I_DATATYPE: H5Tclose(id_); break;
+    case H5I_ATTR: H5Aclose(id_); break;
+    case H5I_GENPROP_LST: H5Pclose(id_); break;
+    default: H5Idec_ref(id_); break;
+  }
+}
+
+// ---- RowWriter ---------------------------------------------------------------------------
+
+void RowWriter::write_rows(std::uint64_t first_row, std::span<const double> values) {
+  if (values.empty()) return;
+  std::string path = "matrix";
+  if (const ssize_t size = H5Iget_name(dataset_.id(), nullptr, 0); size > 0) {
+    path.assign(static_cast<std::size_t>(size), '\0');
+    H5Iget_name(dataset_.id(), path.data(), path.size() + 1);
+  }
+  if (columns_ == 0 || values.size() % columns_ != 0) {
+    throw std::invalid_argument("write_rows '" + path + "': " + std::to_string(values.size()) +
+                                " values is not a whole number of rows of " +
+                                std::to_string(columns_));
+  }
+  const std::uint64_t count = values.size() / columns_;
+  if (first_row > rows_ || count > rows_ - first_row) {
+    throw std::invalid_argument("write_rows '" + path + "': rows [" + std::to_string(first_row) +
+                                ", " + std::to_string(first_row + count) + ") outside [0, " +
+                                std::to_string(rows_) + ")");
+  }
+  Handle file_space(H5Dget_space(dataset_.id()));
+  if (!file_space.valid()) fail("get the dataspace of", path, dataset_.id());
+  const hsize_t start[2] = {first_row, 0};
+  const hsize_t block[2] = {count, columns_};
+  if (H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, block, nullptr) < 0) {
+    fail("select rows of", path, dataset_.id());
+  }
+  Handle memory_space(H5Screate_simple(2, block, nullptr));
+  if (!memory_space.valid()) fail("create a memory dataspace for", path, dataset_.id());
+  if (H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, memory_space.id(), file_space.id(), H5P_DEFAULT,
+               values.data()) < 0) {
+    fail("write rows of", path, dataset_.id());
+  }
+}
+
+// ---- Group -------------------------------------------------------------------------------
+
+Group Group::create_group(const std::string& name) {
+  const std::string path = join_path(path_, name);
+  Handle gcpl = group_creation_list();
+  Handle group(H5Gcreate2(handle_.id(), name.c_str(), H5P_DEFAULT, gcpl.id(), H5P_DEFAULT));
+  if (!group.valid()) fail("create group", path, handle_.id());
+  return Group(std::move(group), path);
+}
+
+void Group::set_attribute(const std::string& name, const std::string& value) {
+  Handle type = string_type();
+  const char* text = value.c_str();
+  write_scalar_attribute(handle_.id(), path_, name, type.id(), type.id(), &text);
+}
+
+void Group::set_attribute(const std::string& name, std::int64_t value) {
+  write_scalar_attribute(handle_.id(), path_, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+void Group::set_attribute(const std::string& name, std::uint64_t value) {
+  write_scalar_attribute(handle_.id(), path_, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
+}
+
+void Group::set_attribute(const std::string& name, double value) {
+  write_scalar_attribute(handle_.id(), path_, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+void Group::write_vector(const std::string& name, std::span<const double> values) {
+  const std::string path = join_path(path_, name);
+  const hsize_t dims[1] = {values.size()};
+  Handle space(H5Screate_simple(1, dims, nullptr));
+  if (!space.valid()) fail("create a dataspace for", path, handle_.id());
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  if (!dcpl.valid()) fail("create a property list for", path, handle_.id());
+  // Small vectors (a series of a few hundred steps) stay contiguous: chunk indexing and
+  // filters would cost more than they save. Large ones (finals of many replications) are
+  // chunked so they can be compressed.
+  if (values.size() > CONTIGUOUS_LIMIT) {
+    const hsize_t chunk[1] = {std::min<hsize_t>(values.size(), CHUNK_BYTES / sizeof(double))};
+    if (H5Pset_chunk(dcpl.id(), 1, chunk) < 0) fail("set chunking on", path, handle_.id());
+    set_filters(dcpl.id(), path, handle_.id());
+  }
+  Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
+                            dcpl.id(), H5P_DEFAULT));
+  if (!dataset.valid()) fail("create dataset", path, handle_.id());
+  if (!values.empty() && H5Dwrite(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                  values.data()) < 0) {
+    fail("write dataset", path, handle_.id());
+  }
+}
+
+RowWriter Group::create_matrix(const std::string& name, std::uint64_t rows,
+                               std::uint64_t columns) {
+  const std::string path = join_path(path_, name);
+  const hsize_t dims[2] = {rows, columns};
+  Handle space(H5Screate_simple(2, dims, nullptr));
+  if (!space.valid()) fail("create a dataspace for", path, handle_.id());
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  Handle dapl(H5Pcreate(H5P_DATASET_ACCESS));
+  if (!dcpl.valid() || !dapl.valid()) fail("create property lists for", path, handle_.id());
+  // Chunk dimensions must be positive and within a fixed-size dataset's extent, so an
+  // empty matrix stays contiguous.
+  if (rows > 0 && columns > 0) {
+    const hsize_t max_columns = CHUNK_BYTES / sizeof(double);
+    hsize_t chunk_columns = std::min<hsize_t>(columns, max_columns);
+    hsize_t chunk_rows = std::min<hsize_t>(rows, MATRIX_CHUNK_ROWS);
+    chunk_rows = std::max<hsize_t>(1, std::min(chunk_rows, max_columns / chunk_columns));
+    const hsize_t chunk[2] = {chunk_rows, chunk_columns};
+    if (H5Pset_chunk(dcpl.id(), 2, chunk) < 0) fail("set chunking on", path, handle_.id());
+    set_filters(dcpl.id(), path, handle_.id());
+    if (H5Pset_chunk_cache(dapl.id(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, MATRIX_CACHE_BYTES,
+                           1.0) < 0) {
+      fail("set the chunk cache of", path, handle_.id());
+    }
+  }
+  Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
+                            dcpl.id(), dapl.id()));
+  if (!dataset.valid()) fail("create dataset", path, handle_.id());
+  return RowWriter(std::move(dataset), rows, columns);
+}
+
+Group Group::open_group(const std::string& name) const {
+  const std::string path = join_path(path_, name);
+  Handle group(H5Gopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
+  if (!group.valid()) fail("open group", path, handle_.id());
+  return Group(std::move(group), path);
+}
+
+bool Group::exists(const std::string& name) const {
+  const htri_t found = H5Lexists(handle_.id(), name.c_str(), H5P_DEFAULT);
+  if (found < 0) fail("look up", join_path(path_, name), handle_.id());
+  return found > 0;
+}
+
+std::vector<std::string> Group::member_names() const {
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  if (H5Literate(handle_.id(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names) < 0) {
+    fail("list the members of", path_, handle_.id());
+  }
+  return names;
+}
+
+std::vector<std::string> Group::attribute_names() const {
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  if (H5Aiterate2(handle_.id(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names) < 0) {
+    fail("list the attributes of", path_, handle_.id());
+  }
+  return names;
+}
+
+std::string Group::read_string_attribute(const std::string& name) const {
+  const std::string path = path_ + "@" + name;
+  Handle attr(H5Aopen(handle_.id(), name.c_str(), H5P_DEFAULT));
+  if (!attr.valid()) fail("open attribute", path, handle_.id());
+  Handle stored_type(H5Aget_type(attr.id()));
+  if (!stored_type.valid()) fail("get the type of attribute", path, handle_.id());
+  if (H5Tget_class(stored_type.id()) != H5T_STRING) {
+    throw IoError("HDF5: attribute '" + path + "' is not a string");
+  }
+  const htri_t variable = H5Tis_variable_str(stored_type.id());
+  if (variable < 0) fail("get the type of attribute", path, handle_.id());
+  if (variable > 0) {
+    Handle type = string_type();
+    char* text = nullptr;
+    if (H5Aread(attr.id(), type.id(), &text) < 0) fail("read attribute", path, handle_.id());
+    std::string value = text != nullptr ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  const std::size_t size = H5Tget_size(stored_type.id());
+  Handle type(H5Tcopy(H5T_C_S1));
+  if (!type.valid() || H5Tset_size(type.id(), size) < 0) {
+    fail("create a string type for attribute", path, handle_.id());
+  }
+  std::string value(size, '\0');
+  if (H5Aread(attr.id(), type.id(), value.data()) < 0) fail("read attribute", path, handle_.id());
+  value.resize(value.find('\0') == std::string::npos ? size : value.find('\0'));
+  return value;
+}
+
+std::int64_t Group::read_int_attribute(const std::string& name) const {
+  return read_scalar_attribute<std::int64_t>(handle_.id(), path_, name, H5T_NATIVE_INT64);
+}
+
+std::uint64_t Group::read_uint_attribute(const std::string& name) const {
+  return read_scalar_attribute<std::uint64_t>(handle_.id(), path_, name, H5T_NATIVE_UINT64);
+}
+
+double Group::read_double_attribute(const std::string& name) const {
+  return read_scalar_attribute<double>(handle_.id(), path_, name, H5T_NATIVE_DOUBLE);
+}
+
+std::vector<double> Group::read_vector(const std::string& name) const {
+  const std::string path = join_path(path_, name);
+  Handle dataset(H5Dopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail("open dataset", path, handle_.id());
+  const std::vector<std::uint64_t> dims = dataset_dims(dataset.id(), path);
+  if (dims.size() != 1) throw IoError("HDF5: dataset '" + path + "' is not one-dimensional");
+  std::vector<double> values(dims[0]);
+  if (!values.empty() && H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                 values.data()) < 0) {
+    fail("read dataset", path, handle_.id());
+  }
+  return values;
+}
+
+Matrix Group::read_matrix(const std::string& name) const {
+  const std::string path = join_path(path_, name);
+  Handle dataset(H5Dopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail("open dataset", path, handle_.id());
+  const std::vector<std::uint64_t> dims = dataset_dims(dataset.id(), path);
+  if (dims.size() != 2) throw IoError("HDF5: dataset '" + path + "' is not two-dimensional");
+  Matrix m{dims[0], dims[1], std::vector<double>(dims[0] * dims[1])};
+  if (!m.values.empty() && H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+                                   H5P_DEFAULT, m.values.data()) < 0) {
+    fail("read dataset", path, handle_.id());
+  }
+  return m;
+}
+
+DatasetLayout Group::layout(const std::string& name) const {
+  const std::string path = join_path(path_, name);
+  Handle dataset(H5Dopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail("open dataset", path, handle_.id());
+  Handle dcpl(H5Dget_create_plist(dataset.id()));
+  if (!dcpl.valid()) fail("get the creation properties of", path, handle_.id());
+  DatasetLayout result;
+  result.chunked = H5Pget_layout(dcpl.id()) == H5D_CHUNKED;
+  if (result.chunked) {
+    hsize_t chunk[H5S_MAX_RANK] = {};
+    const int rank = H5Pget_chunk(dcpl.id(), H5S_MAX_RANK, chunk);
+    if (rank < 0) fail("get the chunk dimensions of", path, handle_.id());
+    result.chunk.assign(chunk, chunk + rank);
+  }
+  const int filters = H5Pget_nfilters(dcpl.id());
+  if (filters < 0) fail("get the filters of", path, handle_.id());
+  for (int i = 0; i < filters; ++i) {
+    unsigned flags = 0;
+    std::size_t count = 1;
+    unsigned values[1] = {0};
+    const H5Z_filter_t filter =
+        H5Pget_filter2(dcpl.id(), static_cast<unsigned>(i), &flags, &count, values, 0, nullptr,
+                       nullptr);
+    if (filter == H5Z_FILTER_SHUFFLE) result.shuffle = true;
+    if (filter == H5Z_FILTER_DEFLATE) result.deflate_level = count > 0 ? static_cast<int>(values[0]) : 0;
+  }
+  return result;
+}
+
+// ---- File --------------------------------------------------------------------------------
+
+File::File(Handle handle, std::string filename)
+    : Group(std::move(handle), "/"), filename_(std::move(filename)) {}
+
+File File::create(const std::string& filename) {
+  // Errors are reported through IoError; HDF5 printing its stack to stderr as well would
+  // bury the one line the user should see.
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE));
+  if (!fcpl.valid() ||
+      H5Pset_link_creation_order(fcpl.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+    fail("create the file creation property list for", filename, -1);
+  }
+  Handle fapl = file_access_list();
+  Handle file(H5Fcreate(filename.c_str(), H5F_ACC_TRUNC, fcpl.id(), fapl.id()));
+  if (!file.valid()) fail("create HDF5 file", filename, -1);
+  return File(std::move(file), filename);
+}
+
+File File::open_read_only(const std::string& filename) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle fapl = file_access_list();
+  Handle file(H5Fopen(filename.c_str(), H5F_ACC_RDONLY, fapl.id()));
+  if (!file.valid()) fail("open HDF5 file", filename, -1);
+  return File(std::move(file), filename);
+}
+
+void File::flush() {
+  if (H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL) < 0) fail("flush HDF5 file", filename_, -1);
+}
+
+void File::close() {
+  Handle file = std::move(handle_);
+  if (!file.valid()) return;
+  // After a failed close the handle's destructor tries once more, best effort.
+  if (H5Fclose(file.id()) < 0) fail("close HDF5 file", filename_, -1);
+}
+
+}  // namespace campaign::h5

@@ -1,0 +1,109 @@
+// The one door to the HDF5 C library: every HDF5 call in the project goes through this
+// wrapper (the only file that includes <hdf5.h>). Handles close themselves; every failure
+// becomes an IoError naming the object. Errors are not printed by HDF5's own handler.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace campaign::h5 {
+
+using Hid = std::int64_t;  // hid_t, without exposing <hdf5.h>
+
+// An owned HDF5 identifier (file, group, dataset, ...), closed on destruction.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(Hid id) : id_(id) {}
+  Handle(Handle&& other) noexcept : id_(other.id_) { other.id_ = -1; }
+  Handle& operator=(Handle&& other) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle();
+  Hid id() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  Hid id_ = -1;
+};
+
+class Group;
+
+// Read-back, for tests and tools: a 2-D dataset in row-major order.
+struct Matrix {
+  std::uint64_t rows = 0;
+  std::uint64_t columns = 0;
+  std::vector<double> values;
+};
+
+// How a dataset is stored (to check the chunking and compression rules).
+struct DatasetLayout {
+  bool chunked = false;
+  std::vector<std::uint64_t> chunk;  // chunk dimensions when chunked
+  bool shuffle = false;
+  int deflate_level = -1;  // -1: not deflate-compressed
+};
+
+// A 2-D dataset of doubles written a block of rows at a time (chunked, compressed).
+class RowWriter {
+ public:
+  RowWriter(Handle dataset, std::uint64_t rows, std::uint64_t columns)
+      : dataset_(std::move(dataset)), rows_(rows), columns_(columns) {}
+  // Writes rows [first_row, first_row + values.size() / columns).
+  void write_rows(std::uint64_t first_row, std::span<const double> values);
+
+ private:
+  Handle dataset_;
+  std::uint64_t rows_;
+  std::uint64_t columns_;
+};
+
+class Group {
+ public:
+  explicit Group(Handle handle, std::string path) : handle_(std::move(handle)), path_(std::move(path)) {}
+
+  Group create_group(const std::string& name);
+  void set_attribute(const std::string& name, const std::string& value);
+  void set_attribute(const std::string& name, std::int64_t value);
+  void set_attribute(const std::string& name, std::uint64_t value);
+  void set_attribute(const std::string& name, double value);
+  // 1-D dataset of doubles; chunked and deflate-compressed when large.
+  void write_vector(const std::string& name, std::span<const double> values);
+  RowWriter create_matrix(const std::string& name, std::uint64_t rows, std::uint64_t columns);
+  const std::string& path() const { return path_; }
+
+  // Read-back.
+  Group open_group(const std::string& name) const;
+  bool exists(const std::string& name) const;  // a link of that name in this group
+  std::vector<std::string> member_names() const;     // sorted by name
+  std::vector<std::string> attribute_names() const;  // sorted by name
+  std::string read_string_attribute(const std::string& name) const;
+  std::int64_t read_int_attribute(const std::string& name) const;
+  std::uint64_t read_uint_attribute(const std::string& name) const;
+  double read_double_attribute(const std::string& name) const;
+  std::vector<double> read_vector(const std::string& name) const;
+  Matrix read_matrix(const std::string& name) const;
+  DatasetLayout layout(const std::string& name) const;
+
+ protected:
+  Handle handle_;
+  std::string path_;
+};
+
+class File : public Group {
+ public:
+  // Creates (truncates) a file.
+  static File create(const std::string& filename);
+  static File open_read_only(const std::string& filename);
+  void flush();
+  void close();  // closes now; further use is an error
+
+ private:
+  File(Handle handle, std::string filename);
+  std::string filename_;
+};
+
+}  // namespace campaign::h5

@@ -1,0 +1,247 @@
+// The results layout of docs/hdf5-layout.md (schema_version 1), written through the h5
+// wrapper. Atomicity comes from the file system, not from HDF5: everything is written to a
+// temporary file in the same directory, and rename(2) moves it to the final name in one
+// step, so the final name holds either the previous file or a complete new one.
+#include "io/results_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <sys/stat.h>
+
+#include "core/error.h"
+#include "core/version.h"
+#include "io/hdf5_file.h"
+
+namespace campaign {
+namespace {
+
+constexpr const char* FILE_TYPE = "campaign-sim results";
+constexpr const char* STEP_INDEX_NOTE =
+    "index t holds the state after step t; index 0 is the state after seeding, before step 1";
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string parent_directory(const std::string& path) {
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  return parent.empty() ? "." : parent;
+}
+
+// Fails early with the operating system's reason, which is clearer than HDF5's stack
+// ("unable to open file: name = ..., errno = 2, ..."), and leaves an empty temp file that
+// HDF5 then truncates.
+void check_can_create(const std::string& final_path, const std::string& temp_path) {
+  struct stat info {};
+  if (::stat(final_path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    throw IoError("cannot create output file '" + final_path + "': it is a directory");
+  }
+  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    const int error = errno;
+    const std::string parent = parent_directory(final_path);
+    std::error_code ignored;
+    const std::string reason = error == ENOENT && !std::filesystem::is_directory(parent, ignored)
+                                   ? "directory '" + parent + "' does not exist"
+                                   : std::strerror(error);
+    throw IoError("cannot create output file '" + final_path + "': " + reason);
+  }
+  ::close(fd);
+}
+
+// Names become HDF5 link names and a comma-separated list: neither may hold '/' or ','.
+bool is_plain_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find_first_of("/,") == std::string::npos;
+}
+
+}  // namespace
+
+struct ResultsWriter::Impl {
+  struct OpenScenario {
+    ScenarioHeader header;
+    h5::Group group;
+    std::vector<h5::RowWriter> trajectories;  // one per metric, when saved
+    std::uint64_t rows_written = 0;
+    bool summary_written = false;
+  };
+
+  h5::File file;
+  h5::Group scenarios;
+  std::optional<OpenScenario> current;
+
+  explicit Impl(const std::string& temp_path)
+      : file(h5::File::create(temp_path)), scenarios(file.create_group("scenarios")) {}
+};
+
+ResultsWriter::ResultsWriter(std::string final_path)
+    : final_path_(std::move(final_path)),
+      temp_path_(final_path_ + ".tmp-" + std::to_string(::getpid())) {
+  check_can_create(final_path_, temp_path_);
+  try {
+    impl_ = std::make_unique<Impl>(temp_path_);
+    h5::File& file = impl_->file;
+    file.set_attribute("file_type", std::string(FILE_TYPE));
+    file.set_attribute("schema_version", RESULTS_SCHEMA_VERSION);
+    file.set_attribute("engine_version", std::string(ENGINE_VERSION));
+    file.set_attribute("created_utc", utc_now_iso8601());
+  } catch (const IoError& e) {
+    // The destructor does not run for a throwing constructor: clean up here.
+    impl_.reset();
+    std::remove(temp_path_.c_str());
+    throw IoError("cannot create output file '" + final_path_ + "': " + e.what());
+  }
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (committed_) return;
+  try {
+    impl_.reset();  // handles close without throwing
+  } catch (...) {
+  }
+  std::remove(temp_path_.c_str());  // best effort; a destructor must not throw
+}
+
+void ResultsWriter::begin_scenario(const ScenarioHeader& header) {
+  if (committed_) throw std::logic_error("ResultsWriter::begin_scenario after commit");
+  if (impl_->current && !impl_->current->summary_written) {
+    throw std::logic_error("ResultsWriter::begin_scenario: scenario '" +
+                           impl_->current->header.name + "' has no summary yet");
+  }
+  if (!is_plain_name(header.name)) {
+    throw InputError("scenario name '" + header.name +
+                     "' cannot name an HDF5 group: it must be non-empty and contain no '/' or ','");
+  }
+  std::string metric_list;
+  for (const std::string& metric : header.metric_names) {
+    if (!is_plain_name(metric)) {
+      throw std::logic_error("ResultsWriter: metric name '" + metric + "' is not a plain name");
+    }
+    metric_list += (metric_list.empty() ? "" : ",") + metric;
+  }
+  impl_->current.reset();  // closes the previous scenario's datasets
+
+  h5::Group group = impl_->scenarios.create_group(header.name);
+  group.set_attribute("config_toml", header.config_toml);
+  group.set_attribute("seed", header.seed);
+  group.set_attribute("replications", header.replications);
+  group.set_attribute("steps", std::uint64_t{header.steps});
+  group.set_attribute("metrics", metric_list);
+  group.set_attribute("step_index", std::string(STEP_INDEX_NOTE));
+
+  std::vector<h5::RowWriter> trajectories;
+  if (header.save_trajectories) {
+    h5::Group trajectory_group = group.create_group("trajectories");
+    for (const std::string& metric : header.metric_names) {
+      trajectories.push_back(trajectory_group.create_matrix(metric, header.replications,
+                                                            header.steps + std::uint64_t{1}));
+    }
+  }
+  impl_->current.emplace(Impl::OpenScenario{header, std::move(group), std::move(trajectories)});
+}
+
+void ResultsWriter::write_trajectories(std::uint64_t first_replication,
+                                       const std::vector<Trajectory>& trajectories) {
+  if (committed_ || !impl_->current) {
+    throw std::logic_error("ResultsWriter::write_trajectories outside a scenario");
+  }
+  Impl::OpenScenario& scenario = *impl_->current;
+  if (!scenario.header.save_trajectories) {
+    throw std::logic_error("ResultsWriter::write_trajectories: scenario '" +
+                           scenario.header.name + "' does not save trajectories");
+  }
+  if (trajectories.empty()) return;
+  const std::size_t points = scenario.header.steps + std::size_t{1};
+  const std::size_t metrics = scenario.header.metric_names.size();
+  for (const Trajectory& t : trajectories) {
+    if (t.num_points() != points || t.values().size() != metrics * points) {
+      throw std::invalid_argument("ResultsWriter::write_trajectories: trajectory shape does "
+                                  "not match the scenario header");
+    }
+  }
+  // Trajectories are metric-major per replication; each matrix wants one metric's rows.
+  std::vector<double> block(trajectories.size() * points);
+  for (std::size_t m = 0; m < metrics; ++m) {
+    for (std::size_t r = 0; r < trajectories.size(); ++r) {
+      const std::span<const double> row = trajectories[r].metric(m);
+      std::copy(row.begin(), row.end(), block.begin() + static_cast<std::ptrdiff_t>(r * points));
+    }
+    scenario.trajectories[m].write_rows(first_replication, block);
+  }
+  scenario.rows_written += trajectories.size();
+}
+
+void ResultsWriter::write_summary(const RunAccumulator& accumulator) {
+  if (committed_ || !impl_->current) {
+    throw std::logic_error("ResultsWriter::write_summary outside a scenario");
+  }
+  Impl::OpenScenario& scenario = *impl_->current;
+  const ScenarioHeader& header = scenario.header;
+  if (scenario.summary_written) {
+    throw std::logic_error("ResultsWriter::write_summary: scenario '" + header.name +
+                           "' already has a summary");
+  }
+  if (accumulator.metric_names() != header.metric_names || accumulator.steps() != header.steps ||
+      accumulator.replications() != header.replications) {
+    throw std::logic_error("ResultsWriter::write_summary: the accumulator of scenario '" +
+                           header.name + "' does not match its header (metrics, steps or " +
+                           "replications)");
+  }
+  h5::Group series = scenario.group.create_group("series");
+  h5::Group finals = scenario.group.create_group("finals");
+  for (std::size_t m = 0; m < header.metric_names.size(); ++m) {
+    const std::string& metric = header.metric_names[m];
+    const SeriesSummary s = accumulator.series(m);
+    h5::Group g = series.create_group(metric);
+    g.write_vector("mean", s.mean);
+    g.write_vector("sd", s.sd);
+    g.write_vector("p05", s.p05);
+    g.write_vector("p50", s.p50);
+    g.write_vector("p95", s.p95);
+    g.write_vector("ci95_lo", s.ci95_lo);
+    g.write_vector("ci95_hi", s.ci95_hi);
+    finals.write_vector(metric, accumulator.finals(m));
+  }
+  scenario.summary_written = true;
+}
+
+void ResultsWriter::commit() {
+  if (committed_) throw std::logic_error("ResultsWriter::commit called twice");
+  if (impl_->current) {
+    const Impl::OpenScenario& scenario = *impl_->current;
+    if (!scenario.summary_written) {
+      throw std::logic_error("ResultsWriter::commit: scenario '" + scenario.header.name +
+                             "' has no summary");
+    }
+    if (scenario.header.save_trajectories &&
+        scenario.rows_written != scenario.header.replications) {
+      throw std::logic_error("ResultsWriter::commit: scenario '" + scenario.header.name +
+                             "' has " + std::to_string(scenario.rows_written) + " of " +
+                             std::to_string(scenario.header.replications) +
+                             " trajectories written");
+    }
+  }
+  impl_->current.reset();
+  impl_->file.close();
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    const int error = errno;
+    throw IoError("cannot rename '" + temp_path_ + "' to '" + final_path_ +
+                  "': " + std::strerror(error));
+  }
+  committed_ = true;
+}
+
+}  // namespace campaign

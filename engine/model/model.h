@@ -1,0 +1,39 @@
+// A diffusion model, split as the simulation is: an immutable Model shared by all
+// threads, and a ReplicationKernel per worker thread that owns the per-replication state
+// (flat arrays sized to the audience, reused from one replication to the next).
+// A kernel's output for replication r depends only on (model, graph, seed, r).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+#include "graph/csr_graph.h"
+#include "results/accumulator.h"
+#include "scenario/scenario.h"
+
+namespace campaign {
+
+class ReplicationKernel {
+ public:
+  virtual ~ReplicationKernel() = default;
+  // Fills `out` (metrics x (steps + 1)) with replication r's trajectory.
+  virtual void simulate(Replication r, Trajectory& out) = 0;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual const std::vector<std::string>& metric_names() const = 0;
+  virtual std::unique_ptr<ReplicationKernel> make_kernel() const = 0;
+};
+
+// The model the scenario asks for, on `graph` (which must outlive it).
+std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& graph);
+
+// Metrics shared by the diffusion models, in this order.
+enum DiffusionMetric : std::size_t { NEWLY_ADOPTED = 0, TOTAL_ADOPTED = 1, ACTIVE = 2 };
+const std::vector<std::string>& diffusion_metric_names();
+
+}  // namespace campaign

@@ -1,0 +1,69 @@
+// Collects replications' trajectories into per-step statistics. Memory is
+// O(metrics x steps) for the series plus one final value per replication and metric;
+// it does not keep trajectories. The runner feeds replications in replication order.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "results/quantile_sketch.h"
+#include "results/streaming_stats.h"
+
+namespace campaign {
+
+// One replication's record: value of metric m after step t at [m * (steps + 1) + t];
+// t = 0 is the state after seeding, before the first step.
+class Trajectory {
+ public:
+  Trajectory(std::size_t num_metrics, std::uint32_t steps)
+      : num_points_(steps + std::size_t{1}), values_(num_metrics * num_points_, 0.0) {}
+  double& at(std::size_t metric, std::uint32_t step) { return values_[metric * num_points_ + step]; }
+  double at(std::size_t metric, std::uint32_t step) const {
+    return values_[metric * num_points_ + step];
+  }
+  std::span<const double> metric(std::size_t m) const {
+    return {values_.data() + m * num_points_, num_points_};
+  }
+  std::size_t num_points() const { return num_points_; }
+  std::span<const double> values() const { return values_; }
+  void fill(double v) { std::fill(values_.begin(), values_.end(), v); }
+
+ private:
+  std::size_t num_points_;
+  std::vector<double> values_;
+};
+
+// Per-step summary of one metric; every vector has steps + 1 entries.
+struct SeriesSummary {
+  std::vector<double> mean, sd, p05, p50, p95, ci95_lo, ci95_hi;
+};
+
+class RunAccumulator {
+ public:
+  RunAccumulator(std::vector<std::string> metric_names, std::uint32_t steps);
+
+  void add(const Trajectory& trajectory);
+
+  const std::vector<std::string>& metric_names() const { return names_; }
+  std::uint32_t steps() const { return steps_; }
+  std::uint64_t replications() const { return replications_; }
+  SeriesSummary series(std::size_t metric) const;
+  // Final (last step) value of each replication, in replication order.
+  const std::vector<double>& finals(std::size_t metric) const { return finals_[metric]; }
+
+ private:
+  struct Cell {
+    StreamingMoments moments;
+    QuantileSketch quantiles;
+  };
+  std::vector<std::string> names_;
+  std::uint32_t steps_;
+  std::uint64_t replications_ = 0;
+  std::vector<Cell> cells_;  // [metric][step]
+  std::vector<std::vector<double>> finals_;
+};
+
+}  // namespace campaign

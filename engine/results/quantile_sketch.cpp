@@ -1,0 +1,155 @@
+// Log-linear histogram on the IEEE-754 bit pattern (the HdrHistogram / DDSketch idea):
+// for a positive double the bits above the low 44 are exponent and 8 mantissa bits, and
+// they sort like the values, so `bits >> 44` is a monotone bucket key whose bucket spans
+// [2^e, 2^e (1 + 2^-8)) scaled, i.e. a relative width <= 2^-8. Counts are dense over the
+// touched key range of each side, so merging is element-wise addition and the result does
+// not depend on the order of add() or merge() calls.
+#include "results/quantile_sketch.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace campaign {
+namespace {
+
+constexpr int KEY_SHIFT = 44;  // 52 mantissa bits - 8 kept
+constexpr std::uint64_t LOW_MASK = (std::uint64_t{1} << KEY_SHIFT) - 1;
+constexpr std::int64_t MAX_KEY = (std::int64_t{0x7FE} << 8) | 0xFF;  // largest finite
+
+double lower_bound_of(std::int64_t key) {
+  return std::bit_cast<double>(static_cast<std::uint64_t>(key) << KEY_SHIFT);
+}
+
+// Lower bound when every value in the bucket was that bound: exact for integers below 512
+// (at most 9 significant bits) and any other value that fits in the key. Otherwise the
+// midpoint, which is within half a bucket width, 2^-9 relative, of every member. The
+// top key's upper bound is +inf; the caller clamps to the observed range.
+double representative(std::int64_t key, bool inexact) {
+  const double lo = lower_bound_of(key);
+  if (!inexact) return lo;
+  const double hi = lower_bound_of(key + 1);
+  return lo + (hi - lo) * 0.5;
+}
+
+}  // namespace
+
+void QuantileSketch::Side::cover(std::int64_t lo, std::int64_t hi) {
+  if (counts.empty()) {
+    first_key = lo;
+    counts.assign(static_cast<std::size_t>(hi - lo + 1), 0);
+    inexact.assign(counts.size(), 0);
+    return;
+  }
+  const std::int64_t cur_lo = first_key;
+  const std::int64_t cur_hi = first_key + static_cast<std::int64_t>(counts.size()) - 1;
+  if (lo >= cur_lo && hi <= cur_hi) return;
+  // Grow by at least half the current span, so values arriving in sorted order cost
+  // amortized O(1) copies instead of one copy of the whole range per new key.
+  const std::int64_t slack = static_cast<std::int64_t>(counts.size() / 2);
+  std::int64_t new_lo = cur_lo;
+  std::int64_t new_hi = cur_hi;
+  if (lo < cur_lo) new_lo = std::max<std::int64_t>(0, std::min(lo, cur_lo - slack));
+  if (hi > cur_hi) new_hi = std::min(MAX_KEY, std::max(hi, cur_hi + slack));
+  std::vector<std::uint64_t> grown_counts(static_cast<std::size_t>(new_hi - new_lo + 1), 0);
+  std::vector<std::uint8_t> grown_inexact(grown_counts.size(), 0);
+  const auto offset = static_cast<std::size_t>(cur_lo - new_lo);
+  std::copy(counts.begin(), counts.end(), grown_counts.begin() + offset);
+  std::copy(inexact.begin(), inexact.end(), grown_inexact.begin() + offset);
+  first_key = new_lo;
+  counts = std::move(grown_counts);
+  inexact = std::move(grown_inexact);
+}
+
+void QuantileSketch::Side::add(std::int64_t key) {
+  cover(key, key);
+  ++counts[static_cast<std::size_t>(key - first_key)];
+}
+
+void QuantileSketch::Side::mark_inexact(std::int64_t key) {
+  inexact[static_cast<std::size_t>(key - first_key)] = 1;
+}
+
+void QuantileSketch::Side::merge(const Side& other) {
+  if (other.counts.empty()) return;
+  cover(other.first_key, other.first_key + static_cast<std::int64_t>(other.counts.size()) - 1);
+  const auto offset = static_cast<std::size_t>(other.first_key - first_key);
+  for (std::size_t i = 0; i < other.counts.size(); ++i) {
+    counts[offset + i] += other.counts[i];
+    inexact[offset + i] |= other.inexact[i];
+  }
+}
+
+std::uint64_t QuantileSketch::Side::total() const {
+  return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+}
+
+void QuantileSketch::add(double x) {
+  if (!std::isfinite(x)) throw std::invalid_argument("QuantileSketch::add: value is not finite");
+  if (count_ == 0) {
+    min_ = max_ = x;
+  } else {
+    min_ = std::min(min_, x);
+    max_ = std::max(max_, x);
+  }
+  ++count_;
+  if (x == 0.0) {  // +0 and -0 alike
+    ++zeros_;
+    return;
+  }
+  const auto bits = std::bit_cast<std::uint64_t>(std::fabs(x));
+  const auto key = static_cast<std::int64_t>(bits >> KEY_SHIFT);
+  Side& side = x > 0.0 ? positive_ : negative_;
+  side.add(key);
+  if ((bits & LOW_MASK) != 0) side.mark_inexact(key);
+}
+
+void QuantileSketch::merge(const QuantileSketch& other) {
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    min_ = other.min_;
+    max_ = other.max_;
+  } else {
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+  }
+  positive_.merge(other.positive_);
+  negative_.merge(other.negative_);
+  zeros_ += other.zeros_;
+  count_ += other.count_;
+}
+
+double QuantileSketch::quantile(double q) const {
+  if (count_ == 0 || std::isnan(q)) return std::numeric_limits<double>::quiet_NaN();
+  // Nearest rank: the ceil(q n)-th smallest observation, at least the first.
+  const double n = static_cast<double>(count_);
+  const double position = std::ceil(std::clamp(q, 0.0, 1.0) * n);
+  const std::uint64_t rank =
+      std::clamp<std::uint64_t>(static_cast<std::uint64_t>(position), 1, count_);
+
+  auto finish = [&](double v) { return std::clamp(v, min_, max_); };
+  std::uint64_t seen = 0;
+  // Ascending order: negative side from the largest magnitude down, zeros, positive side up.
+  for (std::size_t i = negative_.counts.size(); i-- > 0;) {
+    seen += negative_.counts[i];
+    if (seen >= rank) {
+      const std::int64_t key = negative_.first_key + static_cast<std::int64_t>(i);
+      return finish(-representative(key, negative_.inexact[i] != 0));
+    }
+  }
+  seen += zeros_;
+  if (seen >= rank) return finish(0.0);
+  for (std::size_t i = 0; i < positive_.counts.size(); ++i) {
+    seen += positive_.counts[i];
+    if (seen >= rank) {
+      const std::int64_t key = positive_.first_key + static_cast<std::int64_t>(i);
+      return finish(representative(key, positive_.inexact[i] != 0));
+    }
+  }
+  return max_;  // unreachable: the sides and zeros hold count_ observations
+}
+
+}  // namespace campaign

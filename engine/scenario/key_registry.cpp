@@ -1,0 +1,392 @@
+#include "scenario/key_registry.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace campaign {
+namespace {
+
+constexpr std::int64_t MAX_PEOPLE = 2'000'000'000;  // NodeId is 32-bit; keep headroom
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    default: return "a date or time";
+  }
+}
+
+std::string shown(const toml::node& node) {
+  std::ostringstream out;
+  if (const auto* s = node.as_string()) {
+    out << '"' << s->get() << '"';
+  } else if (node.is_array() || node.is_table()) {
+    out << type_name(node);
+  } else {
+    node.visit([&](const auto& v) { out << v; });
+  }
+  std::string text = out.str();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return text;
+}
+
+[[noreturn]] void fail_type(const std::string& where, const std::string& key, const char* expected,
+                            const toml::node& node) {
+  throw InputError(fmt::format("{}: {} must be {}, got {} {}", where, key, expected,
+                               type_name(node), shown(node)));
+}
+
+std::string real_to_toml(double x) {
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  std::string text = fmt::format("{}", x);
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+  return text;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+template <class Get>
+KeySpec integer_key(std::string key, Get get, std::int64_t def, std::int64_t lo, std::int64_t hi,
+                    std::string unit, std::string doc) {
+  KeySpec spec;
+  spec.key = key;
+  spec.kind = ValueKind::integer;
+  spec.default_toml = std::to_string(def);
+  spec.allowed = fmt::format("{} .. {}", lo, hi);
+  spec.unit = std::move(unit);
+  spec.doc = std::move(doc);
+  spec.assign = [key, get, lo, hi](Scenario& s, const toml::node& node, const std::string& where) {
+    const auto* v = node.as_integer();
+    if (v == nullptr) fail_type(where, key, "an integer", node);
+    const std::int64_t x = v->get();
+    if (x < lo || x > hi) {
+      throw InputError(fmt::format("{}: {} = {} is out of range; allowed: {} .. {}", where, key, x,
+                                   lo, hi));
+    }
+    auto& field = get(s);
+    field = static_cast<std::remove_reference_t<decltype(field)>>(x);
+  };
+  spec.to_toml = [get](const Scenario& s) {
+    return std::to_string(get(const_cast<Scenario&>(s)));
+  };
+  return spec;
+}
+
+struct RealRange {
+  double lo;
+  double hi;
+  bool lo_open = false;
+  bool hi_open = false;
+  bool contains(double x) const {
+    return (lo_open ? x > lo : x >= lo) && (hi_open ? x < hi : x <= hi);
+  }
+  std::string text() const {
+    return fmt::format("{}{}, {}{}", lo_open ? '(' : '[', real_to_toml(lo), real_to_toml(hi),
+                       hi_open ? ')' : ']');
+  }
+};
+
+template <class Get>
+KeySpec real_key(std::string key, Get get, double def, RealRange range, std::string unit,
+                 std::string doc) {
+  KeySpec spec;
+  spec.key = key;
+  spec.kind = ValueKind::real;
+  spec.default_toml = real_to_toml(def);
+  spec.allowed = range.text();
+  spec.unit = std::move(unit);
+  spec.doc = std::move(doc);
+  spec.assign = [key, get, range](Scenario& s, const toml::node& node, const std::string& where) {
+    double x = 0;
+    if (const auto* i = node.as_integer()) {
+      x = static_cast<double>(i->get());
+    } else if (const auto* f = node.as_floating_point()) {
+      x = f->get();
+    } else {
+      fail_type(where, key, "a number", node);
+    }
+    if (std::isnan(x) || !range.contains(x)) {
+      throw InputError(fmt::format("{}: {} = {} is out of range; allowed: {}", where, key,
+                                   real_to_toml(x), range.text()));
+    }
+    get(s) = x;
+  };
+  spec.to_toml = [get](const Scenario& s) { return real_to_toml(get(const_cast<Scenario&>(s))); };
+  return spec;
+}
+
+template <class Get>
+KeySpec text_key(std::string key, Get get, std::string def, std::string allowed, std::string doc) {
+  KeySpec spec;
+  spec.key = key;
+  spec.kind = ValueKind::text;
+  spec.default_toml = quoted(def);
+  spec.allowed = std::move(allowed);
+  spec.doc = std::move(doc);
+  spec.assign = [key, get](Scenario& s, const toml::node& node, const std::string& where) {
+    const auto* v = node.as_string();
+    if (v == nullptr) fail_type(where, key, "a string", node);
+    get(s) = v->get();
+  };
+  spec.to_toml = [get](const Scenario& s) { return quoted(get(const_cast<Scenario&>(s))); };
+  return spec;
+}
+
+template <class E, class Get>
+KeySpec choice_key(std::string key, Get get, E def, std::string doc) {
+  std::string allowed;
+  for (const auto& [name, value] : EnumNames<E>::values) {
+    allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+  }
+  KeySpec spec;
+  spec.key = key;
+  spec.kind = ValueKind::choice;
+  spec.default_toml = quoted(name_of(def));
+  spec.allowed = allowed;
+  spec.doc = std::move(doc);
+  spec.assign = [key, get, allowed](Scenario& s, const toml::node& node, const std::string& where) {
+    const auto* v = node.as_string();
+    if (v == nullptr) fail_type(where, key, "a string", node);
+    for (const auto& [name, value] : EnumNames<E>::values) {
+      if (name == v->get()) {
+        get(s) = value;
+        return;
+      }
+    }
+    throw InputError(
+        fmt::format("{}: {} = \"{}\" is not allowed; allowed: {}", where, key, v->get(), allowed));
+  };
+  spec.to_toml = [get](const Scenario& s) {
+    return quoted(name_of(get(const_cast<Scenario&>(s))));
+  };
+  return spec;
+}
+
+template <class Get>
+KeySpec integer_list_key(std::string key, Get get, std::int64_t lo, std::int64_t hi,
+                         std::string unit, std::string doc) {
+  KeySpec spec;
+  spec.key = key;
+  spec.kind = ValueKind::integer_list;
+  spec.default_toml = "[]";
+  spec.allowed = fmt::format("list of integers {} .. {}", lo, hi);
+  spec.unit = std::move(unit);
+  spec.doc = std::move(doc);
+  spec.assign = [key, get, lo, hi](Scenario& s, const toml::node& node, const std::string& where) {
+    const auto* array = node.as_array();
+    if (array == nullptr) fail_type(where, key, "an array of integers", node);
+    std::vector<std::int64_t> values;
+    values.reserve(array->size());
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const auto* v = (*array)[i].as_integer();
+      if (v == nullptr) {
+        throw InputError(fmt::format("{}: {}[{}] must be an integer, got {} {}", where, key, i,
+                                     type_name((*array)[i]), shown((*array)[i])));
+      }
+      if (v->get() < lo || v->get() > hi) {
+        throw InputError(fmt::format("{}: {}[{}] = {} is out of range; allowed: {} .. {}", where,
+                                     key, i, v->get(), lo, hi));
+      }
+      values.push_back(v->get());
+    }
+    get(s) = std::move(values);
+  };
+  spec.to_toml = [get](const Scenario& s) {
+    const auto& values = get(const_cast<Scenario&>(s));
+    return "[" + fmt::format("{}", fmt::join(values, ", ")) + "]";
+  };
+  return spec;
+}
+
+constexpr double INF = std::numeric_limits<double>::infinity();
+
+std::vector<KeySpec> make_keys() {
+  std::vector<KeySpec> k;
+  // [run]
+  k.push_back(text_key("run.name", [](Scenario& s) -> auto& { return s.run.name; }, "",
+                       "any text; empty = the scenario file's name without extension",
+                       "Name of the scenario; names its group in the results file."));
+  k.push_back(integer_key("run.replications", [](Scenario& s) -> auto& { return s.run.replications; },
+                          1000, 1, 1'000'000'000, "replications",
+                          "Independent Monte Carlo replications."));
+  k.push_back(integer_key("run.steps", [](Scenario& s) -> auto& { return s.run.steps; }, 30, 1,
+                          1'000'000, "steps", "Steps simulated after seeding."));
+  k.push_back(choice_key("run.step_unit", [](Scenario& s) -> auto& { return s.run.step_unit; },
+                         StepUnit::day, "What one step stands for (labels only)."));
+  k.push_back(integer_key("run.seed", [](Scenario& s) -> auto& { return s.run.seed; }, 1, 0,
+                          std::numeric_limits<std::int64_t>::max(), "",
+                          "Master seed of every random stream."));
+  // [audience]
+  k.push_back(integer_key("audience.size", [](Scenario& s) -> auto& { return s.audience.size; },
+                          10000, 1, MAX_PEOPLE, "people",
+                          "Number of people. For graph.model = \"edge_list\" it is set to the "
+                          "file's node count."));
+  // [graph]
+  k.push_back(choice_key("graph.model", [](Scenario& s) -> auto& { return s.graph.model; },
+                         GraphModel::erdos_renyi, "Social graph over the audience."));
+  k.push_back(real_key("graph.mean_degree", [](Scenario& s) -> auto& { return s.graph.mean_degree; },
+                       10.0, {0.0, INF, true, true}, "contacts",
+                       "erdos_renyi: expected degree; link probability = mean_degree / (size - 1)."));
+  k.push_back(integer_key("graph.k", [](Scenario& s) -> auto& { return s.graph.k; }, 5, 1,
+                          1'000'000, "contacts",
+                          "ring_lattice, watts_strogatz: neighbours on each side (degree 2k)."));
+  k.push_back(real_key("graph.rewire", [](Scenario& s) -> auto& { return s.graph.rewire; }, 0.1,
+                       {0.0, 1.0}, "probability", "watts_strogatz: chance a lattice edge is rewired."));
+  k.push_back(integer_key("graph.m", [](Scenario& s) -> auto& { return s.graph.m; }, 3, 1,
+                          1'000'000, "links", "barabasi_albert: links made by each new person."));
+  k.push_back(integer_key("graph.degree", [](Scenario& s) -> auto& { return s.graph.degree; }, 6, 1,
+                          1'000'000, "contacts", "random_regular: degree of every person."));
+  k.push_back(choice_key("graph.degree_distribution",
+                         [](Scenario& s) -> auto& { return s.graph.degree_distribution; },
+                         DegreeDistribution::power_law,
+                         "configuration: where the degrees come from."));
+  k.push_back(real_key("graph.exponent", [](Scenario& s) -> auto& { return s.graph.exponent; }, 2.5,
+                       {1.0, 10.0, true, false}, "",
+                       "configuration with power_law: P(k) proportional to k^-exponent."));
+  k.push_back(integer_key("graph.min_degree", [](Scenario& s) -> auto& { return s.graph.min_degree; },
+                          2, 1, 1'000'000, "contacts", "configuration with power_law: smallest degree."));
+  k.push_back(integer_key("graph.max_degree", [](Scenario& s) -> auto& { return s.graph.max_degree; },
+                          1000, 1, 100'000'000, "contacts",
+                          "configuration with power_law: largest degree."));
+  k.push_back(real_key("graph.poisson_mean", [](Scenario& s) -> auto& { return s.graph.poisson_mean; },
+                       10.0, {0.0, 1000.0, true, false}, "contacts",
+                       "configuration with poisson: mean degree."));
+  k.push_back(integer_list_key("graph.degree_sequence",
+                               [](Scenario& s) -> auto& { return s.graph.degree_sequence; }, 0,
+                               100'000'000, "contacts",
+                               "configuration with sequence: one degree per person (length = "
+                               "audience.size)."));
+  k.push_back(integer_key("graph.blocks", [](Scenario& s) -> auto& { return s.graph.blocks; }, 2, 1,
+                          1'000'000, "blocks",
+                          "stochastic_block: number of equal blocks (when block_sizes is empty)."));
+  k.push_back(integer_list_key("graph.block_sizes",
+                               [](Scenario& s) -> auto& { return s.graph.block_sizes; }, 1,
+                               MAX_PEOPLE, "people",
+                               "stochastic_block: people in each block (sum = audience.size)."));
+  k.push_back(real_key("graph.p_in", [](Scenario& s) -> auto& { return s.graph.p_in; }, 0.01,
+                       {0.0, 1.0}, "probability", "stochastic_block: link chance within a block."));
+  k.push_back(real_key("graph.p_out", [](Scenario& s) -> auto& { return s.graph.p_out; }, 0.001,
+                       {0.0, 1.0}, "probability", "stochastic_block: link chance across blocks."));
+  k.push_back(text_key("graph.path", [](Scenario& s) -> auto& { return s.graph.path; }, "",
+                       "path; relative paths start at the scenario file's folder",
+                       "edge_list: SNAP-style edge list (text, optionally .gz)."));
+  // [diffusion]
+  k.push_back(choice_key("diffusion.model", [](Scenario& s) -> auto& { return s.diffusion.model; },
+                         DiffusionModel::independent_cascade, "How adoption spreads."));
+  k.push_back(real_key("diffusion.transmission",
+                       [](Scenario& s) -> auto& { return s.diffusion.transmission; }, 0.1,
+                       {0.0, 1.0}, "probability",
+                       "independent_cascade: chance T that a newly active person activates each "
+                       "inactive neighbour (one chance per neighbour)."));
+  k.push_back(real_key("diffusion.p", [](Scenario& s) -> auto& { return s.diffusion.p; }, 0.01,
+                       {0.0, 1.0}, "probability per step",
+                       "network_bass: advertising (innovation) effect."));
+  k.push_back(real_key("diffusion.q", [](Scenario& s) -> auto& { return s.diffusion.q; }, 0.05,
+                       {0.0, 1.0}, "probability per step per adopted neighbour",
+                       "network_bass: word-of-mouth (imitation) effect."));
+  // [seeding]
+  k.push_back(integer_key("seeding.count", [](Scenario& s) -> auto& { return s.seeding.count; }, 1,
+                          0, MAX_PEOPLE, "people",
+                          "Initial adopters drawn at random in each replication (ignored when "
+                          "seeding.nodes is given)."));
+  k.push_back(integer_list_key("seeding.nodes", [](Scenario& s) -> auto& { return s.seeding.nodes; },
+                               0, MAX_PEOPLE - 1, "person ids",
+                               "Initial adopters given by id (0 .. size-1), the same in every "
+                               "replication."));
+  return k;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& scenario_keys() {
+  static const std::vector<KeySpec> keys = make_keys();
+  return keys;
+}
+
+const std::vector<std::string>& scenario_sections() {
+  static const std::vector<std::string> sections = {"run", "audience", "graph", "diffusion",
+                                                    "seeding"};
+  return sections;
+}
+
+const KeySpec* find_key(std::string_view key) {
+  for (const auto& spec : scenario_keys()) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+std::string closest_key(std::string_view key) {
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& spec : scenario_keys()) {
+    // Also compare the bare name, so a key put in the wrong section is found.
+    const std::string_view name = std::string_view(spec.key).substr(spec.key.find('.') + 1);
+    const std::size_t d = std::min(edit_distance(key, spec.key), edit_distance(key, name));
+    if (d < best_distance) {
+      best_distance = d;
+      best = spec.key;
+    }
+  }
+  return best;
+}
+
+std::string scenario_reference_markdown() {
+  std::string out =
+      "# Scenario file reference\n\n"
+      "<!-- Generated by `campaign-sim reference`; a test checks that this file matches. -->\n\n"
+      "A scenario is a TOML file with the sections below. Every key is optional and has the\n"
+      "default shown. Any key can be overridden from the command line with\n"
+      "`--set section.key=value` (the value is read as TOML; a bare word is a string).\n"
+      "Keys that do not apply to the chosen model are accepted and ignored, so one file can\n"
+      "be swept across models. The fully resolved scenario (every default filled in) is\n"
+      "stored in the results file as the `config_toml` attribute.\n";
+  for (const auto& section : scenario_sections()) {
+    out += fmt::format("\n## [{}]\n\n| key | type | default | allowed | unit | meaning |\n"
+                       "|---|---|---|---|---|---|\n",
+                       section);
+    for (const auto& spec : scenario_keys()) {
+      if (spec.key.substr(0, spec.key.find('.')) != section) continue;
+      static constexpr const char* kind_names[] = {"integer", "number", "string", "choice",
+                                                   "integer list"};
+      out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", spec.key,
+                         kind_names[static_cast<int>(spec.kind)], spec.default_toml, spec.allowed,
+                         spec.unit, spec.doc);
+    }
+  }
+  return out;
+}
+
+}  // namespace campaign

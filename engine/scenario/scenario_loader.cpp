@@ -1,0 +1,151 @@
+#include "scenario/scenario_loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "scenario/key_registry.h"
+
+namespace campaign {
+namespace {
+
+bool is_section(std::string_view name) {
+  const auto& sections = scenario_sections();
+  return std::find(sections.begin(), sections.end(), name) != sections.end();
+}
+
+[[noreturn]] void unknown_key(const std::string& where, const std::string& key) {
+  throw InputError(fmt::format("{}: {} is not a scenario key; did you mean {}? (see "
+                               "docs/scenario-reference.md)",
+                               where, key, closest_key(key)));
+}
+
+std::string line_of(const std::string& source, const toml::node& node) {
+  return fmt::format("{}:{}", source, node.source().begin.line);
+}
+
+Scenario defaults() {
+  Scenario s;
+  for (const auto& spec : scenario_keys()) {
+    const toml::table t = toml::parse("v = " + spec.default_toml);
+    spec.assign(s, *t.get("v"), "built-in default");
+  }
+  return s;
+}
+
+void apply_table(Scenario& s, KeyOrigins& origins, const toml::table& root,
+                 const std::string& source) {
+  for (const auto& [section_key, section] : root) {
+    const std::string section_name(section_key.str());
+    if (!is_section(section_name) || !section.is_table()) {
+      if (section.is_table()) unknown_key(line_of(source, section), "[" + section_name + "]");
+      unknown_key(line_of(source, section), section_name);
+    }
+    for (const auto& [key, value] : *section.as_table()) {
+      const std::string full = section_name + "." + std::string(key.str());
+      const KeySpec* spec = find_key(full);
+      if (spec == nullptr) unknown_key(line_of(source, value), full);
+      const std::string where = line_of(source, value);
+      spec->assign(s, value, where);
+      origins.set(full, where);
+    }
+  }
+}
+
+void apply_override(Scenario& s, KeyOrigins& origins, const std::string& assignment) {
+  const std::string where = "--set " + assignment;
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(fmt::format("{}: expected section.key=value", where));
+  }
+  const std::string key = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  const KeySpec* spec = find_key(key);
+  if (spec == nullptr) unknown_key(where, key);
+  // The value is read as TOML; anything that is not TOML is taken as a bare string.
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + text);
+  } catch (const toml::parse_error&) {
+    parsed = toml::table{{"v", text}};
+  }
+  spec->assign(s, *parsed.get("v"), where);
+  if (key == "graph.path" && !s.graph.path.empty()) {
+    // A path typed on the command line is relative to where the user stands.
+    s.graph.path = std::filesystem::absolute(s.graph.path).lexically_normal().string();
+  }
+  origins.set(key, where);
+}
+
+LoadedScenario load(const toml::table& root, const std::string& source, const std::string& base_dir,
+                    const std::vector<std::string>& overrides) {
+  LoadedScenario loaded{defaults(), KeyOrigins(source)};
+  Scenario& s = loaded.scenario;
+  s.source = source;
+  s.base_dir = base_dir;
+  apply_table(s, loaded.origins, root, source);
+  for (const auto& assignment : overrides) apply_override(s, loaded.origins, assignment);
+  if (s.graph.model == GraphModel::edge_list) s.audience.size = 0;  // read from the file
+  if (s.run.name.empty()) s.run.name = std::filesystem::path(source).stem().string();
+  validate(s, loaded.origins);
+  return loaded;
+}
+
+toml::table parse_or_throw(std::string_view text, const std::string& source) {
+  try {
+    return toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", source,
+                                 e.source().begin.line, e.source().begin.column,
+                                 e.description()));
+  }
+}
+
+}  // namespace
+
+std::string KeyOrigins::where(const std::string& key) const {
+  const auto it = where_.find(key);
+  return it == where_.end() ? source_ + " (default of " + key + ")" : it->second;
+}
+
+LoadedScenario load_scenario_file(const std::string& path,
+                                  const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(fmt::format("{}: cannot read scenario file: it is a directory", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError(fmt::format("{}: cannot read scenario file: {}", path, std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const toml::table root = parse_or_throw(text.str(), path);
+  const std::string base_dir = std::filesystem::path(path).parent_path().string();
+  return load(root, path, base_dir, overrides);
+}
+
+LoadedScenario load_scenario_text(std::string_view text, const std::string& source_name,
+                                  const std::vector<std::string>& overrides) {
+  return load(parse_or_throw(text, source_name), source_name, ".", overrides);
+}
+
+std::string resolved_toml(const Scenario& scenario) {
+  std::string out;
+  for (const auto& section : scenario_sections()) {
+    out += fmt::format("{}[{}]\n", out.empty() ? "" : "\n", section);
+    for (const auto& spec : scenario_keys()) {
+      if (spec.key.compare(0, section.size() + 1, section + ".") != 0) continue;
+      out += fmt::format("{} = {}\n", spec.key.substr(section.size() + 1), spec.to_toml(scenario));
+    }
+  }
+  return out;
+}
+
+}  // namespace campaign

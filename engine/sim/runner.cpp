@@ -1,0 +1,87 @@
+#include "sim/runner.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+#include <tbb/tick_count.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace campaign {
+namespace {
+
+struct Block {
+  std::uint64_t first = 0;
+  std::vector<Trajectory> trajectories;
+};
+
+std::uint32_t choose_block_size(std::uint64_t replications, int threads) {
+  // Enough blocks to balance the threads (8 per thread), small enough to keep the
+  // in-order stage's buffered trajectories small, at most 64 replications.
+  const std::uint64_t per_block = replications / (8ull * static_cast<std::uint64_t>(threads));
+  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(per_block, 1, 64));
+}
+
+}  // namespace
+
+RunRecord run_replications(const Model& model, const RunOptions& options,
+                           RunAccumulator& accumulator, ResultsWriter* trajectory_writer) {
+  RunRecord record;
+  record.replications = options.replications;
+  record.threads = tbb::this_task_arena::max_concurrency();
+  record.block_size =
+      options.block_size ? options.block_size : choose_block_size(options.replications, record.threads);
+  const std::size_t num_metrics = model.metric_names().size();
+
+  // Kernels own O(people) scratch state; one per thread, reused across blocks. A kernel's
+  // output never depends on what it simulated before, so reuse keeps results invariant.
+  tbb::enumerable_thread_specific<std::unique_ptr<ReplicationKernel>> kernels(
+      [&] { return model.make_kernel(); });
+
+  const auto start = tbb::tick_count::now();
+  std::uint64_t next_first = 0;
+  std::uint64_t done = 0;
+  bool cancelled = false;
+  tbb::parallel_pipeline(
+      static_cast<std::size_t>(2 * record.threads),
+      tbb::make_filter<void, Block>(
+          tbb::filter_mode::serial_in_order,
+          [&](tbb::flow_control& fc) -> Block {
+            if (next_first >= options.replications ||
+                (options.cancel && options.cancel->load(std::memory_order_relaxed))) {
+              cancelled = next_first < options.replications;
+              fc.stop();
+              return {};
+            }
+            Block block;
+            block.first = next_first;
+            const std::uint64_t count =
+                std::min<std::uint64_t>(record.block_size, options.replications - next_first);
+            block.trajectories.assign(count, Trajectory(num_metrics, options.steps));
+            next_first += count;
+            return block;
+          }) &
+          tbb::make_filter<Block, Block>(tbb::filter_mode::parallel,
+                                         [&](Block block) {
+                                           auto& kernel = kernels.local();
+                                           for (std::size_t i = 0; i < block.trajectories.size(); ++i) {
+                                             kernel->simulate(
+                                                 static_cast<Replication>(block.first + i),
+                                                 block.trajectories[i]);
+                                           }
+                                           return block;
+                                         }) &
+          tbb::make_filter<Block, void>(tbb::filter_mode::serial_in_order, [&](const Block& block) {
+            for (const auto& trajectory : block.trajectories) accumulator.add(trajectory);
+            if (trajectory_writer != nullptr) trajectory_writer->write_trajectories(block.first, block.trajectories);
+            done += block.trajectories.size();
+            if (options.progress) options.progress(done, options.replications);
+          }));
+  record.seconds = (tbb::tick_count::now() - start).seconds();
+  if (cancelled) throw Interrupted();
+  return record;
+}
+
+}  // namespace campaign

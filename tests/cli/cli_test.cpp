@@ -1,0 +1,147 @@
+// The command line as a user meets it: exit status, one clear line on bad input, and no
+// output file created or damaged by a failed run.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+Result run_cli(const std::string& args, const fs::path& dir) {
+  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const std::string command = std::string(CAMPAIGN_CLI) + " " + args + " >" + out.string() +
+                              " 2>" + err.string() + " </dev/null";
+  const int raw = std::system(command.c_str());
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("campaign_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+  std::vector<std::string> leftovers() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      const auto name = entry.path().filename().string();
+      if (name != "stdout.txt" && name != "stderr.txt" && entry.path().extension() != ".toml" &&
+          entry.path().extension() != ".edges") {
+        names.push_back(name);
+      }
+    }
+    return names;
+  }
+  fs::path dir_;
+};
+
+const char* SMALL =
+    "[run]\nreplications = 20\nsteps = 5\n[audience]\nsize = 500\n[graph]\nmean_degree = 4\n";
+
+TEST_F(Cli, VersionAndHelp) {
+  auto r = run_cli("--version", dir_);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("campaign-sim ", 0), 0u);
+  r = run_cli("--help", dir_);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("campaign-sim run SCENARIO.toml -o OUT.h5"), std::string::npos);
+  r = run_cli("run --help", dir_);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("--save-trajectories"), std::string::npos);
+}
+
+TEST_F(Cli, RunWritesResultsAndASummary) {
+  const auto scenario = write("small.toml", SMALL);
+  const auto r = run_cli("run " + scenario.string() + " -o " + (dir_ / "out.h5").string() + " --threads 2", dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "out.h5"));
+  EXPECT_NE(r.out.find("20 replications x 5 days"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("wrote     " + (dir_ / "out.h5").string()), std::string::npos) << r.out;
+  EXPECT_EQ(leftovers(), std::vector<std::string>{"out.h5"});
+  EXPECT_EQ(r.err, "");  // no progress bar when stderr is not a terminal
+}
+
+TEST_F(Cli, QuietPrintsNothing) {
+  const auto scenario = write("small.toml", SMALL);
+  const auto r = run_cli("run " + scenario.string() + " -o " + (dir_ / "out.h5").string() + " -q", dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+struct BadRun {
+  std::string args;
+  int status;
+  std::string message;
+};
+
+TEST_F(Cli, BadInputGivesOneLineAndLeavesTheOldOutputAlone) {
+  const auto scenario = write("small.toml", SMALL);
+  write("broken.toml", "[run]\nsteps = [\n");
+  const std::string s = scenario.string();
+  const std::string out = (dir_ / "out.h5").string();
+  const std::vector<BadRun> cases = {
+      {"run " + (dir_ / "missing.toml").string() + " -o " + out, 2, "cannot read scenario file"},
+      {"run " + (dir_ / "broken.toml").string() + " -o " + out, 2, "broken.toml:2:"},
+      {"run " + s + " -o " + out + " --set graph.model=lattice", 2,
+       "--set graph.model=lattice: graph.model = \"lattice\" is not allowed; allowed: complete"},
+      {"run " + s + " -o " + out + " --set diffusion.transmision=0.2", 2,
+       "did you mean diffusion.transmission?"},
+      {"run " + s + " -o " + out + " --replications 0", 2,
+       "run.replications = 0 is out of range; allowed: 1 .."},
+      {"run " + s + " -o " + out + " --threads many", 2, "threads"},
+      {"run " + s + " -o " + out + " --frobnicate", 2, "unrecognised option '--frobnicate'"},
+      {"run " + s, 2, "missing -o OUT.h5"},
+      {"run -o " + out, 2, "missing SCENARIO.toml"},
+      {"jump", 2, "unknown command 'jump'"},
+      {"run " + s + " -o /nonexistent-dir/out.h5", 1, "cannot create output file"},
+  };
+  for (const auto& c : cases) {
+    write("out.h5", "previous results");
+    const auto r = run_cli(c.args, dir_);
+    EXPECT_EQ(r.status, c.status) << c.args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << "'" << c.message << "' not in " << r.err;
+    std::ifstream in(dir_ / "out.h5");
+    std::string kept;
+    std::getline(in, kept);
+    EXPECT_EQ(kept, "previous results") << c.args;
+    EXPECT_EQ(leftovers(), std::vector<std::string>{"out.h5"}) << c.args;
+  }
+}
+
+TEST_F(Cli, BadEdgeListNamesTheLine) {
+  write("net.edges", "# comment\n0 1\n1 two\n");
+  const auto scenario = write("net.toml", "[graph]\nmodel = \"edge_list\"\npath = \"net.edges\"\n");
+  const auto r = run_cli("run " + scenario.string() + " -o " + (dir_ / "out.h5").string(), dir_);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("net.edges:3:"), std::string::npos) << r.err;
+  EXPECT_TRUE(leftovers().empty());
+}
+
+}  // namespace

@@ -1,0 +1,171 @@
+#include "graph/edge_list_loader.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/error.h"
+
+namespace campaign {
+namespace {
+
+namespace fs = std::filesystem;
+
+class EdgeListLoader : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("campaign_graph_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) const {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+  }
+
+  std::string write_gz(const std::string& name, const std::string& text) const {
+    const fs::path path = dir_ / name;
+    gzFile file = gzopen(path.c_str(), "wb");
+    EXPECT_NE(file, nullptr);
+    EXPECT_EQ(gzwrite(file, text.data(), static_cast<unsigned>(text.size())),
+              static_cast<int>(text.size()));
+    EXPECT_EQ(gzclose(file), Z_OK);
+    return path.string();
+  }
+
+  // The InputError message of loading `path`, or "" when it loads.
+  static std::string error_of(const std::string& path) {
+    try {
+      load_edge_list(path);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  fs::path dir_;
+};
+
+// Comments (# and %), blank and indented lines, CRLF, commas, tabs, sparse ids up to
+// 2^63, duplicates in both orientations, a self-loop, trailing weight and timestamp
+// columns, and no newline at the end.
+const std::string MESSY =
+    "# SNAP header\n"
+    "% matrix-market style comment\n"
+    "\n"
+    "5 70\n"
+    "70\t5\n"
+    "  5 , 1000000000000\r\n"
+    "1000000000000,9223372036854775808,0.25\n"
+    "70 70\n"
+    "   \t\n"
+    "5 70 1234567890\n"
+    "9223372036854775808\t70\t3";
+
+void expect_messy(const LoadedGraph& loaded) {
+  EXPECT_EQ(loaded.original_ids,
+            (std::vector<std::uint64_t>{5, 70, 1000000000000ull, 9223372036854775808ull}));
+  const CsrGraph& g = loaded.graph;
+  EXPECT_EQ(g.num_nodes(), 4u);
+  EXPECT_EQ(g.num_edges(), 4u);
+  EXPECT_TRUE(g.has_edge(0, 1));
+  EXPECT_TRUE(g.has_edge(0, 2));
+  EXPECT_TRUE(g.has_edge(2, 3));
+  EXPECT_TRUE(g.has_edge(3, 1));
+  EXPECT_FALSE(g.has_edge(1, 2));
+  EXPECT_EQ(loaded.report.edges_in, 7u);
+  EXPECT_EQ(loaded.report.self_loops_dropped, 1u);
+  EXPECT_EQ(loaded.report.duplicates_dropped, 2u);
+  EXPECT_EQ(loaded.lines, 11u);
+}
+
+TEST_F(EdgeListLoader, ParsesMessyText) { expect_messy(load_edge_list(write("messy.txt", MESSY))); }
+
+TEST_F(EdgeListLoader, ReadsGzip) { expect_messy(load_edge_list(write_gz("messy.txt.gz", MESSY))); }
+
+TEST_F(EdgeListLoader, DenseIdsKeepTheirOrder) {
+  const LoadedGraph loaded = load_edge_list(write("dense.edges", "2 0\n0 1\n3 1\n"));
+  EXPECT_EQ(loaded.original_ids, (std::vector<std::uint64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(loaded.graph.offsets(), (std::vector<ArcIndex>{0, 2, 4, 5, 6}));
+  EXPECT_EQ(loaded.graph.targets(), (std::vector<NodeId>{1, 2, 0, 3, 0, 1}));
+}
+
+TEST_F(EdgeListLoader, IdOnlyInSelfLoopsIsNotANode) {
+  const LoadedGraph loaded = load_edge_list(write("loops.edges", "1 2\n3 3\n2 1\n3 3\n"));
+  EXPECT_EQ(loaded.original_ids, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(loaded.graph.num_edges(), 1u);
+  EXPECT_EQ(loaded.report.edges_in, 4u);
+  EXPECT_EQ(loaded.report.self_loops_dropped, 2u);
+  EXPECT_EQ(loaded.report.duplicates_dropped, 1u);
+  const std::string only_loops = write("only_loops.edges", "4 4\n");
+  EXPECT_EQ(error_of(only_loops), only_loops + ": edge list has no edges");
+}
+
+TEST_F(EdgeListLoader, MalformedLineNamesFileLineAndText) {
+  const std::string path = write("bad.edges", "# c\n1 2\n\n3 x\n4 5\n");
+  EXPECT_EQ(error_of(path), path + ":4: expected two non-negative integer node ids, got '3 x'");
+  const char* bad_lines[] = {"-1 2", "7",   "1 2x", "12x 3",
+                             "1,,2", "a b", "1 -2", "99999999999999999999 1"};
+  for (const char* line : bad_lines) {
+    const std::string p = write("bad_line.edges", std::string("0 1\n") + line + "\r\n");
+    EXPECT_EQ(error_of(p),
+              p + ":2: expected two non-negative integer node ids, got '" + line + "'");
+  }
+  const std::string long_text = "1 " + std::string(200, 'z');
+  const std::string p = write("long.edges", long_text + "\n");
+  EXPECT_EQ(error_of(p), p + ":1: expected two non-negative integer node ids, got '" +
+                             long_text.substr(0, 60) + "...'");
+}
+
+TEST_F(EdgeListLoader, MissingFileAndNoEdges) {
+  const std::string missing = (dir_ / "nope.edges").string();
+  EXPECT_EQ(error_of(missing), missing + ": cannot open edge list: No such file or directory");
+  EXPECT_NE(error_of(write("empty.edges", "")), "");
+  const std::string comments = write("comments.edges", "# nothing\n\n% here\n");
+  EXPECT_EQ(error_of(comments), comments + ": edge list has no edges");
+  EXPECT_NE(error_of(dir_.string()), "");  // a directory opens but cannot be read
+}
+
+// Lines cross the 4 MiB read chunk: 400000 lines of ~14 bytes each.
+TEST_F(EdgeListLoader, LinesAcrossReadChunks) {
+  std::string text;
+  constexpr std::uint64_t n = 400000;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    text += std::to_string(1000000 + i) + " " + std::to_string(1000000 + (i + 1) % n) + "\n";
+  }
+  ASSERT_GT(text.size(), std::size_t{4} << 20);
+  const LoadedGraph loaded = load_edge_list(write("cycle.edges", text));
+  EXPECT_EQ(loaded.graph.num_nodes(), n);
+  EXPECT_EQ(loaded.graph.num_edges(), n);
+  for (NodeId u = 0; u < n; ++u) ASSERT_EQ(loaded.graph.degree(u), 2u) << "node " << u;
+  EXPECT_EQ(loaded.original_ids.front(), 1000000u);
+}
+
+struct RealNetwork {
+  const char* file;
+  NodeId nodes;
+  std::uint64_t edges;
+};
+
+TEST(RealNetworks, SnapFilesHaveThePublishedSizes) {
+  const fs::path dir = CAMPAIGN_NETWORKS_DIR;
+  if (!fs::is_directory(dir)) GTEST_SKIP() << "no shared networks at " << dir;
+  for (const RealNetwork& net : {RealNetwork{"ego-facebook.edges", 4039, 88234},
+                                 RealNetwork{"email-eu-core.edges", 986, 16064},
+                                 RealNetwork{"ca-grqc.edges", 5241, 14484}}) {
+    const LoadedGraph loaded = load_edge_list((dir / net.file).string());
+    EXPECT_EQ(loaded.graph.num_nodes(), net.nodes) << net.file;
+    EXPECT_EQ(loaded.graph.num_edges(), net.edges) << net.file;
+  }
+}
+
+}  // namespace
+}  // namespace campaign
