@@ -3,7 +3,7 @@
 // = 2, supercritical), one random seed, run to the end. Each benchmark reports arcs
 // examined per second ("arcs/s"), so the cascade and the BFS compare per unit of work.
 //
-//   build/campaign_bench --benchmark_filter='/100000$|/1000000$'
+//   build/campaign_bench --benchmark_filter='/100000/|/1000000/'
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 

@@ -28,6 +28,12 @@ constexpr unsigned DEFLATE_LEVEL = 4;               // zlib: most of the gain, l
 // boundaries are completed in memory instead of re-reading compressed chunks from disk.
 constexpr std::size_t MATRIX_CACHE_BYTES = 4 * CHUNK_BYTES;
 
+// HDF5's automatic printing of its error stack, off for the calling thread. In a
+// thread-safe HDF5 build (Debian's is) this setting is per thread, and blocks of
+// trajectories may be written from a TBB worker, so every entry point that can fail
+// switches it off; the call only stores two pointers.
+void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
 // The innermost (most specific) message on the current thread's error stack. Must run
 // right after the failing call: the next API call clears the stack.
 std::string error_reason() {
@@ -38,14 +44,31 @@ std::string error_reason() {
     return 0;
   };
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &reason);
+  // Frees the stack's strings now: a thread that ends with a non-empty stack leaks them.
+  H5Eclear2(H5E_DEFAULT);
   return reason.empty() ? "unknown HDF5 error" : reason;
 }
 
 std::string file_name_of(Hid id) {
   const ssize_t size = H5Fget_name(id, nullptr, 0);
-  if (size <= 0) return {};
+  if (size <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return {};
+  }
   std::string name(static_cast<std::size_t>(size), '\0');
   H5Fget_name(id, name.data(), name.size() + 1);
+  return name;
+}
+
+// The path of an object inside its file, or `fallback` when it has none (closed id).
+std::string object_name(Hid id, const std::string& fallback) {
+  const ssize_t size = H5Iget_name(id, nullptr, 0);
+  if (size <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return fallback;
+  }
+  std::string name(static_cast<std::size_t>(size), '\0');
+  H5Iget_name(id, name.data(), name.size() + 1);
   return name;
 }
 
@@ -102,6 +125,7 @@ void set_filters(Hid dcpl, const std::string& path, Hid loc) {
 
 void write_scalar_attribute(Hid loc, const std::string& owner, const std::string& name,
                             Hid file_type, Hid memory_type, const void* value) {
+  quiet();
   const std::string path = owner + "@" + name;
   const htri_t exists = H5Aexists(loc, name.c_str());
   if (exists < 0) fail("look up attribute", path, loc);
@@ -116,6 +140,7 @@ void write_scalar_attribute(Hid loc, const std::string& owner, const std::string
 template <typename T>
 T read_scalar_attribute(Hid loc, const std::string& owner, const std::string& name,
                         Hid memory_type) {
+  quiet();
   const std::string path = owner + "@" + name;
   Handle attr(H5Aopen(loc, name.c_str(), H5P_DEFAULT));
   if (!attr.valid()) fail("open attribute", path, loc);
@@ -171,12 +196,9 @@ Handle::~Handle() {
 // ---- RowWriter ---------------------------------------------------------------------------
 
 void RowWriter::write_rows(std::uint64_t first_row, std::span<const double> values) {
+  quiet();
   if (values.empty()) return;
-  std::string path = "matrix";
-  if (const ssize_t size = H5Iget_name(dataset_.id(), nullptr, 0); size > 0) {
-    path.assign(static_cast<std::size_t>(size), '\0');
-    H5Iget_name(dataset_.id(), path.data(), path.size() + 1);
-  }
+  const std::string path = object_name(dataset_.id(), "matrix");
   if (columns_ == 0 || values.size() % columns_ != 0) {
     throw std::invalid_argument("write_rows '" + path + "': " + std::to_string(values.size()) +
                                 " values is not a whole number of rows of " +
@@ -206,6 +228,7 @@ void RowWriter::write_rows(std::uint64_t first_row, std::span<const double> valu
 // ---- Group -------------------------------------------------------------------------------
 
 Group Group::create_group(const std::string& name) {
+  quiet();
   const std::string path = join_path(path_, name);
   Handle gcpl = group_creation_list();
   Handle group(H5Gcreate2(handle_.id(), name.c_str(), H5P_DEFAULT, gcpl.id(), H5P_DEFAULT));
@@ -232,6 +255,7 @@ void Group::set_attribute(const std::string& name, double value) {
 }
 
 void Group::write_vector(const std::string& name, std::span<const double> values) {
+  quiet();
   const std::string path = join_path(path_, name);
   const hsize_t dims[1] = {values.size()};
   Handle space(H5Screate_simple(1, dims, nullptr));
@@ -257,6 +281,7 @@ void Group::write_vector(const std::string& name, std::span<const double> values
 
 RowWriter Group::create_matrix(const std::string& name, std::uint64_t rows,
                                std::uint64_t columns) {
+  quiet();
   const std::string path = join_path(path_, name);
   const hsize_t dims[2] = {rows, columns};
   Handle space(H5Screate_simple(2, dims, nullptr));
@@ -286,6 +311,7 @@ RowWriter Group::create_matrix(const std::string& name, std::uint64_t rows,
 }
 
 Group Group::open_group(const std::string& name) const {
+  quiet();
   const std::string path = join_path(path_, name);
   Handle group(H5Gopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
   if (!group.valid()) fail("open group", path, handle_.id());
@@ -293,12 +319,14 @@ Group Group::open_group(const std::string& name) const {
 }
 
 bool Group::exists(const std::string& name) const {
+  quiet();
   const htri_t found = H5Lexists(handle_.id(), name.c_str(), H5P_DEFAULT);
   if (found < 0) fail("look up", join_path(path_, name), handle_.id());
   return found > 0;
 }
 
 std::vector<std::string> Group::member_names() const {
+  quiet();
   std::vector<std::string> names;
   auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
     static_cast<std::vector<std::string>*>(data)->emplace_back(name);
@@ -311,6 +339,7 @@ std::vector<std::string> Group::member_names() const {
 }
 
 std::vector<std::string> Group::attribute_names() const {
+  quiet();
   std::vector<std::string> names;
   auto collect = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
     static_cast<std::vector<std::string>*>(data)->emplace_back(name);
@@ -323,6 +352,7 @@ std::vector<std::string> Group::attribute_names() const {
 }
 
 std::string Group::read_string_attribute(const std::string& name) const {
+  quiet();
   const std::string path = path_ + "@" + name;
   Handle attr(H5Aopen(handle_.id(), name.c_str(), H5P_DEFAULT));
   if (!attr.valid()) fail("open attribute", path, handle_.id());
@@ -365,6 +395,7 @@ double Group::read_double_attribute(const std::string& name) const {
 }
 
 std::vector<double> Group::read_vector(const std::string& name) const {
+  quiet();
   const std::string path = join_path(path_, name);
   Handle dataset(H5Dopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("open dataset", path, handle_.id());
@@ -379,6 +410,7 @@ std::vector<double> Group::read_vector(const std::string& name) const {
 }
 
 Matrix Group::read_matrix(const std::string& name) const {
+  quiet();
   const std::string path = join_path(path_, name);
   Handle dataset(H5Dopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("open dataset", path, handle_.id());
@@ -393,6 +425,7 @@ Matrix Group::read_matrix(const std::string& name) const {
 }
 
 DatasetLayout Group::layout(const std::string& name) const {
+  quiet();
   const std::string path = join_path(path_, name);
   Handle dataset(H5Dopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("open dataset", path, handle_.id());
@@ -429,7 +462,7 @@ File::File(Handle handle, std::string filename)
 File File::create(const std::string& filename) {
   // Errors are reported through IoError; HDF5 printing its stack to stderr as well would
   // bury the one line the user should see.
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  quiet();
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE));
   if (!fcpl.valid() ||
       H5Pset_link_creation_order(fcpl.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
@@ -442,7 +475,7 @@ File File::create(const std::string& filename) {
 }
 
 File File::open_read_only(const std::string& filename) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  quiet();
   Handle fapl = file_access_list();
   Handle file(H5Fopen(filename.c_str(), H5F_ACC_RDONLY, fapl.id()));
   if (!file.valid()) fail("open HDF5 file", filename, -1);
@@ -450,10 +483,12 @@ File File::open_read_only(const std::string& filename) {
 }
 
 void File::flush() {
+  quiet();
   if (H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL) < 0) fail("flush HDF5 file", filename_, -1);
 }
 
 void File::close() {
+  quiet();
   Handle file = std::move(handle_);
   if (!file.valid()) return;
   // After a failed close the handle's destructor tries once more, best effort.

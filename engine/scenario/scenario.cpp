@@ -78,6 +78,10 @@ void validate(const Scenario& s, const KeyOrigins& origins) {
         check.require(g.min_degree <= g.max_degree, "graph.min_degree",
                       "graph.min_degree = {} exceeds graph.max_degree = {}", g.min_degree,
                       g.max_degree);
+        check.require(g.max_degree - g.min_degree < (1u << 24), "graph.max_degree",
+                      "graph.max_degree = {} is too far above graph.min_degree = {}; allowed: "
+                      "max_degree - min_degree < 16777216",
+                      g.max_degree, g.min_degree);
         check.require(g.max_degree < n, "graph.max_degree",
                       "graph.max_degree = {} needs audience.size > max_degree; allowed: 1 .. {}",
                       g.max_degree, n - 1);

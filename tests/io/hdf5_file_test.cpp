@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -174,6 +175,26 @@ TEST_F(Hdf5File, ErrorsNameTheObjectAndPrintNothing) {
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
   EXPECT_FALSE(a.exists("missing"));
   EXPECT_TRUE(a.exists("b"));
+}
+
+TEST_F(Hdf5File, ErrorsOnAnotherThreadPrintNothing) {
+  // Thread-safe HDF5 keeps the error-printing switch per thread; the runner writes
+  // trajectory blocks from worker threads.
+  File f = File::create(path("t.h5"));
+  RowWriter w = f.create_matrix("m", 4, 2);
+  f.close();  // the dataset is gone: writing fails inside HDF5
+  const std::vector<double> row = {1.0, 2.0};
+  std::string message;
+  testing::internal::CaptureStderr();
+  std::thread([&] {
+    try {
+      w.write_rows(0, row);
+    } catch (const IoError& e) {
+      message = e.what();
+    }
+  }).join();
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_NE(message.find("cannot"), std::string::npos) << message;
 }
 
 TEST_F(Hdf5File, CloseIsFinalAndStrong) {
