@@ -56,8 +56,9 @@ void print_summary(const Scenario& s, const GraphRecord& graph, const RunRecord&
   const std::string_view unit = name_of(s.run.step_unit);
   fmt::print("scenario  {} ({})\n", s.run.name, s.source);
   fmt::print("graph     {}; built in {:.2f} s\n", graph.description, graph.seconds);
-  fmt::print("run       {} replications x {} {}s, {} on {} threads: {:.2f} s ({:.1f} replications/s)\n",
+  fmt::print("run       {} replications x {} {}s, {} on {} thread{}: {:.2f} s ({:.1f} replications/s)\n",
              run.replications, s.run.steps, unit, name_of(s.diffusion.model), run.threads,
+             run.threads == 1 ? "" : "s",
              run.seconds, run.seconds > 0 ? run.replications / run.seconds : 0.0);
   for (std::size_t m = 0; m < acc.metric_names().size(); ++m) {
     if (acc.metric_names()[m] != "total_adopted") continue;

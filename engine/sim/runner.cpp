@@ -1,6 +1,7 @@
 #include "sim/runner.h"
 
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 #include <tbb/tick_count.h>
@@ -30,7 +31,9 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
                            RunAccumulator& accumulator, ResultsWriter* trajectory_writer) {
   RunRecord record;
   record.replications = options.replications;
-  record.threads = tbb::this_task_arena::max_concurrency();
+  record.threads = static_cast<int>(std::min<std::size_t>(
+      tbb::this_task_arena::max_concurrency(),
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
   record.block_size =
       options.block_size ? options.block_size : choose_block_size(options.replications, record.threads);
   const std::size_t num_metrics = model.metric_names().size();
