@@ -8,54 +8,58 @@ namespace {
 class BassKernel final : public ReplicationKernel {
  public:
   explicit BassKernel(const NetworkBass& model)
-      : model_(model),
-        adopted_(model.graph().num_nodes(), 0),
-        adopted_neighbors_(model.graph().num_nodes(), 0) {}
+      : model_(model), adopted_at_(model.graph().num_nodes(), -1) {}
 
   void simulate(Replication r, Trajectory& out) override {
     const CsrGraph& graph = model_.graph();
+    const CounterRng& rng = model_.rng();
     const NodeId n = graph.num_nodes();
-    std::fill(adopted_.begin(), adopted_.end(), 0);
-    std::fill(adopted_neighbors_.begin(), adopted_neighbors_.end(), 0);
-    total_ = 0;
+    for (NodeId v : adopters_) adopted_at_[v] = -1;
+    adopters_ = initial_adopters(model_.seeding(), n, rng, r);
+    for (NodeId v : adopters_) adopted_at_[v] = 0;
+    record(out, 0, adopters_.size());
 
-    newly_ = initial_adopters(model_.seeding(), n, model_.rng(), r);
-    apply(graph);
-    record(out, 0);
     for (Step t = 1; t <= model_.steps(); ++t) {
       newly_.clear();
-      for (NodeId v = 0; v < n; ++v) {
-        if (adopted_[v] == 0 &&
-            model_.rng().uniform(Stream::adoption, r, v, t) >=
-                model_.stay_probability(adopted_neighbors_[v])) {
-          newly_.push_back(v);
+      if (model_.advertising().probability() > 0) {
+        for (NodeId v = 0; v < n; ++v) {
+          if (adopted_at_[v] < 0 && model_.advertising()(rng.u32(Stream::adoption, r, v, t))) {
+            mark(v, t);
+          }
         }
       }
-      apply(graph);
-      record(out, t);
+      // Adopters before step t talk; those marked in this step are not yet talkers.
+      const std::size_t talkers = adopters_.size();
+      for (std::size_t i = 0; i < talkers; ++i) {
+        const NodeId u = adopters_[i];
+        const auto talk_index = static_cast<std::uint32_t>(t - adopted_at_[u] - 1);
+        for (NodeId v : graph.neighbors(u)) {
+          if (adopted_at_[v] < 0 &&
+              model_.word_of_mouth()(rng.u32(Stream::transmission, r, u, v, talk_index))) {
+            mark(v, t);
+          }
+        }
+      }
+      adopters_.insert(adopters_.end(), newly_.begin(), newly_.end());
+      record(out, t, newly_.size());
     }
   }
 
  private:
-  void apply(const CsrGraph& graph) {
-    for (NodeId v : newly_) {
-      adopted_[v] = 1;
-      for (NodeId w : graph.neighbors(v)) ++adopted_neighbors_[w];
-    }
-    total_ += newly_.size();
+  void mark(NodeId v, Step t) {
+    adopted_at_[v] = static_cast<std::int32_t>(t);
+    newly_.push_back(v);
   }
 
-  void record(Trajectory& out, Step t) const {
-    out.at(NEWLY_ADOPTED, t) = static_cast<double>(newly_.size());
-    out.at(TOTAL_ADOPTED, t) = static_cast<double>(total_);
-    out.at(ACTIVE, t) = static_cast<double>(total_);  // adopters keep talking
+  void record(Trajectory& out, Step t, std::size_t newly) const {
+    out.at(NEWLY_ADOPTED, t) = static_cast<double>(newly);
+    out.at(TOTAL_ADOPTED, t) = static_cast<double>(adopters_.size());
+    out.at(ACTIVE, t) = static_cast<double>(adopters_.size());  // adopters keep talking
   }
 
   const NetworkBass& model_;
-  std::vector<std::uint8_t> adopted_;
-  std::vector<std::uint32_t> adopted_neighbors_;
-  std::vector<NodeId> newly_;
-  std::uint64_t total_ = 0;
+  std::vector<std::int32_t> adopted_at_;
+  std::vector<NodeId> adopters_, newly_;
 };
 
 }  // namespace
@@ -63,17 +67,10 @@ class BassKernel final : public ReplicationKernel {
 NetworkBass::NetworkBass(const CsrGraph& graph, const Scenario& scenario)
     : graph_(graph),
       rng_(scenario.run.seed),
+      advertising_(scenario.diffusion.p),
+      word_of_mouth_(scenario.diffusion.q),
       seeding_(scenario.seeding),
-      steps_(scenario.run.steps) {
-  const double p = scenario.diffusion.p;
-  const double q = scenario.diffusion.q;
-  stay_.resize(graph.max_degree() + std::size_t{1});
-  double s = 1.0 - p;
-  for (double& entry : stay_) {
-    entry = s;
-    s *= 1.0 - q;
-  }
-}
+      steps_(scenario.run.steps) {}
 
 std::unique_ptr<ReplicationKernel> NetworkBass::make_kernel() const {
   return std::make_unique<BassKernel>(*this);

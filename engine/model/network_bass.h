@@ -2,13 +2,14 @@
 // step an inactive person with k adopted neighbours at the start of the step adopts with
 // probability 1 - (1 - p)(1 - q)^k.
 //
-// The draw for person v in step t is CounterRng(seed).uniform(Stream::adoption, r, v, t),
-// and v adopts iff it is >= s_k = (1 - p)(1 - q)^k. s_k is tabulated for k = 0 .. max
-// degree by repeated multiplication (exact IEEE arithmetic, the same on every platform).
+// The probability is realised as independent coins, keyed like every contact in the
+// engine, so that the campaign model reduces to this one draw for draw:
+//   advertising:   CounterRng(seed).u32(Stream::adoption, r, v, t)        < p
+//   word of mouth: CounterRng(seed).u32(Stream::transmission, r, u, v, c) < q
+// for each neighbour u that adopted in step s < t, with talk index c = t - s - 1 (an
+// adopter keeps talking). v adopts in step t if any coin succeeds.
 //
-// State: one byte per person (adopted or not), the count of adopted neighbours per person
-// (updated when a neighbour adopts, applied at the end of the step so that every decision
-// in a step reads the state at its start).
+// State: the adoption step per person (or -1), and the list of adopters (the talkers).
 #pragma once
 
 #include <memory>
@@ -26,15 +27,16 @@ class NetworkBass final : public Model {
 
   const CsrGraph& graph() const { return graph_; }
   const CounterRng& rng() const { return rng_; }
-  // Probability of not adopting with k adopted neighbours.
-  double stay_probability(std::uint32_t k) const { return stay_[k]; }
+  Coin advertising() const { return advertising_; }
+  Coin word_of_mouth() const { return word_of_mouth_; }
   const SeedingSettings& seeding() const { return seeding_; }
   Step steps() const { return steps_; }
 
  private:
   const CsrGraph& graph_;
   CounterRng rng_;
-  std::vector<double> stay_;  // s_k, k = 0 .. max degree
+  Coin advertising_;
+  Coin word_of_mouth_;
   SeedingSettings seeding_;
   Step steps_;
 };

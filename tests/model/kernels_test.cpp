@@ -87,17 +87,6 @@ TEST(NetworkBass, CertainWordOfMouthIsSynchronous) {
   for (Step t = 0; t <= 3; ++t) EXPECT_EQ(out.at(TOTAL_ADOPTED, t), t + 1.0) << t;
 }
 
-TEST(NetworkBass, AdoptionProbabilityTable) {
-  const Scenario s = scenario_from(
-      "[audience]\nsize = 5\n[graph]\nmodel = \"complete\"\n[diffusion]\nmodel = \"network_bass\"\n"
-      "p = 0.1\nq = 0.2\n");
-  const CsrGraph graph = complete_graph(5);
-  const auto model = make_model(s, graph);
-  const auto& bass = dynamic_cast<const NetworkBass&>(*model);
-  EXPECT_DOUBLE_EQ(bass.stay_probability(0), 0.9);
-  EXPECT_DOUBLE_EQ(bass.stay_probability(3), 0.9 * 0.8 * 0.8 * 0.8);
-}
-
 TEST(Seeding, DrawsDistinctPeoplePerReplication) {
   const CounterRng rng(42);
   SeedingSettings seeding;
