@@ -5,6 +5,7 @@
 #include <tbb/global_control.h>
 #include <tbb/tick_count.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -51,8 +52,8 @@ std::string file_size_text(const std::string& path) {
   return fmt::format("{:.1f} MB", bytes / 1e6);
 }
 
-void print_summary(const Scenario& s, const GraphRecord& graph, const RunRecord& run,
-                   const RunAccumulator& acc, const std::string& out_path) {
+void print_summary(const Scenario& s, const GraphRecord& graph, const Model& model,
+                   const RunRecord& run, const RunAccumulator& acc, const std::string& out_path) {
   const std::string_view unit = name_of(s.run.step_unit);
   fmt::print("scenario  {} ({})\n", s.run.name, s.source);
   fmt::print("graph     {}; built in {:.2f} s\n", graph.description, graph.seconds);
@@ -60,16 +61,23 @@ void print_summary(const Scenario& s, const GraphRecord& graph, const RunRecord&
              run.replications, s.run.steps, unit, name_of(s.diffusion.model), run.threads,
              run.threads == 1 ? "" : "s",
              run.seconds, run.seconds > 0 ? run.replications / run.seconds : 0.0);
-  for (std::size_t m = 0; m < acc.metric_names().size(); ++m) {
-    if (acc.metric_names()[m] != "total_adopted") continue;
-    const SeriesSummary series = acc.series(m);
+  for (const std::string& line : model.describe()) fmt::print("model     {}\n", line);
+  // Headline metrics, where the model has them: final value, mean and spread.
+  for (const char* headline : {"total_adopted", "customers", "revenue", "profit"}) {
+    const auto& names = acc.metric_names();
+    const auto it = std::find(names.begin(), names.end(), headline);
+    if (it == names.end()) continue;
+    const SeriesSummary series = acc.series(static_cast<std::size_t>(it - names.begin()));
     const std::size_t last = series.mean.size() - 1;
-    fmt::print("result    total_adopted after {} {}: mean {:.1f} ({:.1f}% of people; 95% CI "
-               "{:.1f} .. {:.1f}), p05 {:.0f}, p50 {:.0f}, p95 {:.0f}\n",
-               unit, s.run.steps, series.mean[last],
-               100.0 * series.mean[last] / std::max<double>(1.0, s.audience.size),
-               series.ci95_lo[last], series.ci95_hi[last], series.p05[last], series.p50[last],
-               series.p95[last]);
+    const std::string share =
+        std::string(headline) == "total_adopted"
+            ? fmt::format(" ({:.1f}% of people)",
+                          100.0 * series.mean[last] / std::max<double>(1.0, s.audience.size))
+            : "";
+    fmt::print("result    {} after {} {}: mean {:.1f}{}, 95% CI {:.1f} .. {:.1f}; p05 {:.0f}, "
+               "p50 {:.0f}, p95 {:.0f}\n",
+               headline, unit, s.run.steps, series.mean[last], share, series.ci95_lo[last],
+               series.ci95_hi[last], series.p05[last], series.p50[last], series.p95[last]);
   }
   fmt::print("wrote     {} ({})\n", out_path, file_size_text(out_path));
 }
@@ -143,9 +151,9 @@ int run_command(const std::vector<std::string>& args) {
     throw;
   }
   progress.finish();
-  writer.write_summary(accumulator);
+  writer.write_summary(accumulator, model->derived_finals(accumulator));
   writer.commit();
-  if (!quiet) print_summary(s, graph, record, accumulator, out_path);
+  if (!quiet) print_summary(s, graph, *model, record, accumulator, out_path);
   return 0;
 }
 

@@ -184,7 +184,8 @@ void ResultsWriter::write_trajectories(std::uint64_t first_replication,
   scenario.rows_written += trajectories.size();
 }
 
-void ResultsWriter::write_summary(const RunAccumulator& accumulator) {
+void ResultsWriter::write_summary(const RunAccumulator& accumulator,
+                                  const std::vector<DerivedFinal>& derived) {
   if (committed_ || !impl_->current) {
     throw std::logic_error("ResultsWriter::write_summary outside a scenario");
   }
@@ -214,6 +215,13 @@ void ResultsWriter::write_summary(const RunAccumulator& accumulator) {
     g.write_vector("ci95_lo", s.ci95_lo);
     g.write_vector("ci95_hi", s.ci95_hi);
     finals.write_vector(metric, accumulator.finals(m));
+  }
+  for (const DerivedFinal& extra : derived) {
+    if (extra.values.size() != header.replications) {
+      throw std::logic_error("ResultsWriter::write_summary: derived final '" + extra.name +
+                             "' does not have one value per replication");
+    }
+    finals.write_vector(extra.name, extra.values);
   }
   scenario.summary_written = true;
 }

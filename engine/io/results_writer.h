@@ -44,7 +44,8 @@ class ResultsWriter {
   // /scenarios/<name>/trajectories/<metric>; only when header.save_trajectories.
   void write_trajectories(std::uint64_t first_replication,
                           const std::vector<Trajectory>& trajectories);
-  void write_summary(const RunAccumulator& accumulator);
+  // Series and finals of every metric, plus /finals/<name> for each derived final.
+  void write_summary(const RunAccumulator& accumulator, const std::vector<DerivedFinal>& derived = {});
   void commit();  // close and rename into place
 
   const std::string& final_path() const { return final_path_; }

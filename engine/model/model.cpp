@@ -1,5 +1,6 @@
 #include "model/model.h"
 
+#include "model/campaign.h"
 #include "model/independent_cascade.h"
 #include "model/network_bass.h"
 
@@ -16,6 +17,8 @@ std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& grap
       return std::make_unique<IndependentCascade>(graph, scenario);
     case DiffusionModel::network_bass:
       return std::make_unique<NetworkBass>(graph, scenario);
+    case DiffusionModel::campaign:
+      return std::make_unique<CampaignModel>(graph, scenario);
   }
   throw std::logic_error("make_model: unknown diffusion model");
 }

@@ -27,6 +27,10 @@ class Model {
   virtual ~Model() = default;
   virtual const std::vector<std::string>& metric_names() const = 0;
   virtual std::unique_ptr<ReplicationKernel> make_kernel() const = 0;
+  // Per-replication ratios computed from the finals once the run is over.
+  virtual std::vector<DerivedFinal> derived_finals(const RunAccumulator&) const { return {}; }
+  // Lines about the model's set-up for the run summary (e.g. the media plan).
+  virtual std::vector<std::string> describe() const { return {}; }
 };
 
 // The model the scenario asks for, on `graph` (which must outlive it).

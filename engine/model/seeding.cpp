@@ -5,24 +5,30 @@
 
 namespace campaign {
 
+std::vector<NodeId> sample_people(NodeId n, NodeId k, const CounterRng& rng, Stream stream,
+                                  std::uint32_t replication, std::uint32_t b, std::uint32_t c) {
+  k = std::min(k, n);
+  std::vector<NodeId> chosen;
+  chosen.reserve(k);
+  std::unordered_set<NodeId> picked;
+  picked.reserve(std::size_t{k} * 2);
+  for (NodeId j = n - k; j < n; ++j) {
+    const auto t = static_cast<NodeId>(
+        CounterRng::below(rng.u64(stream, replication, j, b, c), std::uint64_t{j} + 1));
+    const NodeId pick = picked.insert(t).second ? t : j;
+    if (pick == j) picked.insert(j);
+    chosen.push_back(pick);
+  }
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
 std::vector<NodeId> initial_adopters(const SeedingSettings& seeding, NodeId num_nodes,
                                      const CounterRng& rng, Replication r) {
-  std::vector<NodeId> chosen;
-  if (!seeding.nodes.empty()) {
-    chosen.assign(seeding.nodes.begin(), seeding.nodes.end());
-  } else {
-    const NodeId k = std::min<NodeId>(seeding.count, num_nodes);
-    std::unordered_set<NodeId> picked;
-    picked.reserve(k * 2);
-    chosen.reserve(k);
-    for (NodeId j = num_nodes - k; j < num_nodes; ++j) {
-      const auto t = static_cast<NodeId>(
-          CounterRng::below(rng.u64(Stream::seeding, r, j, 0), std::uint64_t{j} + 1));
-      const NodeId pick = picked.insert(t).second ? t : j;
-      if (pick == j) picked.insert(j);
-      chosen.push_back(pick);
-    }
+  if (seeding.nodes.empty()) {
+    return sample_people(num_nodes, seeding.count, rng, Stream::seeding, r, 0, 0);
   }
+  std::vector<NodeId> chosen(seeding.nodes.begin(), seeding.nodes.end());
   std::sort(chosen.begin(), chosen.end());
   return chosen;
 }

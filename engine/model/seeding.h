@@ -11,6 +11,11 @@
 
 namespace campaign {
 
+// k distinct people of n, uniformly (Floyd's algorithm); draw j is
+// rng.u64(stream, replication, j, b, c). Sorted ascending.
+std::vector<NodeId> sample_people(NodeId n, NodeId k, const CounterRng& rng, Stream stream,
+                                  std::uint32_t replication, std::uint32_t b, std::uint32_t c);
+
 // Sorted ascending, distinct.
 std::vector<NodeId> initial_adopters(const SeedingSettings& seeding, NodeId num_nodes,
                                      const CounterRng& rng, Replication r);

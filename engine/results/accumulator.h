@@ -41,6 +41,13 @@ struct SeriesSummary {
   std::vector<double> mean, sd, p05, p50, p95, ci95_lo, ci95_hi;
 };
 
+// A per-replication value computed from a replication's finals after the run (e.g. cost
+// of acquisition = cost / customers); NaN where it is undefined (zero denominator).
+struct DerivedFinal {
+  std::string name;
+  std::vector<double> values;  // one per replication
+};
+
 class RunAccumulator {
  public:
   RunAccumulator(std::vector<std::string> metric_names, std::uint32_t steps);

@@ -28,7 +28,18 @@ enum class Stream : std::uint8_t {
   graph = 1,         // graph generation (replication slot = 0)
   seeding = 2,       // choice of initial adopters
   transmission = 3,  // word-of-mouth coin on an arc
-  adoption = 4,      // spontaneous (advertising-driven) adoption of a person
+  adoption = 4,      // advertising coin of a person in a step
+  partners = 5,      // the partner ecosystem: roles, reach, cooperation (replication slot 0)
+  media = 6,         // the media plan: triads (replication slot 0)
+  exposure = 7,      // interest raised by a message stage in a person
+  lead = 8,          // an interested person becoming a lead
+  conversion = 9,    // a processed lead buying
+  satisfaction = 10, // a buyer satisfied by the product
+  support = 11,      // a buyer needing support
+  repeat = 12,       // a satisfied customer buying again
+  forgetting = 13,   // an interested person losing interest
+  agency = 14,       // leads bought by the agency and their handoffs
+  advocacy = 15,     // contact coins of advocates and detractors
 };
 
 class CounterRng {

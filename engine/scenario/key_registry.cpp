@@ -215,6 +215,82 @@ KeySpec integer_list_key(std::string key, Get get, std::int64_t lo, std::int64_t
   return spec;
 }
 
+template <class Get>
+KeySpec real_list_key(std::string key, Get get, std::vector<double> def, RealRange range,
+                      std::string unit, std::string doc) {
+  KeySpec spec;
+  spec.key = key;
+  spec.kind = ValueKind::real_list;
+  std::string text;
+  for (double x : def) text += (text.empty() ? "" : ", ") + real_to_toml(x);
+  spec.default_toml = "[" + text + "]";
+  spec.allowed = "list of numbers in " + range.text();
+  spec.unit = std::move(unit);
+  spec.doc = std::move(doc);
+  spec.assign = [key, get, range](Scenario& s, const toml::node& node, const std::string& where) {
+    const auto* array = node.as_array();
+    if (array == nullptr) fail_type(where, key, "an array of numbers", node);
+    std::vector<double> values;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& item = (*array)[i];
+      double x = 0;
+      if (const auto* integer = item.as_integer()) {
+        x = static_cast<double>(integer->get());
+      } else if (const auto* real = item.as_floating_point()) {
+        x = real->get();
+      } else {
+        throw InputError(fmt::format("{}: {}[{}] must be a number, got {} {}", where, key, i,
+                                     type_name(item), shown(item)));
+      }
+      if (std::isnan(x) || !range.contains(x)) {
+        throw InputError(fmt::format("{}: {}[{}] = {} is out of range; allowed: {}", where, key, i,
+                                     real_to_toml(x), range.text()));
+      }
+      values.push_back(x);
+    }
+    get(s) = std::move(values);
+  };
+  spec.to_toml = [get](const Scenario& s) {
+    std::string text;
+    for (double x : get(const_cast<Scenario&>(s))) text += (text.empty() ? "" : ", ") + real_to_toml(x);
+    return "[" + text + "]";
+  };
+  return spec;
+}
+
+template <class Get>
+KeySpec text_list_key(std::string key, Get get, std::vector<std::string> def, std::string allowed,
+                      std::string doc) {
+  KeySpec spec;
+  spec.key = key;
+  spec.kind = ValueKind::text_list;
+  std::string text;
+  for (const auto& x : def) text += (text.empty() ? "" : ", ") + quoted(x);
+  spec.default_toml = "[" + text + "]";
+  spec.allowed = std::move(allowed);
+  spec.doc = std::move(doc);
+  spec.assign = [key, get](Scenario& s, const toml::node& node, const std::string& where) {
+    const auto* array = node.as_array();
+    if (array == nullptr) fail_type(where, key, "an array of strings", node);
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const auto* item = (*array)[i].as_string();
+      if (item == nullptr) {
+        throw InputError(fmt::format("{}: {}[{}] must be a string, got {} {}", where, key, i,
+                                     type_name((*array)[i]), shown((*array)[i])));
+      }
+      values.push_back(item->get());
+    }
+    get(s) = std::move(values);
+  };
+  spec.to_toml = [get](const Scenario& s) {
+    std::string text;
+    for (const auto& x : get(const_cast<Scenario&>(s))) text += (text.empty() ? "" : ", ") + quoted(x);
+    return "[" + text + "]";
+  };
+  return spec;
+}
+
 constexpr double INF = std::numeric_limits<double>::infinity();
 
 std::vector<KeySpec> make_keys() {
@@ -273,9 +349,10 @@ std::vector<KeySpec> make_keys() {
                                100'000'000, "contacts",
                                "configuration with sequence: one degree per person (length = "
                                "audience.size)."));
-  k.push_back(integer_key("graph.blocks", [](Scenario& s) -> auto& { return s.graph.blocks; }, 2, 1,
+  k.push_back(integer_key("graph.blocks", [](Scenario& s) -> auto& { return s.graph.blocks; }, 2, 0,
                           1'000'000, "blocks",
-                          "stochastic_block: number of equal blocks (when block_sizes is empty)."));
+                          "stochastic_block: number of equal blocks when block_sizes is empty; 0 = "
+                          "one block per audience segment (segment homophily)."));
   k.push_back(integer_list_key("graph.block_sizes",
                                [](Scenario& s) -> auto& { return s.graph.block_sizes; }, 1,
                                MAX_PEOPLE, "people",
@@ -289,7 +366,9 @@ std::vector<KeySpec> make_keys() {
                        "edge_list: SNAP-style edge list (text, optionally .gz)."));
   // [diffusion]
   k.push_back(choice_key("diffusion.model", [](Scenario& s) -> auto& { return s.diffusion.model; },
-                         DiffusionModel::independent_cascade, "How adoption spreads."));
+                         DiffusionModel::independent_cascade,
+                         "How adoption spreads; campaign = the full campaign model (sections "
+                         "segments .. agency)."));
   k.push_back(real_key("diffusion.transmission",
                        [](Scenario& s) -> auto& { return s.diffusion.transmission; }, 0.1,
                        {0.0, 1.0}, "probability",
@@ -310,6 +389,190 @@ std::vector<KeySpec> make_keys() {
                                0, MAX_PEOPLE - 1, "person ids",
                                "Initial adopters given by id (0 .. size-1), the same in every "
                                "replication."));
+
+  // [segments] (campaign)
+  k.push_back(text_list_key("segments.names", [](Scenario& s) -> auto& { return s.segments.names; },
+                            {"buyers"}, "one name per segment",
+                            "campaign: segment names; every segments.* list has one entry per segment."));
+  k.push_back(real_list_key("segments.shares", [](Scenario& s) -> auto& { return s.segments.shares; },
+                            {1.0}, {0.0, 1.0}, "share of people",
+                            "campaign: share of the audience in each segment (sum 1); people are "
+                            "assigned in contiguous id ranges."));
+  k.push_back(real_list_key("segments.propensity", [](Scenario& s) -> auto& { return s.segments.propensity; },
+                            {0.2}, {0.0, 1.0}, "probability per step",
+                            "campaign: chance per step an interested person becomes a lead; 0 = the "
+                            "word-of-mouth audience (talks, never buys)."));
+  k.push_back(real_list_key("segments.talkativeness",
+                            [](Scenario& s) -> auto& { return s.segments.talkativeness; }, {1.0},
+                            {0.0, 100.0}, "multiplier",
+                            "campaign: multiplies word_of_mouth.transmission for talkers of the segment."));
+  k.push_back(real_list_key("segments.price", [](Scenario& s) -> auto& { return s.segments.price; },
+                            {100.0}, {0.0, INF, false, true}, "money per purchase",
+                            "campaign: what a purchase brings in."));
+  k.push_back(real_list_key("segments.repeat_rate", [](Scenario& s) -> auto& { return s.segments.repeat_rate; },
+                            {0.0}, {0.0, 1.0}, "probability per step",
+                            "campaign: chance per step a satisfied customer buys again."));
+  // [partners]
+  k.push_back(integer_key("partners.count", [](Scenario& s) -> auto& { return s.partners.count; }, 0,
+                          0, 60000, "partners", "campaign: key partners in the ecosystem."));
+  k.push_back(real_key("partners.owner_share", [](Scenario& s) -> auto& { return s.partners.owner_share; },
+                       0.5, {0.0, 1.0}, "probability",
+                       "campaign: chance a partner can be an event owner (when partners.roles is empty)."));
+  k.push_back(real_key("partners.source_share", [](Scenario& s) -> auto& { return s.partners.source_share; },
+                       0.5, {0.0, 1.0}, "probability",
+                       "campaign: chance a partner can be an information source."));
+  k.push_back(real_key("partners.channel_share", [](Scenario& s) -> auto& { return s.partners.channel_share; },
+                       0.5, {0.0, 1.0}, "probability",
+                       "campaign: chance a partner can be a distribution channel."));
+  k.push_back(text_list_key("partners.roles", [](Scenario& s) -> auto& { return s.partners.roles; }, {},
+                            "one per partner: owner, source, channel joined by '+'",
+                            "campaign: explicit roles, e.g. [\"owner+source\", \"channel\"]."));
+  k.push_back(real_key("partners.reach_mean", [](Scenario& s) -> auto& { return s.partners.reach_mean; },
+                       2000.0, {0.0, INF, false, true}, "people",
+                       "campaign: mean number of followers of a partner (Pareto distributed, capped "
+                       "at the audience size)."));
+  k.push_back(real_key("partners.reach_tail", [](Scenario& s) -> auto& { return s.partners.reach_tail; },
+                       2.0, {1.0, 100.0, true, false}, "",
+                       "campaign: Pareto shape of partner reach; closer to 1 = heavier tail."));
+  k.push_back(integer_list_key("partners.reach", [](Scenario& s) -> auto& { return s.partners.reach; }, 0,
+                               MAX_PEOPLE, "people", "campaign: explicit reach per partner."));
+  k.push_back(real_key("partners.credibility", [](Scenario& s) -> auto& { return s.partners.credibility; },
+                       0.5, {0.0, 1.0}, "", "campaign: credibility of every partner as a source."));
+  k.push_back(real_list_key("partners.credibilities",
+                            [](Scenario& s) -> auto& { return s.partners.credibilities; }, {}, {0.0, 1.0},
+                            "", "campaign: explicit credibility per partner."));
+  k.push_back(real_key("partners.cost", [](Scenario& s) -> auto& { return s.partners.cost; }, 100.0,
+                       {0.0, INF, false, true}, "money per activation",
+                       "campaign: what a partner costs each time it takes part in a message."));
+  k.push_back(real_list_key("partners.costs", [](Scenario& s) -> auto& { return s.partners.costs; }, {},
+                            {0.0, INF, false, true}, "money per activation",
+                            "campaign: explicit cost per partner."));
+  k.push_back(real_key("partners.cooperation", [](Scenario& s) -> auto& { return s.partners.cooperation; },
+                       0.3, {0.0, 1.0}, "probability",
+                       "campaign: chance two partners cooperate (the partner graph); a triad is "
+                       "three partners who all cooperate."));
+  // [firm]
+  k.push_back(integer_key("firm.reach", [](Scenario& s) -> auto& { return s.firm.reach; }, 5000, 0,
+                          MAX_PEOPLE, "people", "campaign: followers of the firm's own channel."));
+  k.push_back(real_key("firm.credibility", [](Scenario& s) -> auto& { return s.firm.credibility; }, 0.5,
+                       {0.0, 1.0}, "", "campaign: the firm's credibility as a source."));
+  k.push_back(real_key("firm.message_cost", [](Scenario& s) -> auto& { return s.firm.message_cost; },
+                       300.0, {0.0, INF, false, true}, "money per message",
+                       "campaign: cost of a message the firm sends alone."));
+  k.push_back(real_key("firm.fixed_cost", [](Scenario& s) -> auto& { return s.firm.fixed_cost; }, 0.0,
+                       {0.0, INF, false, true}, "money per step", "campaign: fixed costs."));
+  k.push_back(real_key("firm.unit_cost", [](Scenario& s) -> auto& { return s.firm.unit_cost; }, 0.0,
+                       {0.0, INF, false, true}, "money per unit", "campaign: cost of goods sold."));
+  // [media]
+  k.push_back(choice_key("media.strategy", [](Scenario& s) -> auto& { return s.media.strategy; },
+                         MediaStrategy::none,
+                         "campaign: none; solo = the firm's own messages; triads = messages by "
+                         "(owner, source, channel) partner triads."));
+  k.push_back(real_key("media.budget", [](Scenario& s) -> auto& { return s.media.budget; }, 0.0,
+                       {0.0, INF, false, true}, "money",
+                       "campaign: money for messages over the run; messages go out every cadence "
+                       "steps while it lasts."));
+  k.push_back(integer_key("media.cadence", [](Scenario& s) -> auto& { return s.media.cadence; }, 1, 1,
+                          1'000'000, "steps", "campaign: steps between two messages."));
+  k.push_back(integer_key("media.start", [](Scenario& s) -> auto& { return s.media.start; }, 1, 1,
+                          1'000'000, "step", "campaign: step of the first message."));
+  k.push_back(integer_key("media.announce_offset", [](Scenario& s) -> auto& { return s.media.announce_offset; },
+                          0, 0, 1000, "steps", "campaign: announcement, steps after the message starts."));
+  k.push_back(integer_key("media.event_offset", [](Scenario& s) -> auto& { return s.media.event_offset; },
+                          1, 0, 1000, "steps", "campaign: the event itself."));
+  k.push_back(integer_key("media.echo_offset", [](Scenario& s) -> auto& { return s.media.echo_offset; },
+                          3, 0, 1000, "steps", "campaign: the report / echo."));
+  k.push_back(real_key("media.announce_strength", [](Scenario& s) -> auto& { return s.media.announce_strength; },
+                       0.3, {0.0, 1.0}, "", "campaign: relative strength of the announcement."));
+  k.push_back(real_key("media.event_strength", [](Scenario& s) -> auto& { return s.media.event_strength; },
+                       1.0, {0.0, 1.0}, "", "campaign: relative strength of the event."));
+  k.push_back(real_key("media.echo_strength", [](Scenario& s) -> auto& { return s.media.echo_strength; },
+                       0.5, {0.0, 1.0}, "", "campaign: relative strength of the echo."));
+  k.push_back(real_key("media.interest", [](Scenario& s) -> auto& { return s.media.interest; }, 0.05,
+                       {0.0, 1.0}, "probability",
+                       "campaign: chance an exposed person becomes interested, at strength 1, "
+                       "credibility 1 and no wear-out."));
+  k.push_back(real_key("media.wearout", [](Scenario& s) -> auto& { return s.media.wearout; }, 0.5,
+                       {0.0, 1.0}, "multiplier",
+                       "campaign: effect multiplier per earlier exposure of the same person to the "
+                       "same source (1 = no wear-out)."));
+  k.push_back(real_key("media.advertising", [](Scenario& s) -> auto& { return s.media.advertising; }, 0.0,
+                       {0.0, 1.0}, "probability per step",
+                       "campaign: broadcast advertising (Bass p): chance per step that anyone not "
+                       "yet interested becomes interested."));
+  k.push_back(real_key("media.advertising_cost", [](Scenario& s) -> auto& { return s.media.advertising_cost; },
+                       0.0, {0.0, INF, false, true}, "money per step",
+                       "campaign: cost of broadcast advertising."));
+  // [word_of_mouth]
+  k.push_back(real_key("word_of_mouth.transmission",
+                       [](Scenario& s) -> auto& { return s.word_of_mouth.transmission; }, 0.05,
+                       {0.0, 1.0}, "probability per contact per step",
+                       "campaign: chance a talker convinces a neighbour in one step of talk."));
+  k.push_back(integer_key("word_of_mouth.lifetime", [](Scenario& s) -> auto& { return s.word_of_mouth.lifetime; },
+                          1, 1, 1'000'000, "steps", "campaign: steps an interested person talks (buzz lifetime)."));
+  k.push_back(integer_key("word_of_mouth.advocate_lifetime",
+                          [](Scenario& s) -> auto& { return s.word_of_mouth.advocate_lifetime; }, 4, 0,
+                          1'000'000, "steps", "campaign: steps a satisfied customer talks."));
+  k.push_back(integer_key("word_of_mouth.detractor_lifetime",
+                          [](Scenario& s) -> auto& { return s.word_of_mouth.detractor_lifetime; }, 4, 0,
+                          1'000'000, "steps", "campaign: steps a dissatisfied customer talks."));
+  k.push_back(real_key("word_of_mouth.detractor_effect",
+                       [](Scenario& s) -> auto& { return s.word_of_mouth.detractor_effect; }, 0.5,
+                       {0.0, 1.0}, "multiplier",
+                       "campaign: a neighbour's purchase propensity is multiplied by this for every "
+                       "detractor who reaches them."));
+  k.push_back(real_key("word_of_mouth.forgetting", [](Scenario& s) -> auto& { return s.word_of_mouth.forgetting; },
+                       0.0, {0.0, 1.0}, "probability per step",
+                       "campaign: chance per step an interested person (not yet a lead) loses interest "
+                       "and stops talking."));
+  k.push_back(real_key("word_of_mouth.style", [](Scenario& s) -> auto& { return s.word_of_mouth.style; }, 0.5,
+                       {0.0, 1.0}, "",
+                       "campaign: hype <-> corporate myth pole: 0 = myth, 1 = hype, 0.5 = neutral. "
+                       "Scales transmission and forgetting by (0.5 + style), talk lifetimes and "
+                       "repeat rates by (1.5 - style)."));
+  // [funnel]
+  k.push_back(real_key("funnel.capacity", [](Scenario& s) -> auto& { return s.funnel.capacity; }, INF,
+                       {0.0, INF}, "leads per step",
+                       "campaign: leads the sales staff process per step at full focus."));
+  k.push_back(real_key("funnel.focus", [](Scenario& s) -> auto& { return s.funnel.focus; }, 1.0,
+                       {0.0, 1.0}, "share",
+                       "campaign: share of capacity (sales, support, restocking) kept on the core "
+                       "function."));
+  k.push_back(integer_key("funnel.patience", [](Scenario& s) -> auto& { return s.funnel.patience; }, 2, 0,
+                          1'000'000, "steps",
+                          "campaign: steps a lead waits to be processed; 0 = lost the same step."));
+  k.push_back(real_key("funnel.conversion", [](Scenario& s) -> auto& { return s.funnel.conversion; }, 0.3,
+                       {0.0, 1.0}, "probability", "campaign: chance a processed lead buys."));
+  k.push_back(real_key("funnel.stock", [](Scenario& s) -> auto& { return s.funnel.stock; }, INF,
+                       {0.0, INF}, "units", "campaign: units in stock at the start."));
+  k.push_back(integer_key("funnel.restock_every", [](Scenario& s) -> auto& { return s.funnel.restock_every; },
+                          0, 0, 1'000'000, "steps", "campaign: steps between restocks; 0 = never."));
+  k.push_back(real_key("funnel.restock_amount", [](Scenario& s) -> auto& { return s.funnel.restock_amount; },
+                       0.0, {0.0, INF}, "units", "campaign: units added per restock at full focus."));
+  k.push_back(real_key("funnel.quality", [](Scenario& s) -> auto& { return s.funnel.quality; }, 0.9,
+                       {0.0, 1.0}, "probability", "campaign: chance a buyer is satisfied by the product."));
+  k.push_back(real_key("funnel.support_need", [](Scenario& s) -> auto& { return s.funnel.support_need; }, 0.0,
+                       {0.0, 1.0}, "probability", "campaign: chance a buyer needs support."));
+  k.push_back(real_key("funnel.support_capacity",
+                       [](Scenario& s) -> auto& { return s.funnel.support_capacity; }, INF, {0.0, INF},
+                       "buyers per step", "campaign: buyers support can serve per step at full focus."));
+  // [agency]
+  k.push_back(real_key("agency.budget_per_step", [](Scenario& s) -> auto& { return s.agency.budget_per_step; },
+                       0.0, {0.0, INF, false, true}, "money per step",
+                       "campaign: what the performance agency spends on leads per step; 0 = no agency."));
+  k.push_back(real_key("agency.cost_per_lead", [](Scenario& s) -> auto& { return s.agency.cost_per_lead; },
+                       10.0, {0.0, INF, true, true}, "money per lead",
+                       "campaign: leads bought per step ~ Poisson(budget_per_step / cost_per_lead)."));
+  k.push_back(integer_key("agency.handoffs", [](Scenario& s) -> auto& { return s.agency.handoffs; }, 0, 0,
+                          100, "contractors", "campaign: outside contractors a lead passes through."));
+  k.push_back(real_key("agency.handoff_loss", [](Scenario& s) -> auto& { return s.agency.handoff_loss; }, 0.1,
+                       {0.0, 1.0}, "share", "campaign: share of leads lost at each handoff."));
+  k.push_back(real_key("agency.quality_threshold",
+                       [](Scenario& s) -> auto& { return s.agency.quality_threshold; }, 0.0, {0.0, 1.0},
+                       "probability",
+                       "campaign: the agency refuses a client whose funnel.quality is below this."));
+  k.push_back(integer_key("agency.segment", [](Scenario& s) -> auto& { return s.agency.segment; }, 0, 0,
+                          1000, "segment index", "campaign: segment whose price agency customers pay."));
   return k;
 }
 
@@ -336,8 +599,9 @@ const std::vector<KeySpec>& scenario_keys() {
 }
 
 const std::vector<std::string>& scenario_sections() {
-  static const std::vector<std::string> sections = {"run", "audience", "graph", "diffusion",
-                                                    "seeding"};
+  static const std::vector<std::string> sections = {
+      "run",   "audience", "graph", "diffusion", "seeding", "segments",
+      "partners", "firm", "media", "word_of_mouth", "funnel", "agency"};
   return sections;
 }
 
@@ -379,8 +643,8 @@ std::string scenario_reference_markdown() {
                        section);
     for (const auto& spec : scenario_keys()) {
       if (spec.key.substr(0, spec.key.find('.')) != section) continue;
-      static constexpr const char* kind_names[] = {"integer", "number", "string", "choice",
-                                                   "integer list"};
+      static constexpr const char* kind_names[] = {"integer",      "number",      "string", "choice",
+                                                   "integer list", "number list", "string list"};
       out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", spec.key,
                          kind_names[static_cast<int>(spec.kind)], spec.default_toml, spec.allowed,
                          spec.unit, spec.doc);

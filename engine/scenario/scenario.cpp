@@ -2,6 +2,7 @@
 // (scenario/key_registry.cpp); here are the rules that tie keys together.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <numeric>
 #include <set>
 
@@ -33,7 +34,106 @@ class Checker {
   const KeyOrigins& origins_;
 };
 
+void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
+  const Checker check(s, origins);
+  const auto& seg = s.segments;
+  const std::size_t n = seg.names.size();
+  check.require(n >= 1, "segments.names", "segments.names is empty; at least one segment is needed");
+  const std::pair<const char*, std::size_t> lists[] = {
+      {"segments.shares", seg.shares.size()},
+      {"segments.propensity", seg.propensity.size()},
+      {"segments.talkativeness", seg.talkativeness.size()},
+      {"segments.price", seg.price.size()},
+      {"segments.repeat_rate", seg.repeat_rate.size()}};
+  for (const auto& [key, size] : lists) {
+    check.require(size == n, key,
+                  "{} has {} entries but segments.names has {}; every segments list needs one "
+                  "entry per segment",
+                  key, size, n);
+  }
+  double total = 0;
+  for (double share : seg.shares) total += share;
+  check.require(std::abs(total - 1.0) <= 1e-9, "segments.shares",
+                "segments.shares sum to {}; they must sum to 1", total);
+  check.require(s.agency.segment < n, "agency.segment",
+                "agency.segment = {} is not a segment; allowed: 0 .. {}", s.agency.segment, n - 1);
+
+  const auto& p = s.partners;
+  const std::pair<const char*, std::size_t> partner_lists[] = {{"partners.roles", p.roles.size()},
+                                                               {"partners.reach", p.reach.size()},
+                                                               {"partners.credibilities", p.credibilities.size()},
+                                                               {"partners.costs", p.costs.size()}};
+  for (const auto& [key, size] : partner_lists) {
+    check.require(size == 0 || size == p.count, key,
+                  "{} has {} entries; it needs one per partner (partners.count = {}) or none", key,
+                  size, p.count);
+  }
+  bool can[3] = {p.owner_share > 0, p.source_share > 0, p.channel_share > 0};
+  if (!p.roles.empty()) {
+    can[0] = can[1] = can[2] = false;
+    for (std::size_t i = 0; i < p.roles.size(); ++i) {
+      const std::uint8_t bits = parse_roles(p.roles[i]);
+      check.require(bits != ROLES_INVALID, "partners.roles",
+                    "partners.roles[{}] = \"{}\" is not allowed; allowed: owner, source, channel "
+                    "joined by '+'",
+                    i, p.roles[i]);
+      for (int r = 0; r < 3; ++r) can[r] = can[r] || (bits >> r & 1);
+    }
+  }
+  if (s.media.strategy == MediaStrategy::triads) {
+    check.require(p.count >= 3, "partners.count",
+                  "media.strategy = \"triads\" needs at least 3 partners; partners.count = {}", p.count);
+    static constexpr const char* ROLE_NAMES[] = {"an event owner", "an information source",
+                                                 "a distribution channel"};
+    static constexpr const char* ROLE_KEYS[] = {"partners.owner_share", "partners.source_share",
+                                                "partners.channel_share"};
+    for (int r = 0; r < 3; ++r) {
+      check.require(can[r], p.roles.empty() ? ROLE_KEYS[r] : "partners.roles",
+                    "media.strategy = \"triads\" needs a partner able to be {}, but no partner can "
+                    "play that role",
+                    ROLE_NAMES[r]);
+    }
+    check.require(p.cooperation > 0, "partners.cooperation",
+                  "media.strategy = \"triads\" needs cooperating partners; partners.cooperation = 0");
+  }
+}
+
 }  // namespace
+
+std::uint8_t parse_roles(std::string_view text) {
+  std::uint8_t bits = 0;
+  while (!text.empty()) {
+    const auto plus = text.find('+');
+    const std::string_view role = text.substr(0, plus);
+    if (role == "owner") {
+      bits |= ROLE_OWNER;
+    } else if (role == "source") {
+      bits |= ROLE_SOURCE;
+    } else if (role == "channel") {
+      bits |= ROLE_CHANNEL;
+    } else {
+      return ROLES_INVALID;
+    }
+    if (plus == std::string_view::npos) break;
+    text.remove_prefix(plus + 1);
+  }
+  return bits;
+}
+
+std::vector<NodeId> segment_sizes(const std::vector<double>& shares, NodeId n) {
+  // Cumulative rounding: boundary i = round(n * (share_0 + ... + share_i)).
+  std::vector<NodeId> sizes;
+  double cumulative = 0;
+  NodeId previous = 0;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    cumulative += shares[i];
+    const NodeId boundary =
+        i + 1 == shares.size() ? n : static_cast<NodeId>(std::min<double>(n, std::llround(cumulative * n)));
+    sizes.push_back(boundary - std::min(boundary, previous));
+    previous = std::max(previous, boundary);
+  }
+  return sizes;
+}
 
 void validate(const Scenario& s, const KeyOrigins& origins) {
   const Checker check(s, origins);
@@ -99,7 +199,10 @@ void validate(const Scenario& s, const KeyOrigins& origins) {
       }
       break;
     case GraphModel::stochastic_block:
-      if (g.block_sizes.empty()) {
+      if (g.block_sizes.empty() && g.blocks == 0) {
+        check.require(s.segments.shares.size() <= n, "graph.blocks",
+                      "graph.blocks = 0 (one block per segment) needs at least one person per segment");
+      } else if (g.block_sizes.empty()) {
         check.require(g.blocks <= n, "graph.blocks",
                       "graph.blocks = {} exceeds audience.size = {}; allowed: 1 .. {}", g.blocks,
                       n, n);
@@ -116,6 +219,8 @@ void validate(const Scenario& s, const KeyOrigins& origins) {
                     "graph.path is empty; graph.model = \"edge_list\" needs a file");
       break;
   }
+
+  if (s.diffusion.model == DiffusionModel::campaign) validate_campaign(s, origins);
 
   // For an edge list the audience is the file's node count, known once the file is read;
   // the graph factory then sets audience.size and validates again.

@@ -20,7 +20,8 @@ enum class GraphModel {
   random_regular, configuration, stochastic_block, edge_list
 };
 enum class DegreeDistribution { power_law, poisson, sequence };
-enum class DiffusionModel { independent_cascade, network_bass };
+enum class DiffusionModel { independent_cascade, network_bass, campaign };
+enum class MediaStrategy { none, solo, triads };
 
 struct RunSettings {
   std::string name;              // names the HDF5 group; defaults to the file's stem
@@ -61,6 +62,87 @@ struct DiffusionSettings {
   double q = 0;             // network_bass: word of mouth per adopted neighbour per step
 };
 
+// The campaign model (diffusion.model = "campaign"): docs/model.md has the equations.
+
+// Audience segments, as parallel lists with one entry per segment. People are assigned
+// to segments in contiguous id ranges by share (so a stochastic block graph with one
+// block per segment gives segment homophily).
+struct SegmentSettings {
+  std::vector<std::string> names;
+  std::vector<double> shares;         // of the audience; sum to 1
+  std::vector<double> propensity;     // chance per step an interested person becomes a lead (0: talks, never buys)
+  std::vector<double> talkativeness;  // multiplier on word-of-mouth transmission
+  std::vector<double> price;          // money per purchase
+  std::vector<double> repeat_rate;    // chance per step a satisfied customer buys again
+};
+
+struct PartnerSettings {
+  std::uint32_t count = 0;
+  double owner_share = 0, source_share = 0, channel_share = 0;  // chance a partner can play the role
+  std::vector<std::string> roles;   // or explicit roles per partner, e.g. "owner+channel"
+  double reach_mean = 0;            // people following a partner, Pareto distributed
+  double reach_tail = 0;            // Pareto shape (> 1; smaller = heavier tail)
+  std::vector<std::int64_t> reach;  // or explicit reach per partner
+  double credibility = 0;           // [0, 1], scales the interest a message raises
+  std::vector<double> credibilities;
+  double cost = 0;                  // money per activation (per message the partner is in)
+  std::vector<double> costs;
+  double cooperation = 0;           // chance two partners cooperate (partner graph)
+};
+
+struct FirmSettings {
+  std::uint32_t reach = 0;   // followers of the firm's own channel
+  double credibility = 0;
+  double message_cost = 0;   // money per message the firm sends alone
+  double fixed_cost = 0;     // money per step
+  double unit_cost = 0;      // money per unit sold (cost of goods)
+};
+
+struct MediaSettings {
+  MediaStrategy strategy = MediaStrategy::none;
+  double budget = 0;                   // money for messages over the whole run
+  std::uint32_t cadence = 0;           // steps between messages
+  std::uint32_t start = 0;             // step of the first message
+  std::uint32_t announce_offset = 0, event_offset = 0, echo_offset = 0;  // steps after the message starts
+  double announce_strength = 0, event_strength = 0, echo_strength = 0;
+  double interest = 0;                 // chance an exposed person becomes interested (strength 1, credibility 1)
+  double wearout = 0;                  // effect multiplier per earlier exposure to the same source
+  double advertising = 0;              // broadcast: chance per step anyone not interested becomes interested
+  double advertising_cost = 0;         // money per step of broadcast advertising
+};
+
+struct WordOfMouthSettings {
+  double transmission = 0;             // chance per contact per talking step
+  std::uint32_t lifetime = 0;          // steps an interested person talks
+  std::uint32_t advocate_lifetime = 0; // steps a satisfied customer talks
+  std::uint32_t detractor_lifetime = 0;
+  double detractor_effect = 0;         // propensity multiplier per detractor contact
+  double forgetting = 0;               // chance per step an interested person loses interest
+  double style = 0;                    // 0 = corporate myth ... 1 = hype; 0.5 = neutral
+};
+
+struct FunnelSettings {
+  double capacity = 0;          // leads processed per step at full focus
+  double focus = 0;             // share of capacity on the core function
+  std::uint32_t patience = 0;   // steps a lead waits (0: lost the same step)
+  double conversion = 0;        // chance a processed lead buys
+  double stock = 0;             // units at the start (inf: unlimited)
+  std::uint32_t restock_every = 0;  // steps between restocks (0: never)
+  double restock_amount = 0;    // units per restock at full focus
+  double quality = 0;           // chance a buyer is satisfied by the product
+  double support_need = 0;      // chance a buyer needs support
+  double support_capacity = 0;  // buyers supported per step at full focus
+};
+
+struct AgencySettings {
+  double budget_per_step = 0;   // money per step (0: no agency)
+  double cost_per_lead = 0;
+  std::uint32_t handoffs = 0;   // contractors a lead passes through
+  double handoff_loss = 0;      // share lost at each handoff
+  double quality_threshold = 0; // the agency refuses a client whose funnel.quality is lower
+  std::uint32_t segment = 0;    // segment whose price agency customers pay
+};
+
 struct SeedingSettings {
   std::uint32_t count = 0;             // random initial adopters per replication
   std::vector<std::int64_t> nodes;     // or these people (ids 0..n-1), in every replication
@@ -98,7 +180,13 @@ template <>
 struct EnumNames<DiffusionModel> {
   static constexpr std::pair<std::string_view, DiffusionModel> values[] = {
       {"independent_cascade", DiffusionModel::independent_cascade},
-      {"network_bass", DiffusionModel::network_bass}};
+      {"network_bass", DiffusionModel::network_bass},
+      {"campaign", DiffusionModel::campaign}};
+};
+template <>
+struct EnumNames<MediaStrategy> {
+  static constexpr std::pair<std::string_view, MediaStrategy> values[] = {
+      {"none", MediaStrategy::none}, {"solo", MediaStrategy::solo}, {"triads", MediaStrategy::triads}};
 };
 
 template <class E>
@@ -115,8 +203,23 @@ struct Scenario {
   GraphSettings graph;
   DiffusionSettings diffusion;
   SeedingSettings seeding;
+  SegmentSettings segments;
+  PartnerSettings partners;
+  FirmSettings firm;
+  MediaSettings media;
+  WordOfMouthSettings word_of_mouth;
+  FunnelSettings funnel;
+  AgencySettings agency;
   std::string source;    // where it came from (file path), for messages
   std::string base_dir;  // directory that relative paths are resolved against
 };
+
+// Partner roles, as bits. parse_roles reads "owner+source+channel"-style text.
+inline constexpr std::uint8_t ROLE_OWNER = 1, ROLE_SOURCE = 2, ROLE_CHANNEL = 4, ROLES_INVALID = 0xFF;
+std::uint8_t parse_roles(std::string_view text);
+
+// People per segment for n people: contiguous id ranges whose boundaries are the rounded
+// cumulative shares, so the sizes sum to n.
+std::vector<NodeId> segment_sizes(const std::vector<double>& shares, NodeId n);
 
 }  // namespace campaign

@@ -15,8 +15,9 @@ std::vector<std::uint32_t> as_degrees(const std::vector<std::int64_t>& values) {
   return {values.begin(), values.end()};
 }
 
-std::vector<NodeId> block_sizes(const GraphSettings& g, NodeId n) {
+std::vector<NodeId> block_sizes(const GraphSettings& g, const SegmentSettings& segments, NodeId n) {
   if (!g.block_sizes.empty()) return {g.block_sizes.begin(), g.block_sizes.end()};
+  if (g.blocks == 0) return segment_sizes(segments.shares, n);
   std::vector<NodeId> sizes(g.blocks, n / g.blocks);
   for (NodeId i = 0; i < n % g.blocks; ++i) ++sizes[i];
   return sizes;
@@ -67,7 +68,7 @@ GraphRecord make_graph(LoadedScenario& loaded) {
       break;
     }
     case GraphModel::stochastic_block:
-      record.graph = stochastic_block_model(block_sizes(g, n), g.p_in, g.p_out, seed,
+      record.graph = stochastic_block_model(block_sizes(g, s.segments, n), g.p_in, g.p_out, seed,
                                             &record.report);
       break;
     case GraphModel::edge_list: {

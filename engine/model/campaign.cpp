@@ -1,0 +1,509 @@
+#include "model/campaign.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <set>
+
+#include "model/seeding.h"
+#include "rng/samplers.h"
+
+namespace campaign {
+namespace {
+
+// A person's place in the funnel. Receptive people (unaware, aware) can become interested.
+enum Stage : std::uint8_t { UNAWARE, AWARE, INTERESTED, LEAD, SATISFIED, DISSATISFIED, LOST };
+enum class Talk : std::uint8_t { interest, advocate, detractor };
+
+constexpr std::uint32_t EXTERNAL = 0x8000'0000u;  // marks an agency lead (not in the graph)
+constexpr int MEMORY_SLOTS = 4;
+
+Step scaled_lifetime(Step lifetime, double factor) {
+  if (lifetime == 0) return 0;
+  return std::max<Step>(1, static_cast<Step>(std::llround(lifetime * factor)));
+}
+
+class CampaignKernel final : public ReplicationKernel {
+ public:
+  explicit CampaignKernel(const CampaignModel& model)
+      : model_(model),
+        s_(model.scenario()),
+        n_(model.graph().num_nodes()),
+        stage_(n_, UNAWARE),
+        interest_step_(n_, -1),
+        pending_(n_, -1),
+        put_off_(n_, 0),
+        dirty_(n_, 0),
+        memory_source_(std::size_t{n_} * MEMORY_SLOTS, 0),
+        memory_count_(std::size_t{n_} * MEMORY_SLOTS, 0) {}
+
+  void simulate(Replication r, Trajectory& out) override {
+    reset();
+    r_ = r;
+    for (NodeId v : initial_adopters(s_.seeding, n_, model_.rng(), r)) {
+      touch(v);
+      stage_[v] = AWARE;
+      ++totals_.aware;
+      newly_.push_back(v);
+    }
+    become_interested(0);
+    if (model_.agency_refused()) totals_.agency_refused = 1;
+    record(out, 0);
+    for (Step t = 1; t <= s_.run.steps; ++t) {
+      newly_.clear();
+      word_of_mouth(t);
+      advertising(t);
+      media(t);
+      leads_and_forgetting(t);
+      become_interested(t);
+      agency(t);
+      sales(t);
+      after_sale(t);
+      repeat_purchases(t);
+      if (s_.funnel.restock_every > 0 && t % s_.funnel.restock_every == 0) {
+        stock_ += s_.funnel.restock_amount * s_.funnel.focus;
+      }
+      totals_.cost += s_.firm.fixed_cost;
+      if (s_.media.advertising > 0) add_marketing(s_.media.advertising_cost);
+      record(out, t);
+    }
+  }
+
+ private:
+  struct Talker {
+    NodeId who;
+    Talk kind;
+    Step start;  // talks in steps start + 1 .. until
+    Step until;
+  };
+  struct QueuedLead {
+    std::uint32_t who;  // person id, or EXTERNAL | index for an agency lead
+    Step arrival;
+  };
+  struct Totals {
+    double ever_interested = 0, aware = 0, leads = 0, lost_capacity = 0, lost_stock = 0,
+           lost_handoff = 0, not_converted = 0, customers = 0, repeats = 0, lost_support = 0,
+           lost_quality = 0, messages = 0, wom = 0, agency_leads = 0, revenue = 0,
+           marketing = 0, cost = 0, commitments = 0, agency_refused = 0;
+  };
+
+  void touch(NodeId v) {
+    if (!dirty_[v]) {
+      dirty_[v] = 1;
+      touched_.push_back(v);
+    }
+  }
+
+  void reset() {
+    for (NodeId v : touched_) {
+      stage_[v] = UNAWARE;
+      interest_step_[v] = -1;
+      pending_[v] = -1;
+      put_off_[v] = 0;
+      dirty_[v] = 0;
+      std::fill_n(memory_count_.begin() + std::size_t{v} * MEMORY_SLOTS, MEMORY_SLOTS, 0);
+    }
+    touched_.clear();
+    newly_.clear();
+    talkers_.clear();
+    interested_.clear();
+    satisfied_.clear();
+    queue_.clear();
+    new_customers_.clear();
+    totals_ = Totals{};
+    stock_ = s_.funnel.stock;
+    next_message_ = 0;
+  }
+
+  bool receptive(NodeId v) const { return stage_[v] <= AWARE; }
+
+  void mark_interested(NodeId v, Step t) {
+    if (pending_[v] != static_cast<std::int32_t>(t)) {
+      touch(v);
+      pending_[v] = static_cast<std::int32_t>(t);
+      newly_.push_back(v);
+    }
+  }
+
+  // Talkers at the start of step t contact their neighbours. Interested people and
+  // advocates convince receptive neighbours; detractors lower their propensity.
+  void word_of_mouth(Step t) {
+    const CsrGraph& graph = model_.graph();
+    const CounterRng& rng = model_.rng();
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < talkers_.size(); ++i) {
+      const Talker talker = talkers_[i];
+      if (t > talker.until) continue;  // buzz over: drop
+      talkers_[kept++] = talker;
+      const NodeId u = talker.who;
+      // An interested talker who lost interest (or became interested again later) is silent.
+      if (talker.kind == Talk::interest && interest_step_[u] != static_cast<std::int32_t>(talker.start)) continue;
+      const auto talk_index = t - talker.start - 1;
+      const auto& seg = model_.segment(model_.segment_of(u));
+      switch (talker.kind) {
+        case Talk::interest:
+        case Talk::advocate: {
+          const Coin coin = talker.kind == Talk::interest ? seg.talk : seg.advocate_talk;
+          const Stream stream = talker.kind == Talk::interest ? Stream::transmission : Stream::advocacy;
+          for (NodeId v : graph.neighbors(u)) {
+            if (receptive(v) && coin(rng.u32(stream, r_, u, v, talk_index))) {
+              ++totals_.wom;
+              mark_interested(v, t);
+            }
+          }
+          break;
+        }
+        case Talk::detractor:
+          for (NodeId v : graph.neighbors(u)) {
+            if (stage_[v] < LEAD && model_.detractor_talk()(rng.u32(Stream::advocacy, r_, u, v, talk_index))) {
+              ++totals_.wom;
+              touch(v);
+              if (put_off_[v] < 255) ++put_off_[v];
+            }
+          }
+          break;
+      }
+    }
+    talkers_.resize(kept);
+  }
+
+  void advertising(Step t) {
+    const Coin coin = model_.advertising();
+    if (coin.probability() <= 0) return;
+    for (NodeId v = 0; v < n_; ++v) {
+      if (receptive(v) && coin(model_.rng().u32(Stream::adoption, r_, v, t))) mark_interested(v, t);
+    }
+  }
+
+  // Stage events of the media plan in step t expose the message's audience.
+  void media(Step t) {
+    const MediaPlan& plan = model_.plan();
+    const auto& messages = plan.messages();
+    while (next_message_ < messages.size() && messages[next_message_].start == t) {
+      ++totals_.messages;
+      add_marketing(messages[next_message_].cost);
+      totals_.commitments = model_.commitments_after(static_cast<std::uint32_t>(next_message_));
+      ++next_message_;
+    }
+    for (const StageEvent& event : plan.events_at(t)) {
+      const Message& msg = messages[event.message];
+      const double base = s_.media.interest * event.strength * msg.credibility;
+      const std::uint32_t key = event.message * 3 + event.stage;
+      for (NodeId v : msg.audience) {
+        touch(v);
+        if (stage_[v] == UNAWARE) {
+          stage_[v] = AWARE;
+          ++totals_.aware;
+        }
+        const std::uint32_t earlier = remember(v, static_cast<std::uint16_t>(msg.source));
+        if (receptive(v) && pending_[v] != static_cast<std::int32_t>(t) &&
+            Coin(base * model_.wearout(earlier))(model_.rng().u32(Stream::exposure, r_, v, t, key))) {
+          mark_interested(v, t);
+        }
+      }
+    }
+  }
+
+  // Counts an exposure of v to `source`; returns the exposures before this one. A person
+  // remembers four sources; a fifth replaces the least seen.
+  std::uint32_t remember(NodeId v, std::uint16_t source) {
+    const std::size_t base = std::size_t{v} * MEMORY_SLOTS;
+    int weakest = 0;
+    for (int i = 0; i < MEMORY_SLOTS; ++i) {
+      const std::size_t slot = base + i;
+      if (memory_count_[slot] > 0 && memory_source_[slot] == source) {
+        const std::uint32_t earlier = memory_count_[slot];
+        if (memory_count_[slot] < 255) ++memory_count_[slot];
+        return earlier;
+      }
+      if (memory_count_[slot] < memory_count_[base + weakest]) weakest = i;
+    }
+    memory_source_[base + weakest] = source;
+    memory_count_[base + weakest] = 1;
+    return 0;
+  }
+
+  // People interested before step t become leads with their segment's propensity
+  // (lowered by detractors), or lose interest.
+  void leads_and_forgetting(Step t) {
+    const CounterRng& rng = model_.rng();
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < interested_.size(); ++i) {
+      const NodeId v = interested_[i];
+      const double propensity =
+          model_.segment(model_.segment_of(v)).propensity * model_.detractor_factor(put_off_[v]);
+      if (propensity > 0 && Coin(propensity)(rng.u32(Stream::lead, r_, v, t))) {
+        stage_[v] = LEAD;
+        ++totals_.leads;
+        queue_.push_back({v, t});
+      } else if (model_.forgetting()(rng.u32(Stream::forgetting, r_, v, t))) {
+        stage_[v] = AWARE;
+        interest_step_[v] = -1;  // silences its talk
+      } else {
+        interested_[kept++] = v;
+      }
+    }
+    interested_.resize(kept);
+  }
+
+  void become_interested(Step t) {
+    for (NodeId v : newly_) {
+      if (stage_[v] == UNAWARE) ++totals_.aware;
+      stage_[v] = INTERESTED;
+      interest_step_[v] = static_cast<std::int32_t>(t);
+      ++totals_.ever_interested;
+      interested_.push_back(v);
+      talkers_.push_back({v, Talk::interest, t, t + model_.interest_lifetime()});
+    }
+  }
+
+  void agency(Step t) {
+    if (!model_.agency_active()) return;
+    const auto& a = s_.agency;
+    const CounterRng& rng = model_.rng();
+    const std::uint64_t bought = poisson(a.budget_per_step / a.cost_per_lead, [&](std::uint32_t piece) {
+      return rng.uniform(Stream::agency, r_, t, piece, 0);
+    });
+    totals_.agency_leads += static_cast<double>(bought);
+    totals_.leads += static_cast<double>(bought);
+    add_marketing(static_cast<double>(bought) * a.cost_per_lead);
+    const Coin survives(std::pow(1.0 - a.handoff_loss, a.handoffs));
+    for (std::uint32_t j = 0; j < bought; ++j) {
+      if (a.handoffs > 0 && !survives(rng.u32(Stream::agency, r_, t, j, 1))) {
+        ++totals_.lost_handoff;
+      } else {
+        queue_.push_back({EXTERNAL | j, t});
+      }
+    }
+  }
+
+  // Sales staff process leads first come, first served, up to capacity x focus; leads
+  // that have waited their patience out are lost (cause: capacity).
+  void sales(Step t) {
+    const CounterRng& rng = model_.rng();
+    const Coin converts(s_.funnel.conversion);
+    double capacity = model_.sales_capacity();
+    while (!queue_.empty() && capacity >= 1) {
+      const QueuedLead lead = queue_.front();
+      queue_.pop_front();
+      capacity -= 1;
+      const bool external = lead.who & EXTERNAL;
+      const std::uint32_t id = lead.who & ~EXTERNAL;
+      if (stock_ < 1) {
+        ++totals_.lost_stock;
+        if (!external) stage_[id] = LOST;
+      } else if (converts(external ? rng.u32(Stream::conversion, r_, id, lead.arrival, 1)
+                                   : rng.u32(Stream::conversion, r_, id, t, 0))) {
+        stock_ -= 1;
+        ++totals_.customers;
+        sell(external ? s_.agency.segment : model_.segment_of(id));
+        new_customers_.push_back(lead);
+      } else {
+        ++totals_.not_converted;
+        if (!external) stage_[id] = LOST;
+      }
+    }
+    while (!queue_.empty() && t - queue_.front().arrival >= s_.funnel.patience) {
+      const QueuedLead lead = queue_.front();
+      queue_.pop_front();
+      ++totals_.lost_capacity;
+      if (!(lead.who & EXTERNAL)) stage_[lead.who] = LOST;
+    }
+  }
+
+  void sell(std::uint8_t segment) {
+    totals_.revenue += model_.segment(segment).price;
+    totals_.cost += s_.firm.unit_cost;
+  }
+
+  // New buyers: support (first come, first served, capacity x focus) and the product's
+  // quality decide satisfaction; satisfied people advocate, dissatisfied ones detract.
+  void after_sale(Step t) {
+    const CounterRng& rng = model_.rng();
+    const Coin needs_support(s_.funnel.support_need), satisfied(s_.funnel.quality);
+    double support = model_.support_capacity();
+    for (const QueuedLead& buyer : new_customers_) {
+      const bool external = buyer.who & EXTERNAL;
+      const std::uint32_t id = buyer.who & ~EXTERNAL;
+      const std::uint32_t c = external ? 1 : 0, b = external ? buyer.arrival : t;
+      const bool needs = needs_support(rng.u32(Stream::support, r_, id, b, c));
+      bool happy = false;
+      if (needs && support < 1) {
+        ++totals_.lost_support;
+      } else {
+        if (needs) support -= 1;
+        happy = satisfied(rng.u32(Stream::satisfaction, r_, id, b, c));
+        if (!happy) ++totals_.lost_quality;
+      }
+      if (external) continue;  // agency customers are outside the graph: no talk, no repeat
+      stage_[id] = happy ? SATISFIED : DISSATISFIED;
+      const Step lifetime = happy ? model_.advocate_lifetime() : model_.detractor_lifetime();
+      if (lifetime > 0) talkers_.push_back({id, happy ? Talk::advocate : Talk::detractor, t, t + lifetime});
+      if (happy) pending_repeat_.push_back(id);
+    }
+    new_customers_.clear();
+  }
+
+  void repeat_purchases(Step t) {
+    for (NodeId v : satisfied_) {
+      const auto& seg = model_.segment(model_.segment_of(v));
+      if (seg.repeat(model_.rng().u32(Stream::repeat, r_, v, t)) && stock_ >= 1) {
+        stock_ -= 1;
+        ++totals_.repeats;
+        sell(model_.segment_of(v));
+      }
+    }
+    // Buyers of this step repeat from the next step on.
+    satisfied_.insert(satisfied_.end(), pending_repeat_.begin(), pending_repeat_.end());
+    pending_repeat_.clear();
+  }
+
+  void add_marketing(double money) {
+    totals_.marketing += money;
+    totals_.cost += money;
+  }
+
+  void record(Trajectory& out, Step t) const {
+    double active = 0, advocates = 0, detractors = 0;
+    for (const Talker& talker : talkers_) {
+      if (talker.until < t + 1) continue;
+      if (talker.kind == Talk::interest && interest_step_[talker.who] != static_cast<std::int32_t>(talker.start)) continue;
+      ++active;
+      advocates += talker.kind == Talk::advocate;
+      detractors += talker.kind == Talk::detractor;
+    }
+    const Totals& x = totals_;
+    const double values[CM_COUNT] = {
+        static_cast<double>(newly_.size()), x.ever_interested, active, x.aware,
+        static_cast<double>(interested_.size()), x.leads, static_cast<double>(queue_.size()),
+        x.lost_capacity, x.lost_stock, x.lost_handoff, x.not_converted, x.customers, x.repeats,
+        x.lost_support, x.lost_quality, advocates, detractors, x.messages, x.wom, x.agency_leads,
+        x.revenue, x.marketing, x.cost, x.revenue - x.cost, x.commitments, x.agency_refused};
+    for (std::size_t m = 0; m < CM_COUNT; ++m) out.at(m, t) = values[m];
+  }
+
+  const CampaignModel& model_;
+  const Scenario& s_;
+  NodeId n_;
+  Replication r_ = 0;
+  std::vector<std::uint8_t> stage_;
+  std::vector<std::int32_t> interest_step_, pending_;
+  std::vector<std::uint8_t> put_off_, dirty_;
+  std::vector<std::uint16_t> memory_source_;
+  std::vector<std::uint8_t> memory_count_;
+  std::vector<NodeId> touched_, newly_, interested_, satisfied_, pending_repeat_;
+  std::vector<Talker> talkers_;
+  std::deque<QueuedLead> queue_;
+  std::vector<QueuedLead> new_customers_;
+  Totals totals_;
+  double stock_ = 0;
+  std::size_t next_message_ = 0;
+};
+
+}  // namespace
+
+const std::vector<std::string>& campaign_metric_names() {
+  static const std::vector<std::string> names = {
+      "newly_adopted", "total_adopted", "active", "aware", "interested", "leads", "leads_queued",
+      "leads_lost_capacity", "leads_lost_stock", "leads_lost_handoff", "leads_not_converted",
+      "customers", "repeat_purchases", "lost_support", "lost_quality", "advocates", "detractors",
+      "messages", "wom_transmissions", "agency_leads", "revenue", "marketing_cost", "cost",
+      "profit", "partner_commitments", "agency_refused"};
+  return names;
+}
+
+CampaignModel::CampaignModel(const CsrGraph& graph, const Scenario& scenario)
+    : graph_(graph),
+      scenario_(scenario),
+      rng_(scenario.run.seed),
+      ecosystem_(scenario, graph.num_nodes()),
+      plan_(scenario, ecosystem_) {
+  const auto& seg = scenario.segments;
+  const auto& wom = scenario.word_of_mouth;
+  const double louder = 0.5 + wom.style;   // hype: stronger, shorter buzz, more forgetting
+  const double longer = 1.5 - wom.style;   // myth: lasting buzz and loyalty
+  for (std::size_t i = 0; i < seg.names.size(); ++i) {
+    const double talk = wom.transmission * seg.talkativeness[i] * louder;
+    segments_.push_back({seg.propensity[i], Coin(talk), Coin(talk), seg.price[i],
+                         Coin(std::min(1.0, seg.repeat_rate[i] * longer))});
+  }
+  segment_of_.resize(graph.num_nodes());
+  NodeId first = 0;
+  const auto sizes = segment_sizes(seg.shares, graph.num_nodes());
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    std::fill_n(segment_of_.begin() + first, sizes[i], static_cast<std::uint8_t>(i));
+    first += sizes[i];
+  }
+  interest_lifetime_ = scaled_lifetime(wom.lifetime, longer);
+  advocate_lifetime_ = scaled_lifetime(wom.advocate_lifetime, longer);
+  detractor_lifetime_ = scaled_lifetime(wom.detractor_lifetime, longer);
+  detractor_talk_ = Coin(wom.transmission * louder);
+  forgetting_ = Coin(std::min(1.0, wom.forgetting * louder));
+  advertising_ = Coin(scenario.media.advertising);
+  // Powers by repeated multiplication: exact and the same on every platform.
+  double w = 1.0, d = 1.0;
+  for (int k = 0; k < 256; ++k) {
+    wearout_.push_back(w);
+    detractor_.push_back(d);
+    w *= scenario.media.wearout;
+    d *= wom.detractor_effect;
+  }
+  const auto& agency = scenario.agency;
+  agency_refused_ = agency.budget_per_step > 0 && scenario.funnel.quality < agency.quality_threshold;
+  agency_active_ = agency.budget_per_step > 0 && !agency_refused_;
+  sales_capacity_ = std::floor(scenario.funnel.capacity * scenario.funnel.focus);
+  support_capacity_ = std::floor(scenario.funnel.support_capacity * scenario.funnel.focus);
+  std::set<std::uint32_t> engaged;
+  for (const Message& msg : plan_.messages()) {
+    if (!msg.solo) engaged.insert({msg.owner, msg.source, msg.channel});
+    commitments_.push_back(static_cast<std::uint32_t>(engaged.size()));
+  }
+}
+
+std::unique_ptr<ReplicationKernel> CampaignModel::make_kernel() const {
+  return std::make_unique<CampaignKernel>(*this);
+}
+
+std::vector<DerivedFinal> CampaignModel::derived_finals(const RunAccumulator& acc) const {
+  const auto& marketing = acc.finals(CM_MARKETING_COST);
+  const auto& cost = acc.finals(CM_COST);
+  const auto& revenue = acc.finals(CM_REVENUE);
+  const auto& leads = acc.finals(CM_LEADS);
+  const auto& customers = acc.finals(CM_CUSTOMERS);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  DerivedFinal cpl{"cpl", {}}, cac{"cac", {}}, roi{"roi", {}};
+  for (std::size_t r = 0; r < cost.size(); ++r) {
+    cpl.values.push_back(leads[r] > 0 ? marketing[r] / leads[r] : nan);
+    cac.values.push_back(customers[r] > 0 ? marketing[r] / customers[r] : nan);
+    roi.values.push_back(cost[r] > 0 ? (revenue[r] - cost[r]) / cost[r] : nan);
+  }
+  return {cpl, cac, roi};
+}
+
+std::vector<std::string> CampaignModel::describe() const {
+  std::vector<std::string> lines;
+  const auto& s = scenario_;
+  if (s.media.strategy != MediaStrategy::none) {
+    double spend = 0;
+    for (const Message& msg : plan_.messages()) spend += msg.cost;
+    std::string triads;
+    if (s.media.strategy == MediaStrategy::triads) {
+      triads = fmt::format(", {} distinct triads from {} partners", plan_.distinct_triads(),
+                           ecosystem_.num_partners());
+    }
+    lines.push_back(fmt::format("media plan: {} {} messages{}, spending {:.0f} of budget {:.0f}",
+                                plan_.messages().size(), name_of(s.media.strategy), triads, spend,
+                                s.media.budget));
+  }
+  if (agency_refused_) {
+    lines.push_back(fmt::format("agency: refused the client (funnel.quality {} < "
+                                "agency.quality_threshold {}); results are without the agency",
+                                s.funnel.quality, s.agency.quality_threshold));
+  }
+  return lines;
+}
+
+}  // namespace campaign

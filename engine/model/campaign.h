@@ -1,0 +1,117 @@
+// The campaign model (docs/model.md, "Campaign"): media messages sent by the firm or by
+// partner triads through the communication cycle, word of mouth from interested people,
+// advocates and detractors, a sales funnel that leaks leads (capacity, stock, conversion,
+// handoffs, support, quality), a performance agency, focus, and the books.
+//
+// Every random draw is keyed by what it is about (see the Stream list in rng/philox.h),
+// so two strategies on the same audience, graph and seed share their coins person by
+// person and step by step. With media, funnel and agency off and word_of_mouth.lifetime
+// = 1 the word-of-mouth core draws exactly the coins of IndependentCascade; with
+// lifetime >= steps and media.advertising = p exactly those of NetworkBass.
+//
+// State per person (flat arrays, reset only where touched): stage, interest step,
+// pending mark, detractor contacts, and a four-slot memory of sources seen (for wear-out).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/ecosystem.h"
+#include "model/model.h"
+#include "rng/philox.h"
+
+namespace campaign {
+
+// Metrics, in this order. Counts are people unless named otherwise; "cumulative" ones
+// count since step 0. docs/hdf5-layout.md lists them with units.
+enum CampaignMetric : std::size_t {
+  CM_NEWLY_ADOPTED,        // people who became interested in step t (diffusion-compatible)
+  CM_TOTAL_ADOPTED,        // people ever interested (cumulative)
+  CM_ACTIVE,               // talkers who will talk in step t + 1
+  CM_AWARE,                // people ever aware (cumulative): the contacts gained
+  CM_INTERESTED,           // people interested now, not yet leads
+  CM_LEADS,                // leads, own and bought (cumulative)
+  CM_LEADS_QUEUED,         // leads waiting for sales now
+  CM_LEADS_LOST_CAPACITY,  // waited past their patience (cumulative)
+  CM_LEADS_LOST_STOCK,     // processed while out of stock (cumulative)
+  CM_LEADS_LOST_HANDOFF,   // agency leads lost between contractors (cumulative)
+  CM_LEADS_NOT_CONVERTED,  // processed, did not buy (cumulative)
+  CM_CUSTOMERS,            // first purchases (cumulative)
+  CM_REPEAT_PURCHASES,     // purchases after the first (cumulative)
+  CM_LOST_SUPPORT,         // buyers dissatisfied for want of support (cumulative)
+  CM_LOST_QUALITY,         // buyers dissatisfied by the product (cumulative)
+  CM_ADVOCATES,            // satisfied customers talking now
+  CM_DETRACTORS,           // dissatisfied customers talking now
+  CM_MESSAGES,             // media messages started (cumulative)
+  CM_WOM_TRANSMISSIONS,    // successful word-of-mouth contacts (cumulative)
+  CM_AGENCY_LEADS,         // leads bought by the agency (cumulative)
+  CM_REVENUE,              // money (cumulative)
+  CM_MARKETING_COST,       // media, partners, advertising, agency (cumulative money)
+  CM_COST,                 // marketing + fixed + cost of goods (cumulative money)
+  CM_PROFIT,               // revenue - cost (cumulative money)
+  CM_PARTNER_COMMITMENTS,  // partners engaged at least once (cumulative)
+  CM_AGENCY_REFUSED,       // 1 if the agency refused the client, else 0
+  CM_COUNT
+};
+const std::vector<std::string>& campaign_metric_names();
+
+class CampaignModel final : public Model {
+ public:
+  CampaignModel(const CsrGraph& graph, const Scenario& scenario);
+
+  const std::vector<std::string>& metric_names() const override { return campaign_metric_names(); }
+  std::unique_ptr<ReplicationKernel> make_kernel() const override;
+  // cpl = marketing_cost / leads, cac = marketing_cost / customers,
+  // roi = (revenue - cost) / cost; NaN where the denominator is 0.
+  std::vector<DerivedFinal> derived_finals(const RunAccumulator& accumulator) const override;
+  std::vector<std::string> describe() const override;
+
+  struct Segment {
+    double propensity;
+    Coin talk;    // interested talkers: transmission x talkativeness x (0.5 + style)
+    Coin advocate_talk;
+    double price;
+    Coin repeat;  // repeat_rate x (1.5 - style)
+  };
+
+  const CsrGraph& graph() const { return graph_; }
+  const Scenario& scenario() const { return scenario_; }
+  const CounterRng& rng() const { return rng_; }
+  const Ecosystem& ecosystem() const { return ecosystem_; }
+  const MediaPlan& plan() const { return plan_; }
+  const Segment& segment(std::uint8_t i) const { return segments_[i]; }
+  std::uint8_t segment_of(NodeId v) const { return segment_of_[v]; }
+  Step interest_lifetime() const { return interest_lifetime_; }
+  Step advocate_lifetime() const { return advocate_lifetime_; }
+  Step detractor_lifetime() const { return detractor_lifetime_; }
+  Coin detractor_talk() const { return detractor_talk_; }
+  Coin forgetting() const { return forgetting_; }
+  Coin advertising() const { return advertising_; }
+  double wearout(std::uint32_t earlier_exposures) const { return wearout_[std::min<std::uint32_t>(earlier_exposures, 255)]; }
+  double detractor_factor(std::uint32_t contacts) const { return detractor_[std::min<std::uint32_t>(contacts, 255)]; }
+  bool agency_active() const { return agency_active_; }
+  bool agency_refused() const { return agency_refused_; }
+  double sales_capacity() const { return sales_capacity_; }
+  double support_capacity() const { return support_capacity_; }
+  // Partners engaged for the first time by the messages that started up to and
+  // including message i.
+  std::uint32_t commitments_after(std::uint32_t message) const { return commitments_[message]; }
+
+ private:
+  const CsrGraph& graph_;
+  Scenario scenario_;
+  CounterRng rng_;
+  Ecosystem ecosystem_;
+  MediaPlan plan_;
+  std::vector<Segment> segments_;
+  std::vector<std::uint8_t> segment_of_;
+  Step interest_lifetime_, advocate_lifetime_, detractor_lifetime_;
+  Coin detractor_talk_, forgetting_, advertising_;
+  std::vector<double> wearout_, detractor_;  // powers 0 .. 255
+  bool agency_active_ = false, agency_refused_ = false;
+  double sales_capacity_ = 0, support_capacity_ = 0;
+  std::vector<std::uint32_t> commitments_;
+};
+
+}  // namespace campaign

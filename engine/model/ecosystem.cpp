@@ -1,0 +1,156 @@
+#include "model/ecosystem.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+#include "core/error.h"
+#include "model/seeding.h"
+#include "rng/philox.h"
+
+namespace campaign {
+namespace {
+
+// Purposes of the `partners` stream's draws, in the c field.
+enum : std::uint32_t { DRAW_ROLE = 1, DRAW_REACH_SIZE = 2, DRAW_FOLLOWERS = 3, DRAW_COOPERATION = 4 };
+
+// Pareto(x_m, alpha) with mean `mean`: x_m = mean (alpha - 1) / alpha, x = x_m U^(-1/alpha).
+NodeId pareto_reach(double mean, double alpha, double u, NodeId cap) {
+  const double scale = mean * (alpha - 1.0) / alpha;
+  const double x = scale * std::pow(1.0 - u, -1.0 / alpha);
+  return static_cast<NodeId>(std::min<double>(cap, std::llround(x)));
+}
+
+}  // namespace
+
+Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
+  const auto& p = s.partners;
+  const CounterRng rng(s.run.seed);
+  partners_.resize(p.count);
+  for (std::uint32_t i = 0; i < p.count; ++i) {
+    Partner& partner = partners_[i];
+    if (!p.roles.empty()) {
+      partner.roles = parse_roles(p.roles[i]);
+    } else {
+      const double shares[3] = {p.owner_share, p.source_share, p.channel_share};
+      for (std::uint32_t role = 0; role < 3; ++role) {
+        if (Coin(shares[role])(rng.u32(Stream::partners, 0, i, role, DRAW_ROLE))) partner.roles |= 1u << role;
+      }
+    }
+    partner.credibility = p.credibilities.empty() ? p.credibility : p.credibilities[i];
+    partner.cost = p.costs.empty() ? p.cost : p.costs[i];
+    const NodeId reach =
+        p.reach.empty()
+            ? pareto_reach(p.reach_mean, p.reach_tail, rng.uniform(Stream::partners, 0, i, 0, DRAW_REACH_SIZE),
+                           num_people)
+            : static_cast<NodeId>(std::min<std::int64_t>(p.reach[i], num_people));
+    partner.followers = sample_people(num_people, reach, rng, Stream::partners, 0, i, DRAW_FOLLOWERS);
+  }
+  const Coin cooperate_coin(p.cooperation);
+  for (std::uint32_t a = 0; a < p.count; ++a) {
+    for (std::uint32_t b = a + 1; b < p.count; ++b) {
+      if (cooperate_coin(rng.u32(Stream::partners, 0, a, b, DRAW_COOPERATION))) {
+        partners_[a].peers.push_back(b);
+        partners_[b].peers.push_back(a);
+      }
+    }
+  }
+  firm_followers_ = sample_people(num_people, std::min<NodeId>(s.firm.reach, num_people), rng,
+                                  Stream::partners, 0, p.count, DRAW_FOLLOWERS);
+}
+
+bool Ecosystem::cooperate(std::uint32_t a, std::uint32_t b) const {
+  const auto& peers = partners_[a].peers;
+  return std::binary_search(peers.begin(), peers.end(), b);
+}
+
+MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
+  const auto& m = s.media;
+  events_.resize(s.run.steps + std::size_t{1});
+  if (m.strategy == MediaStrategy::none) return;
+  const CounterRng rng(s.run.seed);
+  std::vector<std::uint32_t> owners;
+  for (std::uint32_t i = 0; i < eco.num_partners(); ++i) {
+    if (eco.partner(i).roles & ROLE_OWNER) owners.push_back(i);
+  }
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> used;
+  double budget = m.budget;
+  // A fresh triad is preferred: up to FRESH_TRIES draws look for one not used before,
+  // then a repeat is accepted; no valid triad in MAX_TRIES draws is an input error.
+  constexpr std::uint32_t FRESH_TRIES = 64, MAX_TRIES = 4096;
+  std::vector<std::uint32_t> candidates;
+  for (Step t = m.start; t <= s.run.steps; t += m.cadence) {
+    Message msg;
+    msg.start = t;
+    const auto index = static_cast<std::uint32_t>(messages_.size());
+    if (m.strategy == MediaStrategy::solo) {
+      msg.source = eco.firm_id();
+      msg.cost = s.firm.message_cost;
+      msg.credibility = s.firm.credibility;
+      msg.audience.assign(eco.firm_followers().begin(), eco.firm_followers().end());
+    } else {
+      bool found = false;
+      std::tuple<std::uint32_t, std::uint32_t, std::uint32_t> best;
+      for (std::uint32_t attempt = 0; attempt < MAX_TRIES && !found; ++attempt) {
+        const auto draw = rng.block(Stream::media, 0, index, attempt);
+        if (owners.empty()) break;
+        const std::uint32_t owner = owners[CounterRng::below(draw[0] | std::uint64_t{draw[1]} << 32, owners.size())];
+        candidates.clear();
+        for (std::uint32_t peer : eco.partner(owner).peers) {
+          if (eco.partner(peer).roles & ROLE_SOURCE) candidates.push_back(peer);
+        }
+        if (candidates.empty()) continue;
+        const std::uint32_t source = candidates[CounterRng::below(std::uint64_t{draw[2]} << 32 | draw[3], candidates.size())];
+        candidates.clear();
+        for (std::uint32_t peer : eco.partner(owner).peers) {
+          if (peer != source && (eco.partner(peer).roles & ROLE_CHANNEL) && eco.cooperate(source, peer)) {
+            candidates.push_back(peer);
+          }
+        }
+        if (candidates.empty()) continue;
+        const std::uint32_t channel =
+            candidates[CounterRng::below(rng.u64(Stream::media, 0, index, attempt, 1), candidates.size())];
+        best = {owner, source, channel};
+        found = attempt >= FRESH_TRIES || used.count(best) == 0;
+      }
+      if (!found) {
+        throw InputError(fmt::format(
+            "{}: media.strategy = \"triads\", but no triad (owner, source, channel) of mutually "
+            "cooperating partners was found in {} tries; raise partners.cooperation or the role "
+            "shares, or list partners.roles",
+            s.source, MAX_TRIES));
+      }
+      std::tie(msg.owner, msg.source, msg.channel) = best;
+      used.insert(best);
+      msg.solo = false;
+      msg.cost = eco.partner(msg.owner).cost + eco.partner(msg.source).cost + eco.partner(msg.channel).cost;
+      msg.credibility = eco.partner(msg.source).credibility;
+      for (std::uint32_t who : {msg.owner, msg.source, msg.channel}) {
+        const auto& f = eco.partner(who).followers;
+        msg.audience.insert(msg.audience.end(), f.begin(), f.end());
+      }
+      std::sort(msg.audience.begin(), msg.audience.end());
+      msg.audience.erase(std::unique(msg.audience.begin(), msg.audience.end()), msg.audience.end());
+    }
+    if (msg.cost > budget) break;
+    budget -= msg.cost;
+    const Step offsets[3] = {m.announce_offset, m.event_offset, m.echo_offset};
+    const double strengths[3] = {m.announce_strength, m.event_strength, m.echo_strength};
+    for (std::uint8_t stage = 0; stage < 3; ++stage) {
+      const Step at = t + offsets[stage];
+      if (at <= s.run.steps && strengths[stage] > 0) events_[at].push_back({index, stage, strengths[stage]});
+    }
+    messages_.push_back(std::move(msg));
+  }
+  distinct_triads_ = static_cast<std::uint32_t>(used.size());
+}
+
+std::span<const StageEvent> MediaPlan::events_at(Step t) const {
+  if (t >= events_.size()) return {};
+  return events_[t];
+}
+
+}  // namespace campaign
