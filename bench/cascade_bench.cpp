@@ -7,10 +7,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include <map>
-#include <memory>
-
-#include "graph/generators.h"
+#include "bench_graphs.h"
 #include "model/independent_cascade.h"
 #include "model/network_bass.h"
 #include "scenario/scenario_loader.h"
@@ -18,14 +15,8 @@
 namespace campaign {
 namespace {
 
-constexpr double MEAN_DEGREE = 10.0;
-
-const CsrGraph& er_graph(NodeId n) {
-  static std::map<NodeId, std::unique_ptr<CsrGraph>> cache;
-  auto& slot = cache[n];
-  if (!slot) slot = std::make_unique<CsrGraph>(erdos_renyi(n, MEAN_DEGREE / (n - 1), 1));
-  return *slot;
-}
+using bench::er_graph;
+using bench::MEAN_DEGREE;
 
 Scenario bench_scenario(NodeId n, const char* model) {
   return load_scenario_text(
@@ -133,5 +124,3 @@ BENCHMARK(BM_GenerateErdosRenyi)->Apply(sizes);
 
 }  // namespace
 }  // namespace campaign
-
-BENCHMARK_MAIN();

@@ -495,8 +495,9 @@ std::vector<std::string> CampaignModel::describe() const {
                            ecosystem_.num_partners());
     }
     lines.push_back(fmt::format("media plan: {} {} messages{}, spending {:.0f} of budget {:.0f}",
-                                plan_.messages().size(), name_of(s.media.strategy), triads, spend,
-                                s.media.budget));
+                                plan_.messages().size(),
+                                s.media.strategy == MediaStrategy::solo ? "solo" : "triad", triads,
+                                spend, s.media.budget));
   }
   if (agency_refused_) {
     lines.push_back(fmt::format("agency: refused the client (funnel.quality {} < "

@@ -413,6 +413,11 @@ std::vector<KeySpec> make_keys() {
                             {0.0}, {0.0, 1.0}, "probability per step",
                             "campaign: chance per step a satisfied customer buys again."));
   // [partners]
+  k.push_back(text_key("partners.file", [](Scenario& s) -> auto& { return s.partners.file; }, "",
+                       "path to a CSV file; relative paths start at the scenario file's folder",
+                       "campaign: partner table with header name,roles,reach,credibility,cost, one "
+                       "partner per line; sets partners.count, roles, reach, credibilities and costs "
+                       "(the resolved scenario stores those values instead of the file name)."));
   k.push_back(integer_key("partners.count", [](Scenario& s) -> auto& { return s.partners.count; }, 0,
                           0, 60000, "partners", "campaign: key partners in the ecosystem."));
   k.push_back(real_key("partners.owner_share", [](Scenario& s) -> auto& { return s.partners.owner_share; },

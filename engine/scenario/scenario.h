@@ -77,6 +77,7 @@ struct SegmentSettings {
 };
 
 struct PartnerSettings {
+  std::string file;                 // CSV table name,roles,reach,credibility,cost (fills the lists below)
   std::uint32_t count = 0;
   double owner_share = 0, source_share = 0, channel_share = 0;  // chance a partner can play the role
   std::vector<std::string> roles;   // or explicit roles per partner, e.g. "owner+channel"

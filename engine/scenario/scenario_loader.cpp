@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "scenario/key_registry.h"
+#include "scenario/partner_table.h"
 
 namespace campaign {
 namespace {
@@ -76,9 +77,10 @@ void apply_override(Scenario& s, KeyOrigins& origins, const std::string& assignm
     parsed = toml::table{{"v", text}};
   }
   spec->assign(s, *parsed.get("v"), where);
-  if (key == "graph.path" && !s.graph.path.empty()) {
+  if ((key == "graph.path" || key == "partners.file") && !assignment.ends_with("=")) {
     // A path typed on the command line is relative to where the user stands.
-    s.graph.path = std::filesystem::absolute(s.graph.path).lexically_normal().string();
+    std::string& path = key == "graph.path" ? s.graph.path : s.partners.file;
+    path = std::filesystem::absolute(path).lexically_normal().string();
   }
   origins.set(key, where);
 }
@@ -92,6 +94,7 @@ LoadedScenario load(const toml::table& root, const std::string& source, const st
   apply_table(s, loaded.origins, root, source);
   for (const auto& assignment : overrides) apply_override(s, loaded.origins, assignment);
   if (s.graph.model == GraphModel::edge_list) s.audience.size = 0;  // read from the file
+  load_partner_table(s, loaded.origins);
   if (s.run.name.empty()) s.run.name = std::filesystem::path(source).stem().string();
   validate(s, loaded.origins);
   return loaded;
