@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -53,7 +54,7 @@ std::string file_size_text(const std::string& path) {
 }
 
 void print_summary(const Scenario& s, const GraphRecord& graph, const Model& model,
-                   const RunRecord& run, const RunAccumulator& acc, const std::string& out_path) {
+                   const RunRecord& run, const RunAccumulator& acc) {
   const std::string_view unit = name_of(s.run.step_unit);
   fmt::print("scenario  {} ({})\n", s.run.name, s.source);
   fmt::print("graph     {}; built in {:.2f} s\n", graph.description, graph.seconds);
@@ -79,7 +80,63 @@ void print_summary(const Scenario& s, const GraphRecord& graph, const Model& mod
                headline, unit, s.run.steps, series.mean[last], share, series.ci95_lo[last],
                series.ci95_hi[last], series.p05[last], series.p50[last], series.p95[last]);
   }
-  fmt::print("wrote     {} ({})\n", out_path, file_size_text(out_path));
+}
+
+// "key=v1,v2,..." -> {"key=v1", "key=v2", ...}; commas inside [...] or "..." do not split.
+std::vector<std::string> sweep_values(const std::string& sweep) {
+  const auto eq = sweep.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == sweep.size()) {
+    throw InputError(fmt::format("--sweep {}: expected section.key=value1,value2,...", sweep));
+  }
+  const std::string key = sweep.substr(0, eq);
+  std::vector<std::string> out;
+  std::string value;
+  int depth = 0;
+  bool quoted = false;
+  for (char c : sweep.substr(eq + 1)) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && c == '[') ++depth;
+    if (!quoted && c == ']') --depth;
+    if (c == ',' && depth == 0 && !quoted) {
+      out.push_back(key + "=" + value);
+      value.clear();
+    } else {
+      value += c;
+    }
+  }
+  out.push_back(key + "=" + value);
+  return out;
+}
+
+// Every combination of the sweeps' values (the first sweep varies slowest).
+std::vector<std::vector<std::string>> sweep_grid(const std::vector<std::string>& sweeps) {
+  std::vector<std::vector<std::string>> grid = {{}};
+  for (const auto& sweep : sweeps) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& combination : grid) {
+      for (const auto& assignment : sweep_values(sweep)) {
+        next.push_back(combination);
+        next.back().push_back(assignment);
+      }
+    }
+    grid = std::move(next);
+  }
+  return grid;
+}
+
+// A variant's name: the scenario's name, then "@key=value" per swept key, with any
+// character not allowed in a name replaced by '_'.
+std::string variant_name(const std::string& base, const std::vector<std::string>& assignments) {
+  std::string name = base;
+  for (const auto& assignment : assignments) {
+    name += '@';
+    for (char c : assignment) {
+      name += std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-.=+").find(c) != std::string_view::npos
+                  ? c
+                  : '_';
+    }
+  }
+  return name;
 }
 
 }  // namespace
@@ -87,7 +144,7 @@ void print_summary(const Scenario& s, const GraphRecord& graph, const Model& mod
 int run_command(const std::vector<std::string>& args) {
   std::string scenario_path;
   std::string out_path;
-  std::vector<std::string> overrides;
+  std::vector<std::string> overrides, sweeps;
   po::options_description options("campaign-sim run SCENARIO.toml -o OUT.h5 [options]");
   options.add_options()
       ("help,h", "show this help")
@@ -96,6 +153,9 @@ int run_command(const std::vector<std::string>& args) {
       ("threads,t", po::value<unsigned>()->default_value(0), "worker threads (0: all cores)")
       ("seed,s", po::value<std::uint64_t>(), "master seed (= --set run.seed=S)")
       ("set", po::value(&overrides)->composing(), "override a scenario key: --set section.key=value (repeatable)")
+      ("sweep", po::value(&sweeps)->composing(),
+       "run one variant per value: --sweep section.key=v1,v2,... (repeatable: every combination); "
+       "all variants go to OUT.h5, named SCENARIO@key=value, with common random numbers")
       ("save-trajectories", po::bool_switch(), "also store every replication's full trajectory")
       ("quiet,q", po::bool_switch(), "no progress bar and no summary");
   po::options_description hidden;
@@ -123,37 +183,59 @@ int run_command(const std::vector<std::string>& args) {
   std::optional<tbb::global_control> thread_cap;
   if (threads > 0) thread_cap.emplace(tbb::global_control::max_allowed_parallelism, threads);
 
-  LoadedScenario loaded = load_scenario_file(scenario_path, overrides);
+  // Every variant is read and validated before anything runs, so a bad value fails at once.
+  std::vector<LoadedScenario> variants;
+  for (const auto& assignments : sweep_grid(sweeps)) {
+    std::vector<std::string> all_overrides = overrides;
+    all_overrides.insert(all_overrides.end(), assignments.begin(), assignments.end());
+    LoadedScenario loaded = load_scenario_file(scenario_path, all_overrides);
+    if (!assignments.empty()) loaded.scenario.run.name = variant_name(loaded.scenario.run.name, assignments);
+    variants.push_back(std::move(loaded));
+  }
   // Create the output early, so an unwritable path fails before any simulation.
   ResultsWriter writer(out_path);
-  GraphRecord graph = make_graph(loaded);
-  const Scenario& s = loaded.scenario;
-  const std::unique_ptr<Model> model = make_model(s, graph.graph);
-
-  writer.begin_scenario(ScenarioHeader{s.run.name, resolved_toml(s), s.run.seed,
-                                       s.run.replications, s.run.steps, model->metric_names(),
-                                       save_trajectories});
-  RunAccumulator accumulator(model->metric_names(), s.run.steps);
-  ProgressBar progress(!quiet);
-  RunOptions run_options;
-  run_options.replications = s.run.replications;
-  run_options.steps = s.run.steps;
-  run_options.progress = [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-  run_options.cancel = &stop_requested;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  RunRecord record;
-  try {
-    record = run_replications(*model, run_options, accumulator,
-                              save_trajectories ? &writer : nullptr);
-  } catch (...) {
+  // Variants that differ only outside the audience and graph share one graph.
+  std::string graph_key;
+  std::optional<GraphRecord> graph;
+  for (LoadedScenario& loaded : variants) {
+    const Scenario& s = loaded.scenario;
+    const std::string key = fmt::format("{}|{}|{}|{}", s.run.seed, s.audience.size, s.graph.path,
+                                        resolved_toml(Scenario{.audience = s.audience, .graph = s.graph,
+                                                               .segments = s.segments}));
+    if (!graph || key != graph_key) {
+      graph.emplace(make_graph(loaded));
+      graph_key = key;
+    } else if (s.graph.model == GraphModel::edge_list) {
+      loaded.scenario.audience.size = graph->graph.num_nodes();
+      validate(loaded.scenario, loaded.origins);
+    }
+    const std::unique_ptr<Model> model = make_model(s, graph->graph);
+    writer.begin_scenario(ScenarioHeader{s.run.name, resolved_toml(s), s.run.seed,
+                                         s.run.replications, s.run.steps, model->metric_names(),
+                                         save_trajectories});
+    RunAccumulator accumulator(model->metric_names(), s.run.steps);
+    ProgressBar progress(!quiet);
+    RunOptions run_options;
+    run_options.replications = s.run.replications;
+    run_options.steps = s.run.steps;
+    run_options.progress = [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
+    run_options.cancel = &stop_requested;
+    RunRecord record;
+    try {
+      record = run_replications(*model, run_options, accumulator,
+                                save_trajectories ? &writer : nullptr);
+    } catch (...) {
+      progress.finish();
+      throw;
+    }
     progress.finish();
-    throw;
+    writer.write_summary(accumulator, model->derived_finals(accumulator));
+    if (!quiet) print_summary(s, *graph, *model, record, accumulator);
   }
-  progress.finish();
-  writer.write_summary(accumulator, model->derived_finals(accumulator));
   writer.commit();
-  if (!quiet) print_summary(s, graph, *model, record, accumulator, out_path);
+  if (!quiet) fmt::print("wrote     {} ({}, {} scenario{})\n", out_path, file_size_text(out_path), variants.size(), variants.size() == 1 ? "" : "s");
   return 0;
 }
 

@@ -124,7 +124,6 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
             s.source, MAX_TRIES));
       }
       std::tie(msg.owner, msg.source, msg.channel) = best;
-      used.insert(best);
       msg.solo = false;
       msg.cost = eco.partner(msg.owner).cost + eco.partner(msg.source).cost + eco.partner(msg.channel).cost;
       msg.credibility = eco.partner(msg.source).credibility;
@@ -137,6 +136,7 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
     }
     if (msg.cost > budget) break;
     budget -= msg.cost;
+    if (!msg.solo) used.insert({msg.owner, msg.source, msg.channel});
     const Step offsets[3] = {m.announce_offset, m.event_offset, m.echo_offset};
     const double strengths[3] = {m.announce_strength, m.event_strength, m.echo_strength};
     for (std::uint8_t stage = 0; stage < 3; ++stage) {

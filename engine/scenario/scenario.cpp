@@ -142,9 +142,9 @@ void validate(const Scenario& s, const KeyOrigins& origins) {
 
   check.require(!s.run.name.empty() && s.run.name.find_first_not_of(
                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                           "0123456789_-.") == std::string::npos &&
+                                           "0123456789_-.@=+") == std::string::npos &&
                     s.run.name != "." && s.run.name != "..",
-                "run.name", "run.name = \"{}\" is not allowed; allowed: letters, digits, '_', '-', '.'",
+                "run.name", "run.name = \"{}\" is not allowed; allowed: letters, digits and _ - . @ = +",
                 s.run.name);
 
   switch (g.model) {

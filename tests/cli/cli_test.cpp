@@ -135,6 +135,26 @@ TEST_F(Cli, BadInputGivesOneLineAndLeavesTheOldOutputAlone) {
   }
 }
 
+TEST_F(Cli, SweepWritesOneScenarioPerValueIntoOneFile) {
+  const auto scenario = write("small.toml", SMALL);
+  const auto r = run_cli("run " + scenario.string() + " -o " + (dir_ / "out.h5").string() +
+                             " --sweep diffusion.transmission=0.1,0.3 --sweep graph.mean_degree=2,4 -q",
+                         dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(leftovers(), std::vector<std::string>{"out.h5"});
+  const auto bad = run_cli("run " + scenario.string() + " -o " + (dir_ / "out2.h5").string() +
+                               " --sweep diffusion.transmission=0.1,2",
+                           dir_);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("diffusion.transmission = 2.0 is out of range"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out2.h5"));
+  const auto malformed = run_cli("run " + scenario.string() + " -o " + (dir_ / "out2.h5").string() +
+                                     " --sweep diffusion.transmission",
+                                 dir_);
+  EXPECT_EQ(malformed.status, 2);
+  EXPECT_NE(malformed.err.find("expected section.key=value1,value2"), std::string::npos) << malformed.err;
+}
+
 TEST_F(Cli, BadEdgeListNamesTheLine) {
   write("net.edges", "# comment\n0 1\n1 two\n");
   const auto scenario = write("net.toml", "[graph]\nmodel = \"edge_list\"\npath = \"net.edges\"\n");
