@@ -35,6 +35,7 @@ class CampaignKernel final : public ReplicationKernel {
         stage_(n_, UNAWARE),
         interest_step_(n_, -1),
         pending_(n_, -1),
+        ever_interested_(n_, 0),
         put_off_(n_, 0),
         dirty_(n_, 0),
         memory_source_(std::size_t{n_} * MEMORY_SLOTS, 0),
@@ -85,7 +86,8 @@ class CampaignKernel final : public ReplicationKernel {
   };
   struct Totals {
     double ever_interested = 0, aware = 0, leads = 0, lost_capacity = 0, lost_stock = 0,
-           lost_handoff = 0, not_converted = 0, customers = 0, repeats = 0, lost_support = 0,
+           lost_handoff = 0, not_converted = 0, customers = 0, repeats = 0, repeats_lost_stock = 0,
+           lost_support = 0,
            lost_quality = 0, messages = 0, wom = 0, agency_leads = 0, revenue = 0,
            marketing = 0, cost = 0, commitments = 0, agency_refused = 0;
   };
@@ -102,6 +104,7 @@ class CampaignKernel final : public ReplicationKernel {
       stage_[v] = UNAWARE;
       interest_step_[v] = -1;
       pending_[v] = -1;
+      ever_interested_[v] = 0;
       put_off_[v] = 0;
       dirty_[v] = 0;
       std::fill_n(memory_count_.begin() + std::size_t{v} * MEMORY_SLOTS, MEMORY_SLOTS, 0);
@@ -119,6 +122,15 @@ class CampaignKernel final : public ReplicationKernel {
   }
 
   bool receptive(NodeId v) const { return stage_[v] <= AWARE; }
+
+  // Interest talk ends when the person loses interest (or is won again, which starts a new
+  // talk) and when the person buys: a customer speaks as an advocate or a detractor.
+  bool speaks(const Talker& talker) const {
+    if (talker.kind != Talk::interest) return true;
+    const Stage stage = static_cast<Stage>(stage_[talker.who]);
+    return interest_step_[talker.who] == static_cast<std::int32_t>(talker.start) &&
+           stage != SATISFIED && stage != DISSATISFIED;
+  }
 
   void mark_interested(NodeId v, Step t) {
     if (pending_[v] != static_cast<std::int32_t>(t)) {
@@ -139,14 +151,17 @@ class CampaignKernel final : public ReplicationKernel {
       if (t > talker.until) continue;  // buzz over: drop
       talkers_[kept++] = talker;
       const NodeId u = talker.who;
-      // An interested talker who lost interest (or became interested again later) is silent.
-      if (talker.kind == Talk::interest && interest_step_[u] != static_cast<std::int32_t>(talker.start)) continue;
-      const auto talk_index = t - talker.start - 1;
+      if (!speaks(talker)) continue;
+      // A person won again after forgetting talks with fresh coins: the episode number
+      // sits above the talk index (episode 0 keeps the plain index of the cascade).
+      const std::uint32_t episode =
+          talker.kind == Talk::interest ? std::min<std::uint32_t>(ever_interested_[u] - 1, 15) : 0;
+      const std::uint32_t talk_index = (t - talker.start - 1) | episode << 20;
       const auto& seg = model_.segment(model_.segment_of(u));
       switch (talker.kind) {
         case Talk::interest:
         case Talk::advocate: {
-          const Coin coin = talker.kind == Talk::interest ? seg.talk : seg.advocate_talk;
+          const Coin coin = talker.kind == Talk::interest ? seg.talk : seg.customer_talk;
           const Stream stream = talker.kind == Talk::interest ? Stream::transmission : Stream::advocacy;
           for (NodeId v : graph.neighbors(u)) {
             if (receptive(v) && coin(rng.u32(stream, r_, u, v, talk_index))) {
@@ -158,7 +173,7 @@ class CampaignKernel final : public ReplicationKernel {
         }
         case Talk::detractor:
           for (NodeId v : graph.neighbors(u)) {
-            if (stage_[v] < LEAD && model_.detractor_talk()(rng.u32(Stream::advocacy, r_, u, v, talk_index))) {
+            if (stage_[v] < LEAD && seg.customer_talk(rng.u32(Stream::advocacy, r_, u, v, talk_index))) {
               ++totals_.wom;
               touch(v);
               if (put_off_[v] < 255) ++put_off_[v];
@@ -249,12 +264,20 @@ class CampaignKernel final : public ReplicationKernel {
     interested_.resize(kept);
   }
 
+  // People marked in step t become interested and start to talk. Only a first interest
+  // counts as adoption (newly_adopted, total_adopted); a person who forgot and is won
+  // again talks again but is not counted twice.
   void become_interested(Step t) {
+    first_interests_ = 0;
     for (NodeId v : newly_) {
       if (stage_[v] == UNAWARE) ++totals_.aware;
       stage_[v] = INTERESTED;
       interest_step_[v] = static_cast<std::int32_t>(t);
-      ++totals_.ever_interested;
+      if (ever_interested_[v] == 0) {
+        ++first_interests_;
+        ++totals_.ever_interested;
+      }
+      if (ever_interested_[v] < 255) ++ever_interested_[v];  // interest episodes
       interested_.push_back(v);
       talkers_.push_back({v, Talk::interest, t, t + model_.interest_lifetime()});
     }
@@ -350,10 +373,13 @@ class CampaignKernel final : public ReplicationKernel {
   void repeat_purchases(Step t) {
     for (NodeId v : satisfied_) {
       const auto& seg = model_.segment(model_.segment_of(v));
-      if (seg.repeat(model_.rng().u32(Stream::repeat, r_, v, t)) && stock_ >= 1) {
+      if (!seg.repeat(model_.rng().u32(Stream::repeat, r_, v, t))) continue;
+      if (stock_ >= 1) {
         stock_ -= 1;
         ++totals_.repeats;
         sell(model_.segment_of(v));
+      } else {
+        ++totals_.repeats_lost_stock;
       }
     }
     // Buyers of this step repeat from the next step on.
@@ -369,17 +395,17 @@ class CampaignKernel final : public ReplicationKernel {
   void record(Trajectory& out, Step t) const {
     double active = 0, advocates = 0, detractors = 0;
     for (const Talker& talker : talkers_) {
-      if (talker.until < t + 1) continue;
-      if (talker.kind == Talk::interest && interest_step_[talker.who] != static_cast<std::int32_t>(talker.start)) continue;
+      if (talker.until < t + 1 || !speaks(talker)) continue;
       ++active;
       advocates += talker.kind == Talk::advocate;
       detractors += talker.kind == Talk::detractor;
     }
     const Totals& x = totals_;
     const double values[CM_COUNT] = {
-        static_cast<double>(newly_.size()), x.ever_interested, active, x.aware,
+        static_cast<double>(first_interests_), x.ever_interested, active, x.aware,
         static_cast<double>(interested_.size()), x.leads, static_cast<double>(queue_.size()),
         x.lost_capacity, x.lost_stock, x.lost_handoff, x.not_converted, x.customers, x.repeats,
+        x.repeats_lost_stock,
         x.lost_support, x.lost_quality, advocates, detractors, x.messages, x.wom, x.agency_leads,
         x.revenue, x.marketing, x.cost, x.revenue - x.cost, x.commitments, x.agency_refused};
     for (std::size_t m = 0; m < CM_COUNT; ++m) out.at(m, t) = values[m];
@@ -391,7 +417,7 @@ class CampaignKernel final : public ReplicationKernel {
   Replication r_ = 0;
   std::vector<std::uint8_t> stage_;
   std::vector<std::int32_t> interest_step_, pending_;
-  std::vector<std::uint8_t> put_off_, dirty_;
+  std::vector<std::uint8_t> ever_interested_, put_off_, dirty_;
   std::vector<std::uint16_t> memory_source_;
   std::vector<std::uint8_t> memory_count_;
   std::vector<NodeId> touched_, newly_, interested_, satisfied_, pending_repeat_;
@@ -401,6 +427,7 @@ class CampaignKernel final : public ReplicationKernel {
   Totals totals_;
   double stock_ = 0;
   std::size_t next_message_ = 0;
+  std::size_t first_interests_ = 0;  // first interests in the current step
 };
 
 }  // namespace
@@ -409,7 +436,7 @@ const std::vector<std::string>& campaign_metric_names() {
   static const std::vector<std::string> names = {
       "newly_adopted", "total_adopted", "active", "aware", "interested", "leads", "leads_queued",
       "leads_lost_capacity", "leads_lost_stock", "leads_lost_handoff", "leads_not_converted",
-      "customers", "repeat_purchases", "lost_support", "lost_quality", "advocates", "detractors",
+      "customers", "repeat_purchases", "repeats_lost_stock", "lost_support", "lost_quality", "advocates", "detractors",
       "messages", "wom_transmissions", "agency_leads", "revenue", "marketing_cost", "cost",
       "profit", "partner_commitments", "agency_refused"};
   return names;
@@ -440,7 +467,6 @@ CampaignModel::CampaignModel(const CsrGraph& graph, const Scenario& scenario)
   interest_lifetime_ = scaled_lifetime(wom.lifetime, longer);
   advocate_lifetime_ = scaled_lifetime(wom.advocate_lifetime, longer);
   detractor_lifetime_ = scaled_lifetime(wom.detractor_lifetime, longer);
-  detractor_talk_ = Coin(wom.transmission * louder);
   forgetting_ = Coin(std::min(1.0, wom.forgetting * louder));
   advertising_ = Coin(scenario.media.advertising);
   // Powers by repeated multiplication: exact and the same on every platform.

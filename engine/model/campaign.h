@@ -7,10 +7,11 @@
 // so two strategies on the same audience, graph and seed share their coins person by
 // person and step by step. With media, funnel and agency off and word_of_mouth.lifetime
 // = 1 the word-of-mouth core draws exactly the coins of IndependentCascade; with
-// lifetime >= steps and media.advertising = p exactly those of NetworkBass.
+// lifetime >= steps + 1 and media.advertising = p exactly those of NetworkBass.
 //
 // State per person (flat arrays, reset only where touched): stage, interest step,
-// pending mark, detractor contacts, and a four-slot memory of sources seen (for wear-out).
+// pending mark, interest episodes, detractor contacts, and a four-slot memory of sources
+// seen (for wear-out).
 #pragma once
 
 #include <memory>
@@ -26,7 +27,7 @@ namespace campaign {
 // Metrics, in this order. Counts are people unless named otherwise; "cumulative" ones
 // count since step 0. docs/hdf5-layout.md lists them with units.
 enum CampaignMetric : std::size_t {
-  CM_NEWLY_ADOPTED,        // people who became interested in step t (diffusion-compatible)
+  CM_NEWLY_ADOPTED,        // people interested for the first time in step t (diffusion-compatible)
   CM_TOTAL_ADOPTED,        // people ever interested (cumulative)
   CM_ACTIVE,               // talkers who will talk in step t + 1
   CM_AWARE,                // people ever aware (cumulative): the contacts gained
@@ -39,6 +40,7 @@ enum CampaignMetric : std::size_t {
   CM_LEADS_NOT_CONVERTED,  // processed, did not buy (cumulative)
   CM_CUSTOMERS,            // first purchases (cumulative)
   CM_REPEAT_PURCHASES,     // purchases after the first (cumulative)
+  CM_REPEATS_LOST_STOCK,   // repeat purchases wanted while out of stock (cumulative)
   CM_LOST_SUPPORT,         // buyers dissatisfied for want of support (cumulative)
   CM_LOST_QUALITY,         // buyers dissatisfied by the product (cumulative)
   CM_ADVOCATES,            // satisfied customers talking now
@@ -70,7 +72,7 @@ class CampaignModel final : public Model {
   struct Segment {
     double propensity;
     Coin talk;    // interested talkers: transmission x talkativeness x (0.5 + style)
-    Coin advocate_talk;
+    Coin customer_talk;  // advocates and detractors: the same chance, on Stream::advocacy
     double price;
     Coin repeat;  // repeat_rate x (1.5 - style)
   };
@@ -85,7 +87,6 @@ class CampaignModel final : public Model {
   Step interest_lifetime() const { return interest_lifetime_; }
   Step advocate_lifetime() const { return advocate_lifetime_; }
   Step detractor_lifetime() const { return detractor_lifetime_; }
-  Coin detractor_talk() const { return detractor_talk_; }
   Coin forgetting() const { return forgetting_; }
   Coin advertising() const { return advertising_; }
   double wearout(std::uint32_t earlier_exposures) const { return wearout_[std::min<std::uint32_t>(earlier_exposures, 255)]; }
@@ -107,7 +108,7 @@ class CampaignModel final : public Model {
   std::vector<Segment> segments_;
   std::vector<std::uint8_t> segment_of_;
   Step interest_lifetime_, advocate_lifetime_, detractor_lifetime_;
-  Coin detractor_talk_, forgetting_, advertising_;
+  Coin forgetting_, advertising_;
   std::vector<double> wearout_, detractor_;  // powers 0 .. 255
   bool agency_active_ = false, agency_refused_ = false;
   double sales_capacity_ = 0, support_capacity_ = 0;

@@ -16,12 +16,13 @@ namespace {
 
 // Purposes of the `partners` stream's draws, in the c field.
 enum : std::uint32_t { DRAW_ROLE = 1, DRAW_REACH_SIZE = 2, DRAW_FOLLOWERS = 3, DRAW_COOPERATION = 4 };
+constexpr std::uint32_t FIRM_KEY = 0xFFFF'FFFF;  // partners are numbered below 60000
 
 // Pareto(x_m, alpha) with mean `mean`: x_m = mean (alpha - 1) / alpha, x = x_m U^(-1/alpha).
 NodeId pareto_reach(double mean, double alpha, double u, NodeId cap) {
   const double scale = mean * (alpha - 1.0) / alpha;
   const double x = scale * std::pow(1.0 - u, -1.0 / alpha);
-  return static_cast<NodeId>(std::min<double>(cap, std::llround(x)));
+  return static_cast<NodeId>(std::llround(std::min<double>(cap, x)));  // cap first: x may be huge
 }
 
 }  // namespace
@@ -58,8 +59,10 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
       }
     }
   }
+  // Keyed apart from every partner id, so the firm's followers do not change with the
+  // number of partners (team-size sweeps stay paired).
   firm_followers_ = sample_people(num_people, std::min<NodeId>(s.firm.reach, num_people), rng,
-                                  Stream::partners, 0, p.count, DRAW_FOLLOWERS);
+                                  Stream::partners, 0, FIRM_KEY, DRAW_FOLLOWERS);
 }
 
 bool Ecosystem::cooperate(std::uint32_t a, std::uint32_t b) const {

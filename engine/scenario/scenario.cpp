@@ -15,6 +15,8 @@ namespace {
 
 // The complete graph stores n(n-1) arcs; beyond this it would not fit a 24 GiB machine.
 constexpr std::uint32_t MAX_COMPLETE_GRAPH = 20'000;
+// A person's segment is stored in one byte.
+constexpr std::size_t MAX_SEGMENTS = 255;
 
 class Checker {
  public:
@@ -38,7 +40,8 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
   const Checker check(s, origins);
   const auto& seg = s.segments;
   const std::size_t n = seg.names.size();
-  check.require(n >= 1, "segments.names", "segments.names is empty; at least one segment is needed");
+  check.require(n >= 1 && n <= MAX_SEGMENTS, "segments.names",
+                "segments.names has {} entries; allowed: 1 .. {} segments", n, MAX_SEGMENTS);
   const std::pair<const char*, std::size_t> lists[] = {
       {"segments.shares", seg.shares.size()},
       {"segments.propensity", seg.propensity.size()},
@@ -102,9 +105,10 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
 
 std::uint8_t parse_roles(std::string_view text) {
   std::uint8_t bits = 0;
-  while (!text.empty()) {
+  for (;;) {  // an empty role ("", "owner+", "+channel") is invalid
     const auto plus = text.find('+');
     const std::string_view role = text.substr(0, plus);
+    if (role.empty()) return ROLES_INVALID;
     if (role == "owner") {
       bits |= ROLE_OWNER;
     } else if (role == "source") {

@@ -155,6 +155,19 @@ TEST_F(Cli, SweepWritesOneScenarioPerValueIntoOneFile) {
   EXPECT_NE(malformed.err.find("expected section.key=value1,value2"), std::string::npos) << malformed.err;
 }
 
+TEST_F(Cli, EveryShippedScenarioRuns) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(CAMPAIGN_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    const auto r = run_cli("run " + entry.path().string() + " -o " + (dir_ / "out.h5").string() +
+                               " --replications 2 -q",
+                           dir_);
+    EXPECT_EQ(r.status, 0) << entry.path() << ": " << r.err;
+    ++count;
+  }
+  EXPECT_GE(count, 2);
+}
+
 TEST_F(Cli, BadEdgeListNamesTheLine) {
   write("net.edges", "# comment\n0 1\n1 two\n");
   const auto scenario = write("net.toml", "[graph]\nmodel = \"edge_list\"\npath = \"net.edges\"\n");

@@ -1,0 +1,313 @@
+// The partner ecosystem and the media plan (model/ecosystem.h): explicit partner lists are
+// honoured, reach sets and the cooperation graph are well formed and drawn as configured,
+// and the plan sends what the budget buys: solo messages on the cadence, triads of
+// mutually cooperating partners in the right roles, staged over the communication cycle.
+#include "model/ecosystem.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/error.h"
+#include "support/simulate.h"
+
+namespace campaign {
+namespace {
+
+Scenario campaign_scenario(const std::string& body, const std::vector<std::string>& overrides = {}) {
+  return load_scenario_text("[diffusion]\nmodel = \"campaign\"\n" + body, "eco.toml", overrides).scenario;
+}
+
+// Followers are sorted, distinct people ids.
+void expect_valid_people(const std::vector<NodeId>& people, NodeId n) {
+  EXPECT_TRUE(std::is_sorted(people.begin(), people.end()));
+  EXPECT_EQ(std::adjacent_find(people.begin(), people.end()), people.end()) << "duplicate follower";
+  if (!people.empty()) {
+    EXPECT_LT(people.back(), n);
+  }
+}
+
+TEST(Ecosystem, ExplicitPartnerListsAreHonoured) {
+  const Scenario s = campaign_scenario(
+      "[partners]\ncount = 4\nroles = [\"owner\", \"source+channel\", \"owner+source+channel\", "
+      "\"channel\"]\nreach = [5, 2000, 0, 50]\ncredibilities = [0.1, 0.2, 0.3, 0.4]\n"
+      "costs = [10.0, 20.0, 30.0, 40.0]\n[firm]\nreach = 70\n");
+  const NodeId n = 1000;
+  const Ecosystem eco(s, n);
+  ASSERT_EQ(eco.num_partners(), 4u);
+  EXPECT_EQ(eco.firm_id(), 4u);
+  const std::uint8_t roles[] = {ROLE_OWNER, ROLE_SOURCE | ROLE_CHANNEL,
+                                ROLE_OWNER | ROLE_SOURCE | ROLE_CHANNEL, ROLE_CHANNEL};
+  const std::size_t reach[] = {5, 1000, 0, 50};  // min(reach, audience)
+  const double credibility[] = {0.1, 0.2, 0.3, 0.4};
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    const Partner& p = eco.partner(i);
+    EXPECT_EQ(p.roles, roles[i]) << i;
+    EXPECT_EQ(p.credibility, credibility[i]) << i;
+    EXPECT_EQ(p.cost, 10.0 * (i + 1)) << i;
+    EXPECT_EQ(p.followers.size(), reach[i]) << i;
+    expect_valid_people(p.followers, n);
+  }
+  EXPECT_EQ(eco.firm_followers().size(), 70u);
+  expect_valid_people({eco.firm_followers().begin(), eco.firm_followers().end()}, n);
+  // The firm's reach is capped at the audience too.
+  const Ecosystem small(campaign_scenario("[firm]\nreach = 5000\n"), 300);
+  EXPECT_EQ(small.firm_followers().size(), 300u);
+}
+
+TEST(Ecosystem, ScalarPartnerSettingsApplyToEveryPartner) {
+  const Scenario s = campaign_scenario(
+      "[partners]\ncount = 6\ncredibility = 0.7\ncost = 12.5\nreach_mean = 40\n");
+  const Ecosystem eco(s, 5000);
+  for (std::uint32_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(eco.partner(i).credibility, 0.7);
+    EXPECT_EQ(eco.partner(i).cost, 12.5);
+  }
+}
+
+TEST(Ecosystem, DrawnReachSetsRolesAndCooperationAreWellFormed) {
+  // 200 partners with Pareto reach (mean 100, shape 2) among 100,000 people.
+  const Scenario s = campaign_scenario(
+      "[run]\nseed = 12\n[partners]\ncount = 200\nreach_mean = 100\nreach_tail = 2\n"
+      "owner_share = 0.5\nsource_share = 0.3\nchannel_share = 0.8\ncooperation = 0.3\n");
+  const NodeId n = 100000;
+  const Ecosystem eco(s, n);
+  const std::uint32_t P = eco.num_partners();
+  ASSERT_EQ(P, 200u);
+  std::vector<double> sizes;
+  int role_count[3] = {0, 0, 0};
+  std::size_t links = 0;
+  for (std::uint32_t a = 0; a < P; ++a) {
+    const Partner& p = eco.partner(a);
+    expect_valid_people(p.followers, n);
+    sizes.push_back(static_cast<double>(p.followers.size()));
+    for (int r = 0; r < 3; ++r) role_count[r] += (p.roles >> r) & 1;
+    EXPECT_EQ(p.roles & ~(ROLE_OWNER | ROLE_SOURCE | ROLE_CHANNEL), 0);
+    EXPECT_TRUE(std::is_sorted(p.peers.begin(), p.peers.end()));
+    EXPECT_EQ(std::adjacent_find(p.peers.begin(), p.peers.end()), p.peers.end());
+    for (std::uint32_t b : p.peers) {
+      ASSERT_LT(b, P);
+      EXPECT_NE(a, b) << "a partner cooperates with itself";
+      EXPECT_TRUE(eco.cooperate(b, a)) << a << " - " << b << " is one-sided";
+    }
+    for (std::uint32_t b = 0; b < P; ++b) {
+      EXPECT_EQ(eco.cooperate(a, b), std::binary_search(p.peers.begin(), p.peers.end(), b));
+    }
+    links += p.peers.size();
+  }
+  // Density of the cooperation graph: Binomial(19900 pairs, 0.3); allowed 4 sd.
+  const double pairs = P * (P - 1) / 2.0, p = 0.3;
+  EXPECT_EQ(links % 2, 0u);
+  EXPECT_LE(std::abs(links / 2.0 / pairs - p), 4 * std::sqrt(p * (1 - p) / pairs)) << links / 2.0 / pairs;
+  // Role shares: Binomial(200, share) each; allowed 4 sd.
+  const double shares[3] = {0.5, 0.3, 0.8};
+  for (int r = 0; r < 3; ++r) {
+    EXPECT_LE(std::abs(role_count[r] / 200.0 - shares[r]), 4 * std::sqrt(shares[r] * (1 - shares[r]) / 200))
+        << "role " << r;
+  }
+  // Reach is Pareto with x_m = mean (alpha - 1) / alpha = 50, so its median is
+  // x_m 2^(1/alpha) = 70.71. The sample median of 200 has sd 1 / (2 f(m) sqrt(200)) with
+  // density f(m) = alpha x_m^alpha / m^(alpha + 1) = 0.01414, i.e. 2.5; allowed 4 sd plus
+  // 0.5 for rounding reach to whole people.
+  std::sort(sizes.begin(), sizes.end());
+  const double median = (sizes[99] + sizes[100]) / 2;
+  EXPECT_LE(std::abs(median - 50 * std::sqrt(2.0)), 4 * 2.5 + 0.5) << median;
+}
+
+TEST(Ecosystem, ReachIsCappedAtTheAudienceEvenForHugeMeans) {
+  // reach_mean is allowed up to (not including) infinity; a Pareto draw far above the
+  // audience (here every draw is >= x_m = 5e29 > 2^63) must give everyone, not garbage.
+  const Scenario s = campaign_scenario("[partners]\ncount = 5\nreach_mean = 1e30\n");
+  const Ecosystem eco(s, 500);
+  for (std::uint32_t i = 0; i < 5; ++i) EXPECT_EQ(eco.partner(i).followers.size(), 500u) << i;
+}
+
+TEST(Ecosystem, DeterministicPerSeed) {
+  const std::string body = "[partners]\ncount = 30\nreach_mean = 80\ncooperation = 0.4\n[firm]\nreach = 100\n";
+  const Ecosystem a(campaign_scenario("[run]\nseed = 4\n" + body), 3000);
+  const Ecosystem b(campaign_scenario("[run]\nseed = 4\n" + body), 3000);
+  const Ecosystem c(campaign_scenario("[run]\nseed = 5\n" + body), 3000);
+  bool differs = false;
+  for (std::uint32_t i = 0; i < 30; ++i) {
+    EXPECT_EQ(a.partner(i).roles, b.partner(i).roles);
+    EXPECT_EQ(a.partner(i).followers, b.partner(i).followers);
+    EXPECT_EQ(a.partner(i).peers, b.partner(i).peers);
+    differs = differs || a.partner(i).followers != c.partner(i).followers ||
+              a.partner(i).peers != c.partner(i).peers;
+  }
+  EXPECT_TRUE(std::equal(a.firm_followers().begin(), a.firm_followers().end(),
+                         b.firm_followers().begin(), b.firm_followers().end()));
+  EXPECT_TRUE(differs) << "another seed must give another ecosystem";
+}
+
+// ---- Media plan -------------------------------------------------------------------------
+
+// Every stage event in steps 0 .. steps + 5, by (message, stage) -> (step, strength).
+std::map<std::pair<std::uint32_t, int>, std::pair<Step, double>> all_events(const MediaPlan& plan, Step steps) {
+  std::map<std::pair<std::uint32_t, int>, std::pair<Step, double>> events;
+  for (Step t = 0; t <= steps + 5; ++t) {
+    for (const StageEvent& e : plan.events_at(t)) {
+      const bool fresh = events.insert({{e.message, e.stage}, {t, e.strength}}).second;
+      EXPECT_TRUE(fresh) << "message " << e.message << " stage " << int(e.stage) << " twice";
+    }
+  }
+  return events;
+}
+
+TEST(MediaPlan, SoloMessagesOnTheCadenceWhileTheBudgetLasts) {
+  // Slots: steps 2, 5, 8, ..., 29 (10 slots in 30 steps). 1000 / 300 buys 3 messages.
+  const std::string body =
+      "[run]\nsteps = 30\n[firm]\nreach = 40\ncredibility = 0.6\nmessage_cost = 300\n"
+      "[media]\nstrategy = \"solo\"\ncadence = 3\nstart = 2\nannounce_offset = 0\n"
+      "event_offset = 1\necho_offset = 3\nannounce_strength = 0.3\nevent_strength = 1.0\n"
+      "echo_strength = 0.5\n";
+  const NodeId n = 500;
+  for (const auto& [budget, expected] : {std::pair{1000.0, 3u}, std::pair{900.0, 3u},
+                                         std::pair{899.0, 2u}, std::pair{1e6, 10u}, std::pair{0.0, 0u}}) {
+    SCOPED_TRACE("budget " + std::to_string(budget));
+    const Scenario s = campaign_scenario(body, {"media.budget=" + std::to_string(budget)});
+    const Ecosystem eco(s, n);
+    const MediaPlan plan(s, eco);
+    // min(floor(budget / message_cost), slots)
+    ASSERT_EQ(plan.messages().size(), std::min<std::size_t>(std::floor(budget / 300), 10));
+    ASSERT_EQ(plan.messages().size(), expected);
+    for (std::size_t i = 0; i < plan.messages().size(); ++i) {
+      const Message& m = plan.messages()[i];
+      EXPECT_EQ(m.start, 2 + 3 * i);
+      EXPECT_TRUE(m.solo);
+      EXPECT_EQ(m.source, eco.firm_id());
+      EXPECT_EQ(m.cost, 300.0);
+      EXPECT_EQ(m.credibility, 0.6);
+      EXPECT_TRUE(std::equal(m.audience.begin(), m.audience.end(), eco.firm_followers().begin(),
+                             eco.firm_followers().end()));
+    }
+    EXPECT_EQ(plan.distinct_triads(), 0u);
+    // Stage events at start + offsets with their strengths, none past run.steps.
+    const auto events = all_events(plan, s.run.steps);
+    std::size_t expected_events = 0;
+    const Step offsets[3] = {0, 1, 3};
+    const double strengths[3] = {0.3, 1.0, 0.5};
+    for (std::uint32_t i = 0; i < plan.messages().size(); ++i) {
+      for (int stage = 0; stage < 3; ++stage) {
+        const Step at = plan.messages()[i].start + offsets[stage];
+        const auto it = events.find({i, stage});
+        if (at > s.run.steps) {
+          EXPECT_EQ(it, events.end()) << "event past the run: message " << i << " stage " << stage;
+          continue;
+        }
+        ++expected_events;
+        ASSERT_NE(it, events.end()) << "message " << i << " stage " << stage;
+        EXPECT_EQ(it->second.first, at);
+        EXPECT_EQ(it->second.second, strengths[stage]);
+      }
+    }
+    EXPECT_EQ(events.size(), expected_events);
+    EXPECT_TRUE(plan.events_at(s.run.steps + 1).empty());
+  }
+  // With all 10 slots used, the last message (step 29) has its echo at 32 > 30: dropped.
+  const Scenario s = campaign_scenario(body, {"media.budget=1e6"});
+  const Ecosystem eco(s, n);
+  const MediaPlan plan(s, eco);
+  const auto events = all_events(plan, s.run.steps);
+  EXPECT_EQ(events.count({9u, 2}), 0u);
+  EXPECT_EQ(events.count({9u, 1}), 1u);
+}
+
+TEST(MediaPlan, StageWithZeroStrengthHasNoEvents) {
+  const Scenario s = campaign_scenario(
+      "[run]\nsteps = 20\n[firm]\nmessage_cost = 10\n[media]\nstrategy = \"solo\"\nbudget = 50\n"
+      "echo_strength = 0.0\n");
+  const Ecosystem eco(s, 100);
+  const MediaPlan plan(s, eco);
+  ASSERT_EQ(plan.messages().size(), 5u);
+  for (const auto& [key, value] : all_events(plan, 20)) EXPECT_NE(key.second, 2) << "echo of strength 0";
+}
+
+TEST(MediaPlan, TriadsAreCooperatingPartnersInTheirRoles) {
+  std::string costs = "costs = [";
+  for (int i = 0; i < 30; ++i) costs += (i ? ", " : "") + std::to_string(i + 1) + ".0";
+  costs += "]\n";
+  const Scenario s = campaign_scenario(
+      "[run]\nsteps = 40\nseed = 9\n[partners]\ncount = 30\nreach_mean = 60\ncooperation = 0.5\n"
+      "owner_share = 0.5\nsource_share = 0.5\nchannel_share = 0.5\n" + costs +
+      "[media]\nstrategy = \"triads\"\nbudget = 1e9\ncadence = 1\nstart = 1\n");
+  const NodeId n = 4000;
+  const Ecosystem eco(s, n);
+  const MediaPlan plan(s, eco);
+  ASSERT_EQ(plan.messages().size(), 40u);  // one per step, the budget never binds
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> triads;
+  for (const Message& m : plan.messages()) {
+    EXPECT_FALSE(m.solo);
+    const std::uint32_t o = m.owner, src = m.source, c = m.channel;
+    ASSERT_LT(std::max({o, src, c}), eco.num_partners());
+    EXPECT_TRUE(o != src && src != c && o != c) << o << " " << src << " " << c;
+    EXPECT_TRUE(eco.cooperate(o, src) && eco.cooperate(src, c) && eco.cooperate(o, c));
+    EXPECT_TRUE(eco.partner(o).roles & ROLE_OWNER);
+    EXPECT_TRUE(eco.partner(src).roles & ROLE_SOURCE);
+    EXPECT_TRUE(eco.partner(c).roles & ROLE_CHANNEL);
+    EXPECT_EQ(m.cost, (o + 1.0) + (src + 1.0) + (c + 1.0));  // partner i costs i + 1
+    EXPECT_EQ(m.credibility, eco.partner(src).credibility);
+    std::set<NodeId> expected;
+    for (std::uint32_t who : {o, src, c}) expected.insert(eco.partner(who).followers.begin(), eco.partner(who).followers.end());
+    EXPECT_EQ(m.audience, std::vector<NodeId>(expected.begin(), expected.end()));
+    triads.insert({o, src, c});
+  }
+  EXPECT_EQ(plan.distinct_triads(), triads.size());
+  // Many triads exist among 30 partners at cooperation 0.5, and fresh ones are preferred.
+  EXPECT_GT(plan.distinct_triads(), 30u);
+}
+
+TEST(MediaPlan, TriadBudgetBuysWholeMessagesOnly) {
+  const Scenario s = campaign_scenario(
+      "[run]\nsteps = 40\nseed = 9\n[partners]\ncount = 12\ncost = 100\ncooperation = 0.8\n"
+      "reach_mean = 30\n[media]\nstrategy = \"triads\"\nbudget = 1000\ncadence = 2\n");
+  const Ecosystem eco(s, 1000);
+  const MediaPlan plan(s, eco);
+  // Each triad costs 300: 1000 buys 3.
+  ASSERT_EQ(plan.messages().size(), 3u);
+  for (const Message& m : plan.messages()) EXPECT_EQ(m.cost, 300.0);
+}
+
+TEST(MediaPlan, NoPossibleTriadIsAnInputError) {
+  // Everyone cooperates, each role exists, but the only owner-and-source partner has no
+  // cooperating source besides itself: no triad (owner, source, channel) can be formed.
+  const Scenario none = campaign_scenario(
+      "[partners]\ncount = 3\nroles = [\"owner+source\", \"channel\", \"channel\"]\n"
+      "cooperation = 1.0\n[media]\nstrategy = \"triads\"\nbudget = 1000\n");
+  const Ecosystem eco(none, 100);
+  try {
+    MediaPlan plan(none, eco);
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no triad"), std::string::npos) << e.what();
+  }
+  // Roles fine, but (almost) nobody cooperates.
+  const Scenario lonely = campaign_scenario(
+      "[partners]\ncount = 3\nroles = [\"owner\", \"source\", \"channel\"]\ncooperation = 1e-9\n"
+      "[media]\nstrategy = \"triads\"\nbudget = 1000\n");
+  EXPECT_THROW(
+      {
+        const Ecosystem eco_lonely(lonely, 100);
+        const MediaPlan plan(lonely, eco_lonely);
+      },
+      InputError);
+  // The same partners, all cooperating, do form the one triad.
+  const Scenario team = campaign_scenario(
+      "[partners]\ncount = 3\nroles = [\"owner\", \"source\", \"channel\"]\ncooperation = 1.0\n"
+      "cost = 10\n[media]\nstrategy = \"triads\"\nbudget = 1000\n[run]\nsteps = 5\n");
+  const Ecosystem eco_team(team, 100);
+  const MediaPlan plan(team, eco_team);
+  ASSERT_EQ(plan.messages().size(), 5u);
+  EXPECT_EQ(std::tie(plan.messages()[0].owner, plan.messages()[0].source, plan.messages()[0].channel),
+            std::make_tuple(0u, 1u, 2u));
+  EXPECT_EQ(plan.distinct_triads(), 1u);
+}
+
+}  // namespace
+}  // namespace campaign
