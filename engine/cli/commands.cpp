@@ -11,11 +11,14 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "cli/progress.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "graph/csr_file.h"
 #include "io/results_writer.h"
+#include "model/ecosystem.h"
 #include "model/model.h"
 #include "scenario/key_registry.h"
 #include "scenario/scenario_loader.h"
@@ -185,11 +188,28 @@ int run_command(const std::vector<std::string>& args) {
 
   // Every variant is read and validated before anything runs, so a bad value fails at once.
   std::vector<LoadedScenario> variants;
+  std::set<std::string> names;
   for (const auto& assignments : sweep_grid(sweeps)) {
     std::vector<std::string> all_overrides = overrides;
     all_overrides.insert(all_overrides.end(), assignments.begin(), assignments.end());
     LoadedScenario loaded = load_scenario_file(scenario_path, all_overrides);
-    if (!assignments.empty()) loaded.scenario.run.name = variant_name(loaded.scenario.run.name, assignments);
+    Scenario& s = loaded.scenario;
+    if (!assignments.empty()) s.run.name = variant_name(s.run.name, assignments);
+    if (!names.insert(s.run.name).second) {
+      throw InputError(fmt::format("--sweep: variant {} is listed twice", s.run.name));
+    }
+    // The partner ecosystem and media plan only need the audience size: draw them now, so
+    // a variant without a valid triad fails before any simulation.
+    if (s.diffusion.model == DiffusionModel::campaign && s.media.strategy == MediaStrategy::triads &&
+        s.audience.size > 0) {
+      try {
+        const Ecosystem ecosystem(s, s.audience.size);
+        const MediaPlan plan(s, ecosystem);
+      } catch (const InputError& e) {
+        if (assignments.empty()) throw;
+        throw InputError(fmt::format("variant {}: {}", s.run.name, e.what()));
+      }
+    }
     variants.push_back(std::move(loaded));
   }
   // Create the output early, so an unwritable path fails before any simulation.
@@ -237,6 +257,41 @@ int run_command(const std::vector<std::string>& args) {
   writer.commit();
   if (!quiet) fmt::print("wrote     {} ({}, {} scenario{})\n", out_path, file_size_text(out_path), variants.size(), variants.size() == 1 ? "" : "s");
   return 0;
+}
+
+int graph_command(const std::vector<std::string>& args) {
+  const std::string usage =
+      "usage: campaign-sim graph convert EDGES.txt[.gz] OUT.csr | campaign-sim graph info FILE";
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << usage << "\n";
+    return 0;
+  }
+  if (args.size() == 3 && args[0] == "convert") {
+    const auto start = tbb::tick_count::now();
+    const LoadedGraph loaded = load_graph_file(args[1]);
+    const double read_seconds = (tbb::tick_count::now() - start).seconds();
+    write_csr(args[2], loaded.graph, loaded.original_ids);
+    fmt::print("read      {}: {} people, {} edges ({} self-loops and {} duplicate edges dropped) in {:.2f} s\n",
+               args[1], loaded.graph.num_nodes(), loaded.graph.num_edges(),
+               loaded.report.self_loops_dropped, loaded.report.duplicates_dropped, read_seconds);
+    fmt::print("wrote     {} ({})\n", args[2], file_size_text(args[2]));
+    return 0;
+  }
+  if (args.size() == 2 && args[0] == "info") {
+    const auto start = tbb::tick_count::now();
+    const LoadedGraph loaded = load_graph_file(args[1]);
+    const double seconds = (tbb::tick_count::now() - start).seconds();
+    const CsrGraph& g = loaded.graph;
+    NodeId isolated = 0;
+    for (NodeId u = 0; u < g.num_nodes(); ++u) isolated += g.degree(u) == 0;
+    fmt::print("{}: {} people, {} edges, mean degree {:.2f}, max degree {}, {} isolated; loaded in "
+               "{:.2f} s ({})\n",
+               args[1], g.num_nodes(), g.num_edges(),
+               g.num_nodes() ? 2.0 * g.num_edges() / g.num_nodes() : 0.0, g.max_degree(), isolated,
+               seconds, is_csr_file(args[1]) ? "binary CSR" : "text edge list");
+    return 0;
+  }
+  throw InputError(usage);
 }
 
 int reference_command(const std::vector<std::string>& args) {

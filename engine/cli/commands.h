@@ -9,5 +9,6 @@ namespace campaign {
 
 int run_command(const std::vector<std::string>& args);
 int reference_command(const std::vector<std::string>& args);
+int graph_command(const std::vector<std::string>& args);
 
 }  // namespace campaign

@@ -19,6 +19,8 @@ constexpr const char* USAGE =
     "Usage:\n"
     "  campaign-sim run SCENARIO.toml -o OUT.h5 [options]   run a scenario (see run --help)\n"
     "  campaign-sim reference                              print the scenario key reference\n"
+    "  campaign-sim graph convert EDGES[.gz] OUT.csr       cache an edge list as binary CSR\n"
+    "  campaign-sim graph info FILE                        size and degrees of a graph file\n"
     "  campaign-sim --help | --version\n";
 
 }  // namespace
@@ -42,7 +44,8 @@ int main(int argc, char** argv) {
     }
     if (command == "run") return campaign::run_command(rest);
     if (command == "reference") return campaign::reference_command(rest);
-    fmt::print(stderr, "campaign-sim: unknown command '{}'; commands: run, reference (see --help)\n",
+    if (command == "graph") return campaign::graph_command(rest);
+    fmt::print(stderr, "campaign-sim: unknown command '{}'; commands: run, reference, graph (see --help)\n",
                command);
     return 2;
   } catch (const campaign::InputError& e) {

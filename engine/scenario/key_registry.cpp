@@ -297,7 +297,7 @@ std::vector<KeySpec> make_keys() {
   std::vector<KeySpec> k;
   // [run]
   k.push_back(text_key("run.name", [](Scenario& s) -> auto& { return s.run.name; }, "",
-                       "any text; empty = the scenario file's name without extension",
+                       "letters, digits and _ - . @ = +; empty = the scenario file's name without extension",
                        "Name of the scenario; names its group in the results file."));
   k.push_back(integer_key("run.replications", [](Scenario& s) -> auto& { return s.run.replications; },
                           1000, 1, 1'000'000'000, "replications",

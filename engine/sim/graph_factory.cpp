@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "graph/edge_list_loader.h"
+#include "graph/csr_file.h"
 #include "graph/generators.h"
 
 namespace campaign {
@@ -74,7 +74,7 @@ GraphRecord make_graph(LoadedScenario& loaded) {
     case GraphModel::edge_list: {
       std::filesystem::path path(g.path);
       if (path.is_relative()) path = std::filesystem::path(s.base_dir) / path;
-      LoadedGraph file = load_edge_list(path.lexically_normal().string());
+      LoadedGraph file = load_graph_file(path.lexically_normal().string());
       record.graph = std::move(file.graph);
       record.report = file.report;
       s.audience.size = record.graph.num_nodes();

@@ -148,6 +148,11 @@ TEST_F(Cli, SweepWritesOneScenarioPerValueIntoOneFile) {
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("diffusion.transmission = 2.0 is out of range"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(dir_ / "out2.h5"));
+  const auto twice = run_cli("run " + scenario.string() + " -o " + (dir_ / "out2.h5").string() +
+                                 " --sweep diffusion.transmission=0.1,0.1",
+                             dir_);
+  EXPECT_EQ(twice.status, 2);
+  EXPECT_NE(twice.err.find("is listed twice"), std::string::npos) << twice.err;
   const auto malformed = run_cli("run " + scenario.string() + " -o " + (dir_ / "out2.h5").string() +
                                      " --sweep diffusion.transmission",
                                  dir_);
@@ -166,6 +171,23 @@ TEST_F(Cli, EveryShippedScenarioRuns) {
     ++count;
   }
   EXPECT_GE(count, 2);
+}
+
+TEST_F(Cli, GraphConvertMakesABinaryCacheThatRunsTheSame) {
+  write("net.edges", "# ring with a chord\n10 20\n20 30\n30 40\n40 10\n10 30\n");
+  auto r = run_cli("graph convert " + (dir_ / "net.edges").string() + " " + (dir_ / "net.csr").string(), dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("4 people, 5 edges"), std::string::npos) << r.out;
+  r = run_cli("graph info " + (dir_ / "net.csr").string(), dir_);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("4 people, 5 edges, mean degree 2.50, max degree 3, 0 isolated"), std::string::npos) << r.out;
+  const auto text = write("text.toml", "[run]\nreplications = 30\nsteps = 4\n[graph]\nmodel = \"edge_list\"\npath = \"net.edges\"\n[diffusion]\ntransmission = 0.5\n");
+  const auto binary = write("binary.toml", "[run]\nname = \"text\"\nreplications = 30\nsteps = 4\n[graph]\nmodel = \"edge_list\"\npath = \"net.csr\"\n[diffusion]\ntransmission = 0.5\n");
+  ASSERT_EQ(run_cli("run " + text.string() + " -o " + (dir_ / "a.h5").string() + " -q", dir_).status, 0);
+  ASSERT_EQ(run_cli("run " + binary.string() + " -o " + (dir_ / "b.h5").string() + " -q", dir_).status, 0);
+  r = run_cli("graph info " + (dir_ / "missing.csr").string(), dir_);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("cannot open edge list"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, BadEdgeListNamesTheLine) {

@@ -1,0 +1,111 @@
+#include "graph/csr_file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "core/error.h"
+
+namespace campaign {
+namespace {
+
+constexpr char MAGIC[8] = {'C', 'S', 'I', 'M', 'C', 'S', 'R', '1'};
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+template <class T>
+void read_exact(std::FILE* f, T* data, std::size_t count, const std::string& path) {
+  if (count > 0 && std::fread(data, sizeof(T), count, f) != count) {
+    throw InputError(path + ": binary CSR file is truncated");
+  }
+}
+
+template <class T>
+void write_exact(std::FILE* f, const T* data, std::size_t count, const std::string& path) {
+  if (count > 0 && std::fwrite(data, sizeof(T), count, f) != count) {
+    throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+bool is_csr_file(const std::string& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  char head[8] = {};
+  return f && std::fread(head, 1, 8, f.get()) == 8 && std::memcmp(head, MAGIC, 8) == 0;
+}
+
+void write_csr(const std::string& path, const CsrGraph& graph,
+               const std::vector<std::uint64_t>& original_ids) {
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    File f(std::fopen(temp.c_str(), "wb"));
+    if (!f) throw IoError("cannot create '" + path + "': " + std::strerror(errno));
+    try {
+      const std::uint64_t header[3] = {graph.num_nodes(), graph.num_arcs(),
+                                       original_ids.empty() ? 0u : 1u};
+      write_exact(f.get(), MAGIC, 8, path);
+      write_exact(f.get(), header, 3, path);
+      write_exact(f.get(), graph.offsets().data(), graph.offsets().size(), path);
+      write_exact(f.get(), graph.targets().data(), graph.targets().size(), path);
+      write_exact(f.get(), original_ids.data(), original_ids.size(), path);
+      if (std::fflush(f.get()) != 0) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+    } catch (...) {
+      f.reset();
+      std::remove(temp.c_str());
+      throw;
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temp.c_str());
+    throw IoError("cannot write '" + path + "': " + reason);
+  }
+}
+
+LoadedGraph read_csr(const std::string& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw InputError(path + ": cannot open graph file: " + std::strerror(errno));
+  char magic[8] = {};
+  read_exact(f.get(), magic, 8, path);
+  if (std::memcmp(magic, MAGIC, 8) != 0) throw InputError(path + ": not a binary CSR file");
+  std::uint64_t header[3] = {};
+  read_exact(f.get(), header, 3, path);
+  const auto [nodes, arcs, has_ids] = header;
+  std::fseek(f.get(), 0, SEEK_END);
+  const auto size = static_cast<std::uint64_t>(std::ftell(f.get()));
+  const std::uint64_t expected = 8 + 24 + 8 * (nodes + 1) + 4 * arcs + (has_ids ? 8 * nodes : 0);
+  if (nodes >= 0xFFFF'FFFFull || has_ids > 1 || size != expected) {
+    throw InputError(path + ": binary CSR file is damaged (its sizes do not match its length)");
+  }
+  std::fseek(f.get(), 32, SEEK_SET);
+  std::vector<ArcIndex> offsets(nodes + 1);
+  std::vector<NodeId> targets(arcs);
+  LoadedGraph loaded;
+  read_exact(f.get(), offsets.data(), offsets.size(), path);
+  read_exact(f.get(), targets.data(), targets.size(), path);
+  if (has_ids) {
+    loaded.original_ids.resize(nodes);
+    read_exact(f.get(), loaded.original_ids.data(), nodes, path);
+  }
+  // Enough checking that no later access can go out of bounds.
+  bool ok = offsets.front() == 0 && offsets.back() == arcs;
+  for (std::uint64_t u = 0; ok && u < nodes; ++u) ok = offsets[u] <= offsets[u + 1];
+  for (std::uint64_t i = 0; ok && i < arcs; ++i) ok = targets[i] < nodes;
+  if (!ok) throw InputError(path + ": binary CSR file is damaged (offsets or targets out of range)");
+  loaded.graph = CsrGraph(std::move(offsets), std::move(targets));
+  loaded.report.edges_in = loaded.graph.num_edges();
+  return loaded;
+}
+
+LoadedGraph load_graph_file(const std::string& path) {
+  return is_csr_file(path) ? read_csr(path) : load_edge_list(path);
+}
+
+}  // namespace campaign

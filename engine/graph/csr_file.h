@@ -1,0 +1,29 @@
+// A binary cache of a graph in CSR form, so a large network is parsed once and then
+// loaded at disk speed (`campaign-sim graph convert net.edges net.csr`).
+//
+// Layout (little-endian): the 8 bytes "CSIMCSR1", then u64 num_nodes, u64 num_arcs,
+// u64 has_original_ids (0 or 1), then offsets (u64 x (num_nodes + 1)), targets
+// (u32 x num_arcs) and, if present, original ids (u64 x num_nodes). read_csr checks the
+// magic, the sizes against the file length, and the CSR invariants it needs to be safe.
+#pragma once
+
+#include <string>
+
+#include "graph/edge_list_loader.h"
+
+namespace campaign {
+
+// True when the file starts with the binary CSR magic.
+bool is_csr_file(const std::string& path);
+
+// Written under a temporary name and renamed into place. Throws IoError.
+void write_csr(const std::string& path, const CsrGraph& graph,
+               const std::vector<std::uint64_t>& original_ids);
+
+// Throws InputError naming the file when it is not a valid CSR file.
+LoadedGraph read_csr(const std::string& path);
+
+// A text edge list or a binary CSR file, whichever `path` holds.
+LoadedGraph load_graph_file(const std::string& path);
+
+}  // namespace campaign
