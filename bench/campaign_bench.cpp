@@ -1,6 +1,6 @@
 // The full campaign model against the pure cascade on the same graph (bench_graphs.h):
 // 200 partners sending triad messages over 52 weekly steps, word of mouth with a buzz
-// lifetime of 3 (T = 0.05, so T x degree x lifetime = 1.5), two segments, a funnel with
+// lifetime of 3 (T = 1 / (2 x degree), so T x degree x lifetime = 1.5), two segments, a funnel with
 // limited capacity, stock and support, and a performance agency. One replication per
 // iteration, one thread; compare with BM_IndependentCascade at the same size.
 #include <benchmark/benchmark.h>
@@ -13,7 +13,7 @@
 namespace campaign {
 namespace {
 
-Scenario campaign_scenario(NodeId n) {
+Scenario campaign_scenario(NodeId n, std::uint32_t degree) {
   return load_scenario_text(fmt::format(R"(
 [run]
 steps = 52
@@ -38,7 +38,7 @@ strategy = "triads"
 budget = 1e9
 cadence = 1
 [word_of_mouth]
-transmission = 0.05
+transmission = {}
 lifetime = 3
 [funnel]
 capacity = {}
@@ -50,15 +50,17 @@ support_capacity = {}
 [agency]
 budget_per_step = 2000
 )",
-                                        n, n / 200.0, n / 500.0, n / 50.0, n / 100.0, n / 2000.0),
+                                        n, n / 200.0, 0.5 / degree, n / 500.0, n / 50.0, n / 100.0,
+                                        n / 2000.0),
                             "bench.toml")
       .scenario;
 }
 
 void BM_CampaignReplication(benchmark::State& state) {
   const auto n = static_cast<NodeId>(state.range(0));
-  const CsrGraph& graph = bench::er_graph(n);
-  const CampaignModel model(graph, campaign_scenario(n));
+  const auto degree = static_cast<std::uint32_t>(state.range(1));
+  const CsrGraph& graph = bench::er_graph(n, degree);
+  const CampaignModel model(graph, campaign_scenario(n, degree));
   auto kernel = model.make_kernel();
   Trajectory trajectory(model.metric_names().size(), 52);
   Replication r = 0;
@@ -72,8 +74,7 @@ void BM_CampaignReplication(benchmark::State& state) {
   state.counters["interested_share"] = interested / state.iterations() / n;
 }
 
-BENCHMARK(BM_CampaignReplication)
-    ->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CampaignReplication)->Apply(bench::sizes);
 
 }  // namespace
 }  // namespace campaign

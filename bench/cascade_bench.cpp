@@ -1,29 +1,33 @@
-// Word-of-mouth kernels against the yardstick of a plain breadth-first search over the
-// same CSR graph. Graphs: Erdős–Rényi with mean degree 10; cascade T = 0.2 (T x degree
-// = 2, supercritical), one random seed, run to the end. Each benchmark reports arcs
-// examined per second ("arcs/s"), so the cascade and the BFS compare per unit of work.
+// Word-of-mouth kernels against breadth-first search yardsticks over the same CSR graph
+// (bench_graphs.h). The cascade is the throughput workload W: independent cascade with
+// T = 2 / mean degree (T x degree = 2, supercritical: a large cascade reaches ~80% of
+// people), one random seed, run to its end. "arcs/s" counts arcs examined: for the
+// cascade, the degrees of everyone who became active (each scans its arcs once); for the
+// searches, what they scan. Compare rates measured in one run.
 //
-//   build/campaign_bench --benchmark_filter='/100000/|/1000000/'
+//   build/campaign_bench --benchmark_filter='people:1000000/'          # W1
+//   build/campaign_bench --benchmark_filter='people:1000/' --benchmark_min_time=0.001   # CI smoke
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <tbb/global_control.h>
 
 #include "bench_graphs.h"
+#include "bfs.h"
 #include "model/independent_cascade.h"
 #include "model/network_bass.h"
 #include "scenario/scenario_loader.h"
+#include "sim/runner.h"
 
 namespace campaign {
 namespace {
 
 using bench::er_graph;
-using bench::MEAN_DEGREE;
 
-Scenario bench_scenario(NodeId n, const char* model) {
-  return load_scenario_text(
-             fmt::format("[run]\nsteps = 200\n[audience]\nsize = {}\n[diffusion]\nmodel = \"{}\"\n"
-                         "transmission = 0.2\np = 0.001\nq = 0.02\n",
-                         n, model),
-             "bench.toml")
+Scenario cascade_scenario(NodeId n, std::uint32_t degree) {
+  return load_scenario_text(fmt::format("[run]\nsteps = 400\n[audience]\nsize = {}\n[graph]\nmean_degree = {}\n"
+                                        "[diffusion]\ntransmission = {}\n",
+                                        n, degree, 2.0 / degree),
+                            "bench.toml")
       .scenario;
 }
 
@@ -35,11 +39,12 @@ std::uint64_t arcs_of(const CsrGraph& graph, const std::vector<std::int32_t>& st
 
 void BM_IndependentCascade(benchmark::State& state) {
   const auto n = static_cast<NodeId>(state.range(0));
-  const CsrGraph& graph = er_graph(n);
-  const Scenario s = bench_scenario(n, "independent_cascade");
+  const auto degree = static_cast<std::uint32_t>(state.range(1));
+  const CsrGraph& graph = er_graph(n, degree);
+  const Scenario s = cascade_scenario(n, degree);
   const IndependentCascade model(graph, s);
   auto kernel = model.make_kernel();
-  Trajectory trajectory(3, s.run.steps);  // 200 steps: every cascade ends well before
+  Trajectory trajectory(3, s.run.steps);  // every cascade ends well before 400 steps
   Replication r = 0;
   std::uint64_t arcs = 0;
   for (auto _ : state) {
@@ -50,46 +55,59 @@ void BM_IndependentCascade(benchmark::State& state) {
     benchmark::DoNotOptimize(trajectory);
   }
   state.counters["arcs/s"] = benchmark::Counter(static_cast<double>(arcs), benchmark::Counter::kIsRate);
-  state.counters["replications/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["replications/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-// Yardstick: serial top-down BFS from a random node over the same CSR arrays.
-void BM_BreadthFirstSearch(benchmark::State& state) {
+// Many replications through the parallel runner, at 1 and 2 threads: the speed-up.
+void BM_CascadeRunner(benchmark::State& state) {
   const auto n = static_cast<NodeId>(state.range(0));
-  const CsrGraph& graph = er_graph(n);
-  std::vector<std::uint8_t> seen(n);
-  std::vector<NodeId> queue;
-  queue.reserve(n);
+  const auto degree = static_cast<std::uint32_t>(state.range(1));
+  const auto threads = static_cast<int>(state.range(2));
+  const CsrGraph& graph = er_graph(n, degree);
+  const Scenario s = cascade_scenario(n, degree);
+  const IndependentCascade model(graph, s);
+  tbb::global_control cap(tbb::global_control::max_allowed_parallelism, threads);
+  RunOptions options;
+  options.replications = 8;
+  options.steps = s.run.steps;
+  for (auto _ : state) {
+    RunAccumulator accumulator(model.metric_names(), s.run.steps);
+    run_replications(model, options, accumulator, nullptr);
+    benchmark::DoNotOptimize(accumulator);
+  }
+  state.counters["replications/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * options.replications), benchmark::Counter::kIsRate);
+}
+
+template <bool DIRECTION_OPTIMIZING>
+void BM_Bfs(benchmark::State& state) {
+  const auto n = static_cast<NodeId>(state.range(0));
+  const CsrGraph& graph = er_graph(n, static_cast<std::uint32_t>(state.range(1)));
+  bench::BfsWorkspace bfs(n);
   const CounterRng rng(3);
   std::uint64_t arcs = 0;
   std::uint32_t i = 0;
   for (auto _ : state) {
-    std::fill(seen.begin(), seen.end(), 0);
-    queue.clear();
     const auto source = static_cast<NodeId>(CounterRng::below(rng.u64(Stream::seeding, 0, i++, 0), n));
-    queue.push_back(source);
-    seen[source] = 1;
-    for (std::size_t head = 0; head < queue.size(); ++head) {
-      const NodeId u = queue[head];
-      arcs += graph.degree(u);
-      for (NodeId v : graph.neighbors(u)) {
-        if (!seen[v]) {
-          seen[v] = 1;
-          queue.push_back(v);
-        }
-      }
-    }
-    benchmark::DoNotOptimize(queue.data());
+    arcs += DIRECTION_OPTIMIZING ? bfs.direction_optimizing(graph, source) : bfs.top_down(graph, source);
   }
   state.counters["arcs/s"] = benchmark::Counter(static_cast<double>(arcs), benchmark::Counter::kIsRate);
+  state.counters["searches/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
+void BM_TopDownBfs(benchmark::State& state) { BM_Bfs<false>(state); }
+void BM_DirectionOptimizingBfs(benchmark::State& state) { BM_Bfs<true>(state); }
 
 void BM_NetworkBassStep(benchmark::State& state) {
   const auto n = static_cast<NodeId>(state.range(0));
-  const CsrGraph& graph = er_graph(n);
-  Scenario s = bench_scenario(n, "network_bass");
-  s.run.steps = 10;
-  s.seeding.count = 0;
+  const CsrGraph& graph = er_graph(n, static_cast<std::uint32_t>(state.range(1)));
+  Scenario s = load_scenario_text(
+                   fmt::format("[run]\nsteps = 10\n[audience]\nsize = {}\n[diffusion]\nmodel = "
+                               "\"network_bass\"\np = 0.001\nq = 0.01\n[seeding]\ncount = 0\n",
+                               n),
+                   "bench.toml")
+                   .scenario;
   const NetworkBass model(graph, s);
   auto kernel = model.make_kernel();
   Trajectory trajectory(3, s.run.steps);
@@ -104,23 +122,26 @@ void BM_NetworkBassStep(benchmark::State& state) {
 
 void BM_GenerateErdosRenyi(benchmark::State& state) {
   const auto n = static_cast<NodeId>(state.range(0));
+  const double degree = static_cast<double>(state.range(1));
   std::uint64_t seed = 0;
   for (auto _ : state) {
-    const CsrGraph g = erdos_renyi(n, MEAN_DEGREE / (n - 1), ++seed);
+    const CsrGraph g = erdos_renyi(n, degree / (n - 1), ++seed);
     benchmark::DoNotOptimize(g.num_arcs());
   }
   state.counters["edges/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * n * MEAN_DEGREE / 2, benchmark::Counter::kIsRate);
+      static_cast<double>(state.iterations()) * n * degree / 2, benchmark::Counter::kIsRate);
 }
 
-void sizes(benchmark::internal::Benchmark* b) {
-  b->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
-}
-
-BENCHMARK(BM_IndependentCascade)->Apply(sizes);
-BENCHMARK(BM_BreadthFirstSearch)->Apply(sizes);
-BENCHMARK(BM_NetworkBassStep)->Apply(sizes);
-BENCHMARK(BM_GenerateErdosRenyi)->Apply(sizes);
+BENCHMARK(BM_IndependentCascade)->Apply(bench::sizes);
+BENCHMARK(BM_TopDownBfs)->Apply(bench::sizes);
+BENCHMARK(BM_DirectionOptimizingBfs)->Apply(bench::sizes);
+BENCHMARK(BM_CascadeRunner)
+    ->ArgsProduct({{1'000, 100'000, 1'000'000}, {20}, {1, 2}})
+    ->ArgNames({"people", "degree", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_NetworkBassStep)->Apply(bench::sizes);
+BENCHMARK(BM_GenerateErdosRenyi)->Apply(bench::sizes);
 
 }  // namespace
 }  // namespace campaign

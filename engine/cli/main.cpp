@@ -21,6 +21,7 @@ constexpr const char* USAGE =
     "  campaign-sim reference                              print the scenario key reference\n"
     "  campaign-sim graph convert EDGES[.gz] OUT.csr       cache an edge list as binary CSR\n"
     "  campaign-sim graph info FILE                        size and degrees of a graph file\n"
+    "  campaign-sim graph generate SCENARIO.toml OUT       save a scenario's graph (.csr or text)\n"
     "  campaign-sim --help | --version\n";
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -33,28 +34,16 @@ void write_exact(std::FILE* f, const T* data, std::size_t count, const std::stri
   }
 }
 
-}  // namespace
-
-bool is_csr_file(const std::string& path) {
-  File f(std::fopen(path.c_str(), "rb"));
-  char head[8] = {};
-  return f && std::fread(head, 1, 8, f.get()) == 8 && std::memcmp(head, MAGIC, 8) == 0;
-}
-
-void write_csr(const std::string& path, const CsrGraph& graph,
-               const std::vector<std::uint64_t>& original_ids) {
+// Runs `body(file)` on "<path>.tmp-<pid>" and renames it to `path`; on any failure the
+// temporary file is removed and `path` is untouched.
+template <class Body>
+void write_atomically(const std::string& path, Body&& body) {
   const std::string temp = path + ".tmp-" + std::to_string(::getpid());
   {
     File f(std::fopen(temp.c_str(), "wb"));
     if (!f) throw IoError("cannot create '" + path + "': " + std::strerror(errno));
     try {
-      const std::uint64_t header[3] = {graph.num_nodes(), graph.num_arcs(),
-                                       original_ids.empty() ? 0u : 1u};
-      write_exact(f.get(), MAGIC, 8, path);
-      write_exact(f.get(), header, 3, path);
-      write_exact(f.get(), graph.offsets().data(), graph.offsets().size(), path);
-      write_exact(f.get(), graph.targets().data(), graph.targets().size(), path);
-      write_exact(f.get(), original_ids.data(), original_ids.size(), path);
+      body(f.get());
       if (std::fflush(f.get()) != 0) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
     } catch (...) {
       f.reset();
@@ -67,6 +56,53 @@ void write_csr(const std::string& path, const CsrGraph& graph,
     std::remove(temp.c_str());
     throw IoError("cannot write '" + path + "': " + reason);
   }
+}
+
+}  // namespace
+
+bool is_csr_file(const std::string& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  char head[8] = {};
+  return f && std::fread(head, 1, 8, f.get()) == 8 && std::memcmp(head, MAGIC, 8) == 0;
+}
+
+void write_csr(const std::string& path, const CsrGraph& graph,
+               const std::vector<std::uint64_t>& original_ids) {
+  write_atomically(path, [&](std::FILE* f) {
+    const std::uint64_t header[3] = {graph.num_nodes(), graph.num_arcs(),
+                                     original_ids.empty() ? 0u : 1u};
+    write_exact(f, MAGIC, 8, path);
+    write_exact(f, header, 3, path);
+    write_exact(f, graph.offsets().data(), graph.offsets().size(), path);
+    write_exact(f, graph.targets().data(), graph.targets().size(), path);
+    write_exact(f, original_ids.data(), original_ids.size(), path);
+  });
+}
+
+void write_edge_list(const std::string& path, const CsrGraph& graph,
+                     const std::vector<std::uint64_t>& original_ids) {
+  write_atomically(path, [&](std::FILE* f) {
+    std::string buffer;
+    buffer.reserve(std::size_t{1} << 22);
+    char number[24];
+    auto append = [&](std::uint64_t id) {
+      buffer.append(number, std::to_chars(number, number + sizeof number, id).ptr);
+    };
+    for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+      for (NodeId v : graph.neighbors(u)) {
+        if (v < u) continue;
+        append(original_ids.empty() ? u : original_ids[u]);
+        buffer += ' ';
+        append(original_ids.empty() ? v : original_ids[v]);
+        buffer += '\n';
+      }
+      if (buffer.size() >= (std::size_t{1} << 22)) {
+        write_exact(f, buffer.data(), buffer.size(), path);
+        buffer.clear();
+      }
+    }
+    write_exact(f, buffer.data(), buffer.size(), path);
+  });
 }
 
 LoadedGraph read_csr(const std::string& path) {

@@ -20,6 +20,11 @@ bool is_csr_file(const std::string& path);
 void write_csr(const std::string& path, const CsrGraph& graph,
                const std::vector<std::uint64_t>& original_ids);
 
+// A text edge list "u v" per line (u < v, ids 0..n-1, or the original ids when given),
+// written under a temporary name and renamed into place. Throws IoError.
+void write_edge_list(const std::string& path, const CsrGraph& graph,
+                     const std::vector<std::uint64_t>& original_ids);
+
 // Throws InputError naming the file when it is not a valid CSR file.
 LoadedGraph read_csr(const std::string& path);
 

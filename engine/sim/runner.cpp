@@ -78,7 +78,11 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
                                          }) &
           tbb::make_filter<Block, void>(tbb::filter_mode::serial_in_order, [&](const Block& block) {
             for (const auto& trajectory : block.trajectories) accumulator.add(trajectory);
-            if (trajectory_writer != nullptr) trajectory_writer->write_trajectories(block.first, block.trajectories);
+            if (trajectory_writer != nullptr) {
+              const auto write_start = tbb::tick_count::now();
+              trajectory_writer->write_trajectories(block.first, block.trajectories);
+              record.write_seconds += (tbb::tick_count::now() - write_start).seconds();
+            }
             done += block.trajectories.size();
             if (options.progress) options.progress(done, options.replications);
           }));

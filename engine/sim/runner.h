@@ -33,7 +33,8 @@ struct RunRecord {
   std::uint64_t replications = 0;
   std::uint32_t block_size = 0;
   int threads = 0;
-  double seconds = 0;  // wall time of the parallel run, writing trajectories included
+  double seconds = 0;        // wall time of the parallel run, writing trajectories included
+  double write_seconds = 0;  // of which spent writing trajectories
 };
 
 // When `trajectory_writer` is given, every replication's trajectory is written to it.

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Table of the macro benchmarks written by scripts/bench.sh (Google Benchmark JSON,
+peak RSS files and load timings in one folder): prints it and writes results.json and
+results.csv beside the inputs; with scaling results, also scaling.png.
+
+    python3 scripts/bench_report.py build/bench --threads 2
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import sys
+
+
+def load_benchmarks(path):
+    with open(path) as f:
+        data = json.load(f)
+    rows = {}
+    for b in data["benchmarks"]:
+        name = re.sub(r"/real_time$", "", b["name"])
+        rows[name] = b
+    return rows, data.get("context", {})
+
+
+def ms(b):
+    factor = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
+    return b["real_time"] * factor
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    out = []
+    for workload, people in (("W0", 100_000), ("W1", 1_000_000)):
+        path = os.path.join(args.folder, f"{workload}.json")
+        if not os.path.exists(path):
+            continue
+        rows, _ = load_benchmarks(path)
+        with open(os.path.join(args.folder, f"{workload}.rss")) as f:
+            rss_mb = int(f.read().split()[-1]) / 1024
+        key = f"people:{people}/degree:20"
+        top_down = ms(rows[f"BM_TopDownBfs/{key}"])
+        direction = ms(rows[f"BM_DirectionOptimizingBfs/{key}"])
+        for kernel, name, threads in (
+            ("independent cascade, 1 replication", f"BM_IndependentCascade/{key}", 1),
+            ("campaign model, 1 replication", f"BM_CampaignReplication/{key}", 1),
+            ("runner, 8 cascades", f"BM_CascadeRunner/{key}/threads:1", 1),
+            ("runner, 8 cascades", f"BM_CascadeRunner/{key}/threads:2", 2),
+            ("top-down BFS (yardstick)", f"BM_TopDownBfs/{key}", 1),
+            ("direction-optimizing BFS (yardstick)", f"BM_DirectionOptimizingBfs/{key}", 1),
+            ("generate the graph", f"BM_GenerateErdosRenyi/{key}", 1),
+        ):
+            b = rows.get(name)
+            if b is None:
+                continue
+            per_replication = ms(b) / (8 if "runner" in kernel else 1)
+            out.append({
+                "workload": workload, "kernel": kernel, "threads": threads,
+                "wall_ms": round(ms(b), 2),
+                "replications_per_s": round(b.get("replications/s", 0.0), 3) or None,
+                "arcs_per_s": round(b["arcs/s"]) if "arcs/s" in b else None,
+                "per_replication_vs_top_down_bfs": round(per_replication / top_down, 3),
+                "per_replication_vs_direction_optimizing_bfs": round(per_replication / direction, 3),
+                "peak_rss_mb": round(rss_mb, 1),
+            })
+    for fmt in ("edges", "csr"):
+        path = os.path.join(args.folder, f"load_{fmt}.time")
+        if os.path.exists(path):
+            with open(path) as f:
+                seconds, rss_kb = f.read().split()[-2:]
+            out.append({"workload": "W1", "kernel": f"load {'text edge list' if fmt == 'edges' else 'binary CSR'}",
+                        "threads": args.threads, "wall_ms": round(float(seconds) * 1000, 1),
+                        "replications_per_s": None, "arcs_per_s": None,
+                        "per_replication_vs_top_down_bfs": None,
+                        "per_replication_vs_direction_optimizing_bfs": None,
+                        "peak_rss_mb": round(int(rss_kb) / 1024, 1)})
+
+    header = ["workload", "kernel", "threads", "wall_ms", "replications_per_s", "arcs_per_s",
+              "per_replication_vs_top_down_bfs", "per_replication_vs_direction_optimizing_bfs",
+              "peak_rss_mb"]
+    shown = ["workload", "kernel", "thr", "wall ms", "repl/s", "arcs/s", "x TD-BFS", "x DO-BFS", "RSS MB"]
+    widths = [8, 38, 3, 10, 8, 10, 8, 8, 8]
+
+    def cell(value):
+        if value is None:
+            return "-"
+        if isinstance(value, float) and value >= 1e6:
+            return f"{value / 1e6:.1f}M"
+        if isinstance(value, int) and value >= 1e6:
+            return f"{value / 1e6:.1f}M"
+        return str(value)
+
+    print("  ".join(h.ljust(w) for h, w in zip(shown, widths)))
+    for row in out:
+        print("  ".join(cell(row[h]).ljust(w) for h, w in zip(header, widths)))
+    with open(os.path.join(args.folder, "results.json"), "w") as f:
+        json.dump(out, f, indent=1)
+    with open(os.path.join(args.folder, "results.csv"), "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(out)
+    print(f"wrote {os.path.join(args.folder, 'results.json')} and results.csv")
+    plot_scaling(args.folder)
+    return 0
+
+
+def plot_scaling(folder):
+    points = {}
+    for name in ("W0", "W1", "scaling"):
+        path = os.path.join(folder, f"{name}.json")
+        if not os.path.exists(path):
+            continue
+        rows, _ = load_benchmarks(path)
+        for key, b in rows.items():
+            m = re.match(r"BM_(IndependentCascade|TopDownBfs)/people:(\d+)/", key)
+            if m:
+                points.setdefault(m.group(1), {})[int(m.group(2))] = 1000.0 / ms(b)
+    if len(points.get("IndependentCascade", {})) < 3:
+        return
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    labels = {"IndependentCascade": "independent cascade (replications/s)",
+              "TopDownBfs": "top-down BFS (searches/s)"}
+    for kernel, series in sorted(points.items()):
+        xs = sorted(series)
+        ax.loglog(xs, [series[x] for x in xs], "o-", label=labels[kernel])
+    ax.set_xlabel("people (Erdős–Rényi, mean degree 20)")
+    ax.set_ylabel("per second, 1 thread")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(folder, "scaling.png"), dpi=120)
+    print(f"wrote {os.path.join(folder, 'scaling.png')}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
