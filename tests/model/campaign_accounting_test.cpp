@@ -26,9 +26,14 @@
 #include "graph/generators.h"
 #include "model/campaign.h"
 #include "support/simulate.h"
+#include "support/checks.h"
 
 namespace campaign {
 namespace {
+
+using testing::mean_of;
+using testing::sd_of;
+using testing::expect_identical;
 
 using testing::scenario_from;
 using testing::simulate;
@@ -302,17 +307,6 @@ std::vector<Trajectory> trajectories(const Scenario& s, const CsrGraph& graph) {
   return out;
 }
 
-double mean_of(const std::vector<double>& x) {
-  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
-}
-
-double sd_of(const std::vector<double>& x) {
-  const double m = mean_of(x);
-  double ss = 0;
-  for (double v : x) ss += (v - m) * (v - m);
-  return std::sqrt(ss / static_cast<double>(x.size() - 1));
-}
-
 TEST(CampaignMonotonicity, MoreCapacityNeverLosesMoreLeadsPathwise) {
   // Without word of mouth (a buyer's interest talk ends at the sale, and customers talk as
   // advocates or detractors), lead arrivals do not depend on sales, so both variants see
@@ -377,19 +371,6 @@ TEST(CampaignMonotonicity, WorseProductNeverBringsMoreRepeatPurchases) {
   double better_total = 0;
   for (const auto& x : better) better_total += x.at(CM_REPEAT_PURCHASES, 30);
   EXPECT_GT(better_total, 0.0);
-}
-
-void expect_identical(const RunAccumulator& a, const RunAccumulator& b) {
-  ASSERT_EQ(a.metric_names(), b.metric_names());
-  for (std::size_t m = 0; m < a.metric_names().size(); ++m) {
-    const SeriesSummary x = a.series(m), y = b.series(m);
-    for (const auto member : {&SeriesSummary::mean, &SeriesSummary::sd, &SeriesSummary::p05,
-                              &SeriesSummary::p50, &SeriesSummary::p95, &SeriesSummary::ci95_lo,
-                              &SeriesSummary::ci95_hi}) {
-      EXPECT_EQ(x.*member, y.*member) << a.metric_names()[m];
-    }
-    EXPECT_EQ(a.finals(m), b.finals(m)) << a.metric_names()[m];
-  }
 }
 
 TEST(CampaignReproducibility, OneAndTwoThreadsGiveBitIdenticalResults) {

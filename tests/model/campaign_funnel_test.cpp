@@ -13,9 +13,13 @@
 #include "model/campaign.h"
 #include "sim/runner.h"
 #include "support/simulate.h"
+#include "support/checks.h"
 
 namespace campaign {
 namespace {
+
+using testing::mean_of;
+using testing::sd_of;
 
 // E[min(X, cap)] for X ~ Poisson(lambda), summing the pmf: cap - sum_{k<cap} (cap - k) P(k).
 double expected_min_poisson(double lambda, int cap) {
@@ -25,17 +29,6 @@ double expected_min_poisson(double lambda, int cap) {
     p *= lambda / (k + 1);
   }
   return cap - shortfall;
-}
-
-double mean_of(const std::vector<double>& x) {
-  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
-}
-
-double sd_of(const std::vector<double>& x) {
-  const double m = mean_of(x);
-  double ss = 0;
-  for (double v : x) ss += (v - m) * (v - m);
-  return std::sqrt(ss / static_cast<double>(x.size() - 1));
 }
 
 struct RunResult {

@@ -7,21 +7,12 @@
 
 #include "core/error.h"
 #include "scenario/scenario_loader.h"
+#include "support/checks.h"
 
 namespace campaign {
 namespace {
 
-std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
-  try {
-    load_scenario_text(text, "bad.toml", overrides);
-  } catch (const InputError& e) {
-    const std::string message = e.what();
-    EXPECT_EQ(message.find('\n'), std::string::npos) << "error must be one line: " << message;
-    return message;
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
-  return "";
-}
+using testing::error_of;
 
 #define EXPECT_CONTAINS(text, part) \
   EXPECT_NE(std::string(text).find(part), std::string::npos) << "in: " << (text)

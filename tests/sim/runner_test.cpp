@@ -8,9 +8,12 @@
 #include "core/error.h"
 #include "graph/generators.h"
 #include "support/simulate.h"
+#include "support/checks.h"
 
 namespace campaign {
 namespace {
+
+using testing::expect_identical;
 
 using testing::scenario_from;
 using testing::simulate;
@@ -18,19 +21,6 @@ using testing::simulate;
 const char* CASCADE =
     "[run]\nreplications = 300\nsteps = 25\nseed = 17\n[audience]\nsize = 3000\n"
     "[diffusion]\ntransmission = 0.2\n[seeding]\ncount = 2\n";
-
-void expect_identical(const RunAccumulator& a, const RunAccumulator& b) {
-  ASSERT_EQ(a.metric_names(), b.metric_names());
-  for (std::size_t m = 0; m < a.metric_names().size(); ++m) {
-    const SeriesSummary x = a.series(m), y = b.series(m);
-    for (const auto member : {&SeriesSummary::mean, &SeriesSummary::sd, &SeriesSummary::p05,
-                              &SeriesSummary::p50, &SeriesSummary::p95, &SeriesSummary::ci95_lo,
-                              &SeriesSummary::ci95_hi}) {
-      EXPECT_EQ(x.*member, y.*member) << a.metric_names()[m];  // bit-identical
-    }
-    EXPECT_EQ(a.finals(m), b.finals(m));
-  }
-}
 
 TEST(Runner, OneAndTwoThreadsAndAnyBlockSizeGiveBitIdenticalResults) {
   const Scenario s = scenario_from(CASCADE);
