@@ -164,7 +164,7 @@ class CampaignKernel final : public ReplicationKernel {
           const Coin coin = talker.kind == Talk::interest ? seg.talk : seg.customer_talk;
           const Stream stream = talker.kind == Talk::interest ? Stream::transmission : Stream::advocacy;
           for (NodeId v : graph.neighbors(u)) {
-            if (receptive(v) && coin(rng.u32(stream, r_, u, v, talk_index))) {
+            if (receptive(v) && coin.flip([&] { return rng.u32(stream, r_, u, v, talk_index); })) {
               ++totals_.wom;
               mark_interested(v, t);
             }
@@ -173,7 +173,8 @@ class CampaignKernel final : public ReplicationKernel {
         }
         case Talk::detractor:
           for (NodeId v : graph.neighbors(u)) {
-            if (stage_[v] < LEAD && seg.customer_talk(rng.u32(Stream::advocacy, r_, u, v, talk_index))) {
+            if (stage_[v] < LEAD &&
+                seg.customer_talk.flip([&] { return rng.u32(Stream::advocacy, r_, u, v, talk_index); })) {
               ++totals_.wom;
               touch(v);
               if (put_off_[v] < 255) ++put_off_[v];
@@ -215,7 +216,7 @@ class CampaignKernel final : public ReplicationKernel {
         }
         const std::uint32_t earlier = remember(v, static_cast<std::uint16_t>(msg.source));
         if (receptive(v) && pending_[v] != static_cast<std::int32_t>(t) &&
-            Coin(base * model_.wearout(earlier))(model_.rng().u32(Stream::exposure, r_, v, t, key))) {
+            Coin(base * model_.wearout(earlier)).flip([&] { return model_.rng().u32(Stream::exposure, r_, v, t, key); })) {
           mark_interested(v, t);
         }
       }
@@ -250,11 +251,11 @@ class CampaignKernel final : public ReplicationKernel {
       const NodeId v = interested_[i];
       const double propensity =
           model_.segment(model_.segment_of(v)).propensity * model_.detractor_factor(put_off_[v]);
-      if (propensity > 0 && Coin(propensity)(rng.u32(Stream::lead, r_, v, t))) {
+      if (Coin(propensity).flip([&] { return rng.u32(Stream::lead, r_, v, t); })) {
         stage_[v] = LEAD;
         ++totals_.leads;
         queue_.push_back({v, t});
-      } else if (model_.forgetting()(rng.u32(Stream::forgetting, r_, v, t))) {
+      } else if (model_.forgetting().flip([&] { return rng.u32(Stream::forgetting, r_, v, t); })) {
         stage_[v] = AWARE;
         interest_step_[v] = -1;  // silences its talk
       } else {
@@ -295,7 +296,7 @@ class CampaignKernel final : public ReplicationKernel {
     add_marketing(static_cast<double>(bought) * a.cost_per_lead);
     const Coin survives(std::pow(1.0 - a.handoff_loss, a.handoffs));
     for (std::uint32_t j = 0; j < bought; ++j) {
-      if (a.handoffs > 0 && !survives(rng.u32(Stream::agency, r_, t, j, 1))) {
+      if (a.handoffs > 0 && !survives.flip([&] { return rng.u32(Stream::agency, r_, t, j, 1); })) {
         ++totals_.lost_handoff;
       } else {
         queue_.push_back({EXTERNAL | j, t});
@@ -318,8 +319,10 @@ class CampaignKernel final : public ReplicationKernel {
       if (stock_ < 1) {
         ++totals_.lost_stock;
         if (!external) stage_[id] = LOST;
-      } else if (converts(external ? rng.u32(Stream::conversion, r_, id, lead.arrival, 1)
-                                   : rng.u32(Stream::conversion, r_, id, t, 0))) {
+      } else if (converts.flip([&] {
+                   return external ? rng.u32(Stream::conversion, r_, id, lead.arrival, 1)
+                                   : rng.u32(Stream::conversion, r_, id, t, 0);
+                 })) {
         stock_ -= 1;
         ++totals_.customers;
         sell(external ? s_.agency.segment : model_.segment_of(id));
@@ -352,13 +355,13 @@ class CampaignKernel final : public ReplicationKernel {
       const bool external = buyer.who & EXTERNAL;
       const std::uint32_t id = buyer.who & ~EXTERNAL;
       const std::uint32_t c = external ? 1 : 0, b = external ? buyer.arrival : t;
-      const bool needs = needs_support(rng.u32(Stream::support, r_, id, b, c));
+      const bool needs = needs_support.flip([&] { return rng.u32(Stream::support, r_, id, b, c); });
       bool happy = false;
       if (needs && support < 1) {
         ++totals_.lost_support;
       } else {
         if (needs) support -= 1;
-        happy = satisfied(rng.u32(Stream::satisfaction, r_, id, b, c));
+        happy = satisfied.flip([&] { return rng.u32(Stream::satisfaction, r_, id, b, c); });
         if (!happy) ++totals_.lost_quality;
       }
       if (external) continue;  // agency customers are outside the graph: no talk, no repeat
@@ -373,7 +376,7 @@ class CampaignKernel final : public ReplicationKernel {
   void repeat_purchases(Step t) {
     for (NodeId v : satisfied_) {
       const auto& seg = model_.segment(model_.segment_of(v));
-      if (!seg.repeat(model_.rng().u32(Stream::repeat, r_, v, t))) continue;
+      if (!seg.repeat.flip([&] { return model_.rng().u32(Stream::repeat, r_, v, t); })) continue;
       if (stock_ >= 1) {
         stock_ -= 1;
         ++totals_.repeats;
