@@ -11,6 +11,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -65,14 +66,14 @@ NodeId checked_node_count(const char* where, std::uint64_t n) {
 // tag | i / 2^32), good for 2^48 draws per block. The skip goes through std::log and
 // std::log1p; with another libm a skip could move only where the quotient lies within
 // an ulp of an integer.
-template <class Span>
+template <class Span, class Emit>
 void sample_rows(const CounterRng& rng, std::uint32_t block, Draw draw_tag, double p, NodeId r0,
-                 NodeId r1, Span span, std::vector<Edge>& out) {
+                 NodeId r1, Span span, Emit&& emit) {
   if (p <= 0.0 || r0 >= r1) return;
   if (p >= 1.0) {
     for (NodeId u = r0; u < r1; ++u) {
       const auto [lo, hi] = span(u);
-      for (NodeId v = lo; v < hi; ++v) out.emplace_back(u, v);
+      for (NodeId v = lo; v < hi; ++v) emit(u, v);
     }
     return;
   }
@@ -91,32 +92,51 @@ void sample_rows(const CounterRng& rng, std::uint32_t block, Draw draw_tag, doub
       std::tie(pos, hi) = span(u);
     }
     pos += static_cast<NodeId>(skip);
-    out.emplace_back(u, static_cast<NodeId>(pos));
+    emit(u, static_cast<NodeId>(pos));
     ++pos;
   }
 }
 
-// Runs fill(block, r0, r1, out) over fixed blocks of ROW_BLOCK rows in parallel, then hands
-// the edges to the builder in block order (GAP's per-block reseeding), so nothing depends
-// on the thread count or the scheduling.
-template <class Fill>
-CsrGraph build_by_row_blocks(NodeId n, Fill fill, BuildReport* report) {
+// Builds the CSR of a graph whose edges sample(block, r0, r1, emit) emits as (u, v) with
+// u < v, each at most once, over fixed blocks of ROW_BLOCK rows (GAP's per-block
+// reseeding: nothing depends on the thread count). No edge list is kept: a first pass
+// counts degrees, a second regenerates the same keyed edges into place, and each row is
+// then sorted. Peak memory is the CSR itself, 8 bytes per edge and 8 per node.
+template <class Sample>
+CsrGraph build_upper_triangle(NodeId n, Sample sample, BuildReport* report) {
   const auto blocks = static_cast<std::uint32_t>((std::uint64_t{n} + ROW_BLOCK - 1) / ROW_BLOCK);
-  std::vector<std::vector<Edge>> parts(blocks);
-  tbb::parallel_for(std::uint32_t{0}, blocks, [&](std::uint32_t b) {
-    const NodeId r0 = b * ROW_BLOCK;
-    const auto r1 = static_cast<NodeId>(std::min<std::uint64_t>(n, std::uint64_t{r0} + ROW_BLOCK));
-    fill(b, r0, r1, parts[b]);
+  const auto over_blocks = [&](auto&& emit) {
+    tbb::parallel_for(std::uint32_t{0}, blocks, [&](std::uint32_t b) {
+      const NodeId r0 = b * ROW_BLOCK;
+      const auto r1 = static_cast<NodeId>(std::min<std::uint64_t>(n, std::uint64_t{r0} + ROW_BLOCK));
+      sample(b, r0, r1, emit);
+    });
+  };
+  std::vector<std::atomic<ArcIndex>> cursor(std::size_t{n} + 1);
+  over_blocks([&](NodeId u, NodeId v) {
+    cursor[u].fetch_add(1, std::memory_order_relaxed);
+    cursor[v].fetch_add(1, std::memory_order_relaxed);
   });
-  std::size_t total = 0;
-  for (const auto& part : parts) total += part.size();
-  GraphBuilder builder(n);
-  builder.reserve(total);
-  for (auto& part : parts) {
-    builder.add_edges(part);
-    std::vector<Edge>().swap(part);
+  std::vector<ArcIndex> offsets(std::size_t{n} + 1, 0);
+  for (NodeId u = 0; u < n; ++u) {
+    offsets[u + 1] = offsets[u] + cursor[u].load(std::memory_order_relaxed);
+    cursor[u].store(offsets[u], std::memory_order_relaxed);
   }
-  return std::move(builder).build(report);
+  std::vector<NodeId> targets(offsets[n]);
+  over_blocks([&](NodeId u, NodeId v) {
+    targets[cursor[u].fetch_add(1, std::memory_order_relaxed)] = v;
+    targets[cursor[v].fetch_add(1, std::memory_order_relaxed)] = u;
+  });
+  std::vector<std::atomic<ArcIndex>>().swap(cursor);
+  // Arrival order within a row depends on the threads; sorted rows do not.
+  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 1024), [&](const tbb::blocked_range<NodeId>& rows) {
+    for (NodeId u = rows.begin(); u != rows.end(); ++u) {
+      std::sort(targets.begin() + static_cast<std::ptrdiff_t>(offsets[u]),
+                targets.begin() + static_cast<std::ptrdiff_t>(offsets[u + 1]));
+    }
+  });
+  if (report != nullptr) *report = BuildReport{offsets[n] / 2, 0, 0};
+  return CsrGraph(std::move(offsets), std::move(targets));
 }
 
 }  // namespace
@@ -182,12 +202,12 @@ CsrGraph watts_strogatz(NodeId n, std::uint32_t k, double beta, std::uint64_t se
 CsrGraph erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report) {
   check_probability("erdos_renyi", "p", p);
   const CounterRng rng(seed);
-  return build_by_row_blocks(
+  return build_upper_triangle(
       n,
-      [&](std::uint32_t block, NodeId r0, NodeId r1, std::vector<Edge>& out) {
+      [&](std::uint32_t block, NodeId r0, NodeId r1, auto& emit) {
         sample_rows(
             rng, block, Draw::erdos_renyi, p, r0, r1,
-            [n](NodeId u) { return std::pair<NodeId, NodeId>(u + 1, n); }, out);
+            [n](NodeId u) { return std::pair<NodeId, NodeId>(u + 1, n); }, emit);
       },
       report);
 }
@@ -379,15 +399,15 @@ CsrGraph stochastic_block_model(const std::vector<NodeId>& block_sizes, double p
     return *std::upper_bound(block_end.begin(), block_end.end(), u);
   };
   const CounterRng rng(seed);
-  return build_by_row_blocks(
+  return build_upper_triangle(
       n,
-      [&](std::uint32_t block, NodeId r0, NodeId r1, std::vector<Edge>& out) {
+      [&](std::uint32_t block, NodeId r0, NodeId r1, auto& emit) {
         sample_rows(
             rng, block, Draw::sbm_within, p_in, r0, r1,
-            [&](NodeId u) { return std::pair<NodeId, NodeId>(u + 1, end_of(u)); }, out);
+            [&](NodeId u) { return std::pair<NodeId, NodeId>(u + 1, end_of(u)); }, emit);
         sample_rows(
             rng, block, Draw::sbm_across, p_out, r0, r1,
-            [&](NodeId u) { return std::pair<NodeId, NodeId>(end_of(u), n); }, out);
+            [&](NodeId u) { return std::pair<NodeId, NodeId>(end_of(u), n); }, emit);
       },
       report);
 }
