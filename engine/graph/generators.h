@@ -1,7 +1,7 @@
 // Random and regular graph generators. Each is a pure function of its parameters and a
 // CounterRng seed: the output is the same at any thread count, because parallel
 // generators draw per fixed-size block of rows, keyed by the block index (as in the GAP
-// Benchmark Suite's generator), and concatenate blocks in order.
+// Benchmark Suite's generator), and every CSR row comes out sorted.
 #pragma once
 
 #include <cstdint>
