@@ -222,9 +222,10 @@ int run_command(const std::vector<std::string>& args) {
   double write_seconds = 0, total_seconds = 0;  // HDF5 output, and the runs with it
   for (LoadedScenario& loaded : variants) {
     const Scenario& s = loaded.scenario;
-    const std::string key = fmt::format("{}|{}|{}|{}", s.run.seed, s.audience.size, s.graph.path,
-                                        resolved_toml(Scenario{.audience = s.audience, .graph = s.graph,
-                                                               .segments = s.segments}));
+    // What the graph depends on: the seed and the [audience], [graph] and [segments] keys.
+    const std::string key =
+        fmt::format("{}|{}", s.run.seed,
+                    resolved_toml(Scenario{.audience = s.audience, .graph = s.graph, .segments = s.segments}));
     if (!graph || key != graph_key) {
       graph.emplace(make_graph(loaded));
       graph_key = key;

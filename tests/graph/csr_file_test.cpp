@@ -7,23 +7,14 @@
 
 #include "core/error.h"
 #include "graph/generators.h"
+#include "support/temp_dir.h"
 
 namespace campaign {
 namespace {
 
 namespace fs = std::filesystem;
 
-class CsrFile : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("campaign_csr_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+using CsrFile = testing::TempDirTest;
 
 TEST_F(CsrFile, RoundTripIsExactWithAndWithoutOriginalIds) {
   const CsrGraph g = erdos_renyi(3000, 0.004, 9);

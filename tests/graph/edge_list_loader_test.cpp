@@ -9,28 +9,15 @@
 #include <string>
 
 #include "core/error.h"
+#include "support/temp_dir.h"
 
 namespace campaign {
 namespace {
 
 namespace fs = std::filesystem;
 
-class EdgeListLoader : public ::testing::Test {
+class EdgeListLoader : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("campaign_graph_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path.string();
-  }
-
   std::string write_gz(const std::string& name, const std::string& text) const {
     const fs::path path = dir_ / name;
     gzFile file = gzopen(path.c_str(), "wb");
@@ -51,7 +38,6 @@ class EdgeListLoader : public ::testing::Test {
     return "";
   }
 
-  fs::path dir_;
 };
 
 // Comments (# and %), blank and indented lines, CRLF, commas, tabs, sparse ids up to

@@ -12,24 +12,14 @@
 #include <vector>
 
 #include "core/error.h"
+#include "support/temp_dir.h"
 
 namespace campaign::h5 {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Hdf5File : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "campaign-h5-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-};
+using Hdf5File = campaign::testing::TempDirTest;
 
 std::vector<double> ramp(std::size_t n, double scale) {
   std::vector<double> v(n);
@@ -142,7 +132,7 @@ TEST_F(Hdf5File, ErrorsNameTheObjectAndPrintNothing) {
   Group a = f.create_group("a");
   a.create_group("b");
   a.write_vector("v", std::vector<double>{1.0});
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   try {
     a.create_group("b");
     FAIL() << "duplicate group was created";
@@ -172,7 +162,7 @@ TEST_F(Hdf5File, ErrorsNameTheObjectAndPrintNothing) {
   }
   EXPECT_THROW(File::create(path("no/such/dir/x.h5")), IoError);
   EXPECT_THROW(File::open_read_only(path("absent.h5")), IoError);
-  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
   EXPECT_FALSE(a.exists("missing"));
   EXPECT_TRUE(a.exists("b"));
 }
@@ -185,7 +175,7 @@ TEST_F(Hdf5File, ErrorsOnAnotherThreadPrintNothing) {
   f.close();  // the dataset is gone: writing fails inside HDF5
   const std::vector<double> row = {1.0, 2.0};
   std::string message;
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   std::thread([&] {
     try {
       w.write_rows(0, row);
@@ -193,7 +183,7 @@ TEST_F(Hdf5File, ErrorsOnAnotherThreadPrintNothing) {
       message = e.what();
     }
   }).join();
-  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
   EXPECT_NE(message.find("cannot"), std::string::npos) << message;
 }
 

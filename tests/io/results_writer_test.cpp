@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/version.h"
 #include "io/hdf5_file.h"
+#include "support/temp_dir.h"
 
 namespace campaign {
 namespace {
@@ -23,18 +24,8 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> METRICS = {"newly_adopted", "total_adopted", "active"};
 
-class ResultsWriterTest : public ::testing::Test {
+class ResultsWriterTest : public campaign::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "campaign-writer-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add);
-    fs::remove_all(dir_);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
   std::vector<std::string> directory_listing() const {
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename());
@@ -42,7 +33,6 @@ class ResultsWriterTest : public ::testing::Test {
     return names;
   }
 
-  fs::path dir_;
 };
 
 // A small diffusion-like trajectory: replication r, step t.

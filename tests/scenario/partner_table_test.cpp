@@ -6,22 +6,15 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "support/temp_dir.h"
 
 namespace campaign {
 namespace {
 
 namespace fs = std::filesystem;
 
-class PartnerTable : public ::testing::Test {
+class PartnerTable : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("campaign_partners_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // Loads a campaign scenario whose partners.file holds `table`.
   LoadedScenario load(const std::string& table, const std::string& extra = "") {
     std::ofstream(dir_ / "partners.csv") << table;
@@ -38,7 +31,6 @@ class PartnerTable : public ::testing::Test {
     ADD_FAILURE() << "no error";
     return "";
   }
-  fs::path dir_;
 };
 
 TEST_F(PartnerTable, FillsTheListsAndStandsAlone) {
