@@ -9,6 +9,7 @@
 #include <set>
 
 #include "model/seeding.h"
+#include "rng/row_coins.h"
 #include "rng/samplers.h"
 
 namespace campaign {
@@ -163,23 +164,23 @@ class CampaignKernel final : public ReplicationKernel {
         case Talk::advocate: {
           const Coin coin = talker.kind == Talk::interest ? seg.talk : seg.customer_talk;
           const Stream stream = talker.kind == Talk::interest ? Stream::transmission : Stream::advocacy;
-          for (NodeId v : graph.neighbors(u)) {
-            if (receptive(v) && coin.flip([&] { return rng.u32(stream, r_, u, v, talk_index); })) {
+          RowCoins(rng, stream, coin).talk(r_, u, talk_index, graph.neighbors(u), [&](NodeId v) {
+            if (receptive(v)) {
               ++totals_.wom;
               mark_interested(v, t);
             }
-          }
+          });
           break;
         }
         case Talk::detractor:
-          for (NodeId v : graph.neighbors(u)) {
-            if (stage_[v] < LEAD &&
-                seg.customer_talk.flip([&] { return rng.u32(Stream::advocacy, r_, u, v, talk_index); })) {
-              ++totals_.wom;
-              touch(v);
-              if (put_off_[v] < 255) ++put_off_[v];
-            }
-          }
+          RowCoins(rng, Stream::advocacy, seg.customer_talk)
+              .talk(r_, u, talk_index, graph.neighbors(u), [&](NodeId v) {
+                if (stage_[v] < LEAD) {
+                  ++totals_.wom;
+                  touch(v);
+                  if (put_off_[v] < 255) ++put_off_[v];
+                }
+              });
           break;
       }
     }

@@ -2,9 +2,10 @@
 // who became active in step t gets one chance, in step t + 1, to activate each inactive
 // neighbour, with probability T.
 //
-// The coin for the arc u -> v is CounterRng(seed).u32(Stream::transmission, r, u, v, 0):
-// a pure function of the replication and the arc. So the outcome does not depend on the
-// order in which the frontier is scanned (v becomes active iff some newly active
+// The coin for the arc u -> v (contact j of u's row) is U_j < T, U_j contact j's uniform
+// in u's talk 0 on Stream::transmission (rng/row_coins.h): a pure function of the
+// replication and the arc. So the outcome does not depend on the order in which the
+// frontier is scanned (v becomes active iff some newly active
 // neighbour's coin on the arc to v succeeds), and the model is bond percolation with the
 // same open arcs in every variant that shares seed, graph and T.
 //
@@ -16,6 +17,7 @@
 
 #include "model/model.h"
 #include "rng/philox.h"
+#include "rng/row_coins.h"
 
 namespace campaign {
 
@@ -28,6 +30,7 @@ class IndependentCascade final : public Model {
   const CsrGraph& graph() const { return graph_; }
   const CounterRng& rng() const { return rng_; }
   Coin coin() const { return coin_; }
+  RowCoins contacts() const { return RowCoins(rng_, Stream::transmission, coin_); }
   const SeedingSettings& seeding() const { return seeding_; }
   Step steps() const { return steps_; }
 

@@ -1,6 +1,7 @@
 #include "model/network_bass.h"
 
 #include "model/seeding.h"
+#include "rng/row_coins.h"
 
 namespace campaign {
 namespace {
@@ -14,6 +15,7 @@ class BassKernel final : public ReplicationKernel {
     const CsrGraph& graph = model_.graph();
     const CounterRng& rng = model_.rng();
     const NodeId n = graph.num_nodes();
+    const RowCoins talks(rng, Stream::transmission, model_.word_of_mouth());
     for (NodeId v : adopters_) adopted_at_[v] = -1;
     adopters_ = initial_adopters(model_.seeding(), n, rng, r);
     for (NodeId v : adopters_) adopted_at_[v] = 0;
@@ -33,12 +35,9 @@ class BassKernel final : public ReplicationKernel {
       for (std::size_t i = 0; i < talkers; ++i) {
         const NodeId u = adopters_[i];
         const auto talk_index = static_cast<std::uint32_t>(t - adopted_at_[u] - 1);
-        for (NodeId v : graph.neighbors(u)) {
-          if (adopted_at_[v] < 0 &&
-              model_.word_of_mouth()(rng.u32(Stream::transmission, r, u, v, talk_index))) {
-            mark(v, t);
-          }
-        }
+        talks.talk(r, u, talk_index, graph.neighbors(u), [&](NodeId v) {
+          if (adopted_at_[v] < 0) mark(v, t);
+        });
       }
       adopters_.insert(adopters_.end(), newly_.begin(), newly_.end());
       record(out, t, newly_.size());

@@ -5,7 +5,8 @@
 // The probability is realised as independent coins, keyed like every contact in the
 // engine, so that the campaign model reduces to this one draw for draw:
 //   advertising:   CounterRng(seed).u32(Stream::adoption, r, v, t)        < p
-//   word of mouth: CounterRng(seed).u32(Stream::transmission, r, u, v, c) < q
+//   word of mouth: U_j < q, U_j the uniform of contact j (v) of u's row in talk c on
+//                  Stream::transmission (rng/row_coins.h)
 // for each neighbour u that adopted in step s < t, with talk index c = t - s - 1 (an
 // adopter keeps talking). v adopts in step t if any coin succeeds.
 //

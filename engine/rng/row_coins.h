@@ -1,0 +1,110 @@
+// The coins of one talk: which contacts of a person's CSR row a talk reaches.
+//
+// A talker u who talks in replication r (talk index `talk`) flips one Bernoulli(p) coin
+// per contact: contact j is reached iff its 32-bit uniform U_j is below the coin's
+// threshold (Coin: p rounded to a multiple of 2^-32). The U_j are independent uniforms,
+// but stored as bit planes rather than one Philox word per contact:
+//
+//   the row is cut into chunks of 64 contacts (the last one has w <= 64);
+//   bit b of U_j (b = 0 is the most significant) is bit (j mod 64) of plane b of its chunk;
+//   a Philox block holds P = floor(128 / w) planes, plane b being the w bits at offset
+//   (b mod P) * w of the 128-bit block  block(stream, r, u, talk, chunk << 5 | b / P).
+//
+// The comparison U_j < threshold runs on all w contacts at once, from the most significant
+// plane down, and stops as soon as every contact is decided: after about 3 + log2(w)
+// planes for p = 0.1. So a talk of 20 contacts costs about one Philox block instead of
+// twenty, and the contacts reached do not depend on which receivers are still available.
+// Because each U_j is one fixed number, the coupling across probabilities is the usual
+// one: with p1 < p2 every contact reached at p1 is reached at p2.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/types.h"
+#include "rng/philox.h"
+
+namespace campaign {
+
+class RowCoins {
+ public:
+  static constexpr std::uint32_t chunk_width = 64;
+  static constexpr std::uint32_t max_chunks = 1u << 19;  // rows up to 2^25 contacts
+
+  RowCoins(CounterRng rng, Stream stream, Coin coin) : rng_(rng), stream_(stream), coin_(coin) {}
+
+  // Bit i is set iff contact 64 * chunk + i of the row is reached; `width` contacts.
+  std::uint64_t chunk(Replication r, NodeId u, std::uint32_t talk, std::uint32_t chunk,
+                      std::uint32_t width) const {
+    const std::uint64_t all = width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
+    const std::uint64_t threshold = coin_.threshold();
+    if (threshold == 0) return 0;
+    if (threshold >> 32) return all;
+    const std::uint32_t per_block = 128 / width;
+    std::uint64_t undecided = all, below = 0;
+    __extension__ using Bits = unsigned __int128;
+    Bits bits = 0;
+    std::uint32_t left = 0, block = 0;
+    for (int b = 31; b >= 0; --b) {
+      if (left == 0) {
+        const CounterRng::Block w = rng_.block(stream_, r, u, talk, chunk << 5 | block++);
+        bits = static_cast<Bits>(static_cast<std::uint64_t>(w[3]) << 32 | w[2]) << 64 |
+               (static_cast<std::uint64_t>(w[1]) << 32 | w[0]);
+        left = per_block;
+      }
+      const std::uint64_t plane = static_cast<std::uint64_t>(bits) & all;
+      bits >>= width;
+      --left;
+      if ((threshold >> b) & 1) {
+        below |= undecided & ~plane;
+        undecided &= plane;
+      } else {
+        undecided &= ~plane;
+      }
+      if (undecided == 0) break;
+    }
+    return below;
+  }
+
+  // Calls reach(v) for every contact v of `row` that the talk reaches, in row order.
+  template <class Reach>
+  void talk(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row, Reach&& reach) const {
+    const auto n = static_cast<std::uint32_t>(row.size());
+    for (std::uint32_t c = 0, first = 0; first < n; ++c, first += chunk_width) {
+      std::uint64_t open = chunk(r, u, talk, c, std::min(chunk_width, n - first));
+      for (; open != 0; open &= open - 1) reach(row[first + static_cast<std::uint32_t>(std::countr_zero(open))]);
+    }
+  }
+
+  const Coin& coin() const { return coin_; }
+
+ private:
+  CounterRng rng_;
+  Stream stream_;
+  Coin coin_;
+};
+
+// All U_j of a row, assembled bit by bit from their planes: the slow, obvious reading of
+// the layout above, for verifiers and tests (RowCoins never builds them).
+inline std::vector<std::uint32_t> contact_uniforms(const CounterRng& rng, Stream stream, Replication r,
+                                                   NodeId u, std::uint32_t talk, std::uint32_t degree) {
+  std::vector<std::uint32_t> value(degree, 0);
+  for (std::uint32_t chunk = 0; chunk * RowCoins::chunk_width < degree; ++chunk) {
+    const std::uint32_t first = chunk * RowCoins::chunk_width;
+    const std::uint32_t width = std::min(RowCoins::chunk_width, degree - first);
+    const std::uint32_t per_block = 128 / width;
+    for (std::uint32_t b = 0; b < 32; ++b) {
+      const CounterRng::Block w = rng.block(stream, r, u, talk, chunk << 5 | b / per_block);
+      for (std::uint32_t lane = 0; lane < width; ++lane) {
+        const std::uint32_t bit = (b % per_block) * width + lane;  // position in the block
+        value[first + lane] = value[first + lane] << 1 | ((w[bit / 32] >> (bit % 32)) & 1u);
+      }
+    }
+  }
+  return value;
+}
+
+}  // namespace campaign
