@@ -148,6 +148,7 @@ class CampaignKernel final : public ReplicationKernel {
     const CounterRng& rng = model_.rng();
     std::size_t kept = 0;
     for (std::size_t i = 0; i < talkers_.size(); ++i) {
+      graph.prefetch_ahead(talkers_, i, [](const Talker& ahead) { return ahead.who; });
       const Talker talker = talkers_[i];
       if (t > talker.until) continue;  // buzz over: drop
       talkers_[kept++] = talker;
