@@ -59,26 +59,6 @@ void BM_IndependentCascade(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-// 64 replications per pass (the fused kernel, IndependentCascade's simulate_block): time
-// per iteration is for all 64; replications/s is what compares with the single kernel.
-void BM_FusedCascade(benchmark::State& state) {
-  const auto n = static_cast<NodeId>(state.range(0));
-  const auto degree = static_cast<std::uint32_t>(state.range(1));
-  const CsrGraph& graph = er_graph(n, degree);
-  const Scenario s = cascade_scenario(n, degree);
-  const IndependentCascade model(graph, s);
-  auto kernel = model.make_kernel();
-  std::vector<Trajectory> block(model.fused_replications(), Trajectory(3, s.run.steps));
-  Replication first = 0;
-  for (auto _ : state) {
-    kernel->simulate_block(first, block);
-    first += static_cast<Replication>(block.size());
-    benchmark::DoNotOptimize(block);
-  }
-  state.counters["replications/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * block.size()), benchmark::Counter::kIsRate);
-}
-
 // Many replications through the parallel runner, at 1 and 2 threads: the speed-up.
 void BM_CascadeRunner(benchmark::State& state) {
   const auto n = static_cast<NodeId>(state.range(0));
@@ -153,7 +133,6 @@ void BM_GenerateErdosRenyi(benchmark::State& state) {
 }
 
 BENCHMARK(BM_IndependentCascade)->Apply(bench::sizes);
-BENCHMARK(BM_FusedCascade)->Apply(bench::sizes);
 BENCHMARK(BM_TopDownBfs)->Apply(bench::sizes);
 BENCHMARK(BM_DirectionOptimizingBfs)->Apply(bench::sizes);
 BENCHMARK(BM_CascadeRunner)

@@ -26,7 +26,6 @@ class IndependentCascade final : public Model {
   IndependentCascade(const CsrGraph& graph, const Scenario& scenario);
   const std::vector<std::string>& metric_names() const override { return diffusion_metric_names(); }
   std::unique_ptr<ReplicationKernel> make_kernel() const override;
-  std::uint32_t fused_replications() const override;
 
   const CsrGraph& graph() const { return graph_; }
   const CounterRng& rng() const { return rng_; }

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <memory>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -21,11 +20,6 @@ class ReplicationKernel {
   virtual ~ReplicationKernel() = default;
   // Fills `out` (metrics x (steps + 1)) with replication r's trajectory.
   virtual void simulate(Replication r, Trajectory& out) = 0;
-  // Replications first, first + 1, ...: out[i] is exactly what simulate(first + i) gives.
-  // Kernels that advance several replications per pass over the graph override this.
-  virtual void simulate_block(Replication first, std::span<Trajectory> out) {
-    for (std::size_t i = 0; i < out.size(); ++i) simulate(first + static_cast<Replication>(i), out[i]);
-  }
 };
 
 class Model {
@@ -33,8 +27,6 @@ class Model {
   virtual ~Model() = default;
   virtual const std::vector<std::string>& metric_names() const = 0;
   virtual std::unique_ptr<ReplicationKernel> make_kernel() const = 0;
-  // How many replications its kernel advances together in simulate_block (1: one by one).
-  virtual std::uint32_t fused_replications() const { return 1; }
   // Per-replication ratios computed from the finals once the run is over.
   virtual std::vector<DerivedFinal> derived_finals(const RunAccumulator&) const { return {}; }
   // Lines about the model's set-up for the run summary (e.g. the media plan).

@@ -18,13 +18,11 @@ struct Block {
   std::vector<Trajectory> trajectories;
 };
 
-std::uint32_t choose_block_size(std::uint64_t replications, int threads, std::uint32_t fused) {
-  const auto t = static_cast<std::uint64_t>(threads);
-  // A fusing kernel gets full blocks as long as every thread still has one.
-  if (fused > 1) return static_cast<std::uint32_t>(std::clamp<std::uint64_t>((replications + t - 1) / t, 1, fused));
-  // Otherwise enough blocks to balance the threads (8 per thread), small enough to keep
-  // the in-order stage's buffered trajectories small, at most 64 replications.
-  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(replications / (8 * t), 1, 64));
+std::uint32_t choose_block_size(std::uint64_t replications, int threads) {
+  // Enough blocks to balance the threads (8 per thread), small enough to keep the
+  // in-order stage's buffered trajectories small, at most 64 replications.
+  const std::uint64_t per_block = replications / (8ull * static_cast<std::uint64_t>(threads));
+  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(per_block, 1, 64));
 }
 
 }  // namespace
@@ -37,7 +35,7 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
       tbb::this_task_arena::max_concurrency(),
       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
   record.block_size =
-      options.block_size ? options.block_size : choose_block_size(options.replications, record.threads, model.fused_replications());
+      options.block_size ? options.block_size : choose_block_size(options.replications, record.threads);
   const std::size_t num_metrics = model.metric_names().size();
 
   // Kernels own O(people) scratch state; one per thread, reused across blocks. A kernel's
@@ -70,8 +68,12 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
           }) &
           tbb::make_filter<Block, Block>(tbb::filter_mode::parallel,
                                          [&](Block block) {
-                                           kernels.local()->simulate_block(
-                                               static_cast<Replication>(block.first), block.trajectories);
+                                           auto& kernel = kernels.local();
+                                           for (std::size_t i = 0; i < block.trajectories.size(); ++i) {
+                                             kernel->simulate(
+                                                 static_cast<Replication>(block.first + i),
+                                                 block.trajectories[i]);
+                                           }
                                            return block;
                                          }) &
           tbb::make_filter<Block, void>(tbb::filter_mode::serial_in_order, [&](const Block& block) {

@@ -146,39 +146,5 @@ TEST(IndependentCascade, KernelAgreesWithSerialVerifierStepByStep) {
     }
   }
 }
-
-
-// The fused kernel (64 replications per pass, one bit lane each) gives exactly what the
-// replications give one at a time: every step of every metric, for full and partial
-// blocks, with cascades cut short by the step limit and cascades that end early, with
-// several seeds (shared between lanes or not) and a person listed as a seed.
-TEST(IndependentCascade, FusedBlocksEqualReplicationsRunAlone) {
-  const CsrGraph graph = erdos_renyi(3000, 7.0 / 2999, 5);
-  for (const char* seeding : {"count = 3", "count = 0\nnodes = [7, 8]"}) {
-    for (std::uint32_t steps : {4u, 40u}) {
-      const Scenario s = testing::scenario_from("[run]\nsteps = " + std::to_string(steps) +
-                                                "\n[audience]\nsize = 3000\n[diffusion]\ntransmission = 0.2\n"
-                                                "[seeding]\n" + seeding + "\n");
-      const auto model = make_model(s, graph);
-      ASSERT_EQ(model->fused_replications(), 64u);
-      auto kernel = model->make_kernel();
-      for (std::uint32_t width : {64u, 37u, 2u}) {
-        const Replication first = 100 + width;
-        std::vector<Trajectory> fused(width, Trajectory(3, steps));
-        kernel->simulate_block(first, fused);
-        for (std::uint32_t i = 0; i < width; ++i) {
-          Trajectory alone(3, steps);
-          kernel->simulate(first + i, alone);
-          ASSERT_EQ(fused[i].values().size(), alone.values().size());
-          for (std::size_t k = 0; k < alone.values().size(); ++k) {
-            ASSERT_EQ(fused[i].values()[k], alone.values()[k])
-                << seeding << ", steps " << steps << ", width " << width << ", lane " << i << ", value " << k;
-          }
-        }
-      }
-    }
-  }
-}
-
 }  // namespace
 }  // namespace campaign
