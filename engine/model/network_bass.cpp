@@ -33,6 +33,7 @@ class BassKernel final : public ReplicationKernel {
       // Adopters before step t talk; those marked in this step are not yet talkers.
       const std::size_t talkers = adopters_.size();
       for (std::size_t i = 0; i < talkers; ++i) {
+        graph.prefetch_ahead(adopters_, i, [](NodeId ahead) { return ahead; });
         const NodeId u = adopters_[i];
         const auto talk_index = static_cast<std::uint32_t>(t - adopted_at_[u] - 1);
         talks.talk(r, u, talk_index, graph.neighbors(u), [&](NodeId v) {

@@ -43,28 +43,25 @@ class RowCoins {
     const std::uint64_t threshold = coin_.threshold();
     if (threshold == 0) return 0;
     if (threshold >> 32) return all;
-    const std::uint32_t per_block = 128 / width;
+    const auto per_block = static_cast<int>(128 / width);
     std::uint64_t undecided = all, below = 0;
     __extension__ using Bits = unsigned __int128;
-    Bits bits = 0;
-    std::uint32_t left = 0, block = 0;
-    for (int b = 31; b >= 0; --b) {
-      if (left == 0) {
-        const CounterRng::Block w = rng_.block(stream_, r, u, talk, chunk << 5 | block++);
-        bits = static_cast<Bits>(static_cast<std::uint64_t>(w[3]) << 32 | w[2]) << 64 |
-               (static_cast<std::uint64_t>(w[1]) << 32 | w[0]);
-        left = per_block;
+    // A block's planes are all compared before asking whether anyone is undecided: a
+    // loop of fixed length per width predicts well, and an extra plane changes nothing.
+    for (int b = 31, block = 0; b >= 0 && undecided != 0; ++block) {
+      const CounterRng::Block w = rng_.block(stream_, r, u, talk, chunk << 5 | static_cast<std::uint32_t>(block));
+      Bits bits = static_cast<Bits>(static_cast<std::uint64_t>(w[3]) << 32 | w[2]) << 64 |
+                  (static_cast<std::uint64_t>(w[1]) << 32 | w[0]);
+      for (const int last = std::max(b - per_block, -1); b > last; --b) {
+        const std::uint64_t plane = static_cast<std::uint64_t>(bits) & all;
+        bits >>= width;
+        if ((threshold >> b) & 1) {
+          below |= undecided & ~plane;
+          undecided &= plane;
+        } else {
+          undecided &= ~plane;
+        }
       }
-      const std::uint64_t plane = static_cast<std::uint64_t>(bits) & all;
-      bits >>= width;
-      --left;
-      if ((threshold >> b) & 1) {
-        below |= undecided & ~plane;
-        undecided &= plane;
-      } else {
-        undecided &= ~plane;
-      }
-      if (undecided == 0) break;
     }
     return below;
   }
