@@ -69,7 +69,7 @@ void BM_CascadeRunner(benchmark::State& state) {
   const IndependentCascade model(graph, s);
   tbb::global_control cap(tbb::global_control::max_allowed_parallelism, threads);
   RunOptions options;
-  options.replications = 8;
+  options.replications = 32;
   options.steps = s.run.steps;
   for (auto _ : state) {
     RunAccumulator accumulator(model.metric_names(), s.run.steps);

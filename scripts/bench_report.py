@@ -48,8 +48,8 @@ def main():
         for kernel, name, threads in (
             ("independent cascade, 1 replication", f"BM_IndependentCascade/{key}", 1),
             ("campaign model, 1 replication", f"BM_CampaignReplication/{key}", 1),
-            ("runner, 8 cascades", f"BM_CascadeRunner/{key}/threads:1", 1),
-            ("runner, 8 cascades", f"BM_CascadeRunner/{key}/threads:2", 2),
+            ("runner, {} cascades", f"BM_CascadeRunner/{key}/threads:1", 1),
+            ("runner, {} cascades", f"BM_CascadeRunner/{key}/threads:2", 2),
             ("top-down BFS (yardstick)", f"BM_TopDownBfs/{key}", 1),
             ("direction-optimizing BFS (yardstick)", f"BM_DirectionOptimizingBfs/{key}", 1),
             ("generate the graph", f"BM_GenerateErdosRenyi/{key}", 1),
@@ -57,9 +57,11 @@ def main():
             b = rows.get(name)
             if b is None:
                 continue
-            per_replication = ms(b) / (8 if "runner" in kernel else 1)
+            # A runner iteration runs several replications: as many as its rate says.
+            replications = round(b.get("replications/s", 0.0) * ms(b) / 1000) if "runner" in kernel else 1
+            per_replication = ms(b) / replications
             out.append({
-                "workload": workload, "kernel": kernel, "threads": threads,
+                "workload": workload, "kernel": kernel.format(replications), "threads": threads,
                 "wall_ms": round(ms(b), 2),
                 "replications_per_s": round(b.get("replications/s", 0.0), 3) or None,
                 "arcs_per_s": round(b["arcs/s"]) if "arcs/s" in b else None,

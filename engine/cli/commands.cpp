@@ -223,9 +223,11 @@ int run_command(const std::vector<std::string>& args) {
   for (LoadedScenario& loaded : variants) {
     const Scenario& s = loaded.scenario;
     // What the graph depends on: the seed and the [audience], [graph] and [segments] keys.
-    const std::string key =
-        fmt::format("{}|{}", s.run.seed,
-                    resolved_toml(Scenario{.audience = s.audience, .graph = s.graph, .segments = s.segments}));
+    Scenario graph_part;
+    graph_part.audience = s.audience;
+    graph_part.graph = s.graph;
+    graph_part.segments = s.segments;
+    const std::string key = fmt::format("{}|{}", s.run.seed, resolved_toml(graph_part));
     if (!graph || key != graph_key) {
       graph.emplace(make_graph(loaded));
       graph_key = key;

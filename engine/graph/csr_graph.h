@@ -34,7 +34,8 @@ class CsrGraph {
   // row of the one 12 places ahead. Always inlined: GCC deems a function made only of
   // prefetches free of effects and drops calls to it.
   template <class List, class PersonOf>
-  [[gnu::always_inline]] void prefetch_ahead(const List& list, std::size_t i, PersonOf person) const {
+  [[gnu::always_inline]] void prefetch_ahead(const List& list, std::size_t i,
+                                             PersonOf person) const {
     if (i + 24 < list.size()) __builtin_prefetch(&offsets_[person(list[i + 24])]);
     if (i + 12 < list.size()) {
       const std::span<const NodeId> row = neighbors(person(list[i + 12]));

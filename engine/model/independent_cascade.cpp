@@ -69,7 +69,8 @@ class CascadeKernel final : public ReplicationKernel {
       reached.clear();
       for (std::size_t w = 0; w < fresh_.size(); ++w) {
         for (std::uint64_t bits = std::exchange(fresh_[w], 0); bits != 0; bits &= bits - 1) {
-          reached.push_back(static_cast<NodeId>(64 * w + static_cast<std::size_t>(std::countr_zero(bits))));
+          reached.push_back(
+              static_cast<NodeId>(64 * w + static_cast<std::size_t>(std::countr_zero(bits))));
         }
       }
     } else {
@@ -108,7 +109,8 @@ std::vector<std::int32_t> reference_cascade(const IndependentCascade& model, Rep
     const NodeId u = queue[head];
     if (static_cast<Step>(step[u]) == model.steps()) continue;
     const std::span<const NodeId> row = graph.neighbors(u);
-    const auto uniform = contact_uniforms(model.rng(), Stream::transmission, r, u, 0, graph.degree(u));
+    const auto uniform =
+        contact_uniforms(model.rng(), Stream::transmission, r, u, 0, graph.degree(u));
     for (std::uint32_t j = 0; j < row.size(); ++j) {
       if (step[row[j]] < 0 && model.coin()(uniform[j])) {
         step[row[j]] = step[u] + 1;

@@ -49,7 +49,8 @@ class RowCoins {
     // A block's planes are all compared before asking whether anyone is undecided: a
     // loop of fixed length per width predicts well, and an extra plane changes nothing.
     for (int b = 31, block = 0; b >= 0 && undecided != 0; ++block) {
-      const CounterRng::Block w = rng_.block(stream_, r, u, talk, chunk << 5 | static_cast<std::uint32_t>(block));
+      const CounterRng::Block w =
+          rng_.block(stream_, r, u, talk, chunk << 5 | static_cast<std::uint32_t>(block));
       Bits bits = static_cast<Bits>(static_cast<std::uint64_t>(w[3]) << 32 | w[2]) << 64 |
                   (static_cast<std::uint64_t>(w[1]) << 32 | w[0]);
       for (const int last = std::max(b - per_block, -1); b > last; --b) {
@@ -68,11 +69,13 @@ class RowCoins {
 
   // Calls reach(v) for every contact v of `row` that the talk reaches, in row order.
   template <class Reach>
-  void talk(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row, Reach&& reach) const {
+  void talk(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
+            Reach&& reach) const {
     const auto n = static_cast<std::uint32_t>(row.size());
     for (std::uint32_t c = 0, first = 0; first < n; ++c, first += chunk_width) {
       std::uint64_t open = chunk(r, u, talk, c, std::min(chunk_width, n - first));
-      for (; open != 0; open &= open - 1) reach(row[first + static_cast<std::uint32_t>(std::countr_zero(open))]);
+      for (; open != 0; open &= open - 1)
+        reach(row[first + static_cast<std::uint32_t>(std::countr_zero(open))]);
     }
   }
 
@@ -86,8 +89,9 @@ class RowCoins {
 
 // All U_j of a row, assembled bit by bit from their planes: the slow, obvious reading of
 // the layout above, for verifiers and tests (RowCoins never builds them).
-inline std::vector<std::uint32_t> contact_uniforms(const CounterRng& rng, Stream stream, Replication r,
-                                                   NodeId u, std::uint32_t talk, std::uint32_t degree) {
+inline std::vector<std::uint32_t> contact_uniforms(const CounterRng& rng, Stream stream,
+                                                   Replication r, NodeId u, std::uint32_t talk,
+                                                   std::uint32_t degree) {
   std::vector<std::uint32_t> value(degree, 0);
   for (std::uint32_t chunk = 0; chunk * RowCoins::chunk_width < degree; ++chunk) {
     const std::uint32_t first = chunk * RowCoins::chunk_width;

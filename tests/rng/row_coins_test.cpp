@@ -32,7 +32,8 @@ TEST(RowCoins, ReachesExactlyTheContactsWhoseUniformIsBelowTheThreshold) {
             if (coin(uniform[j])) expected.push_back(row[j]);
           }
           coins.talk(r, u, 3, row, [&](NodeId v) { reached.push_back(v); });
-          ASSERT_EQ(reached, expected) << "p " << p << " degree " << degree << " r " << r << " u " << u;
+          ASSERT_EQ(reached, expected)
+              << "p " << p << " degree " << degree << " r " << r << " u " << u;
         }
       }
     }
@@ -69,7 +70,9 @@ TEST(RowCoins, EveryKeyFieldChangesTheCoins) {
   const auto row = iota_row(64);
   const auto mask = [&](Stream s, Replication r, NodeId u, std::uint32_t talk) {
     std::uint64_t m = 0;
-    RowCoins(rng, s, Coin(0.5)).talk(r, u, talk, row, [&](NodeId v) { m |= std::uint64_t{1} << (v - row[0]); });
+    RowCoins(rng, s, Coin(0.5)).talk(r, u, talk, row, [&](NodeId v) {
+      m |= std::uint64_t{1} << (v - row[0]);
+    });
     return m;
   };
   const std::uint64_t base = mask(Stream::transmission, 1, 2, 3);
@@ -85,9 +88,14 @@ TEST(RowCoins, LargerProbabilityReachesASuperset) {
   const auto row = iota_row(150);
   for (NodeId u = 0; u < 200; ++u) {
     std::vector<bool> low(row.size()), high(row.size());
-    RowCoins(rng, Stream::transmission, Coin(0.07)).talk(0, u, 0, row, [&](NodeId v) { low[v - row[0]] = true; });
-    RowCoins(rng, Stream::transmission, Coin(0.23)).talk(0, u, 0, row, [&](NodeId v) { high[v - row[0]] = true; });
-    for (std::size_t j = 0; j < row.size(); ++j) ASSERT_TRUE(!low[j] || high[j]) << "u " << u << " j " << j;
+    RowCoins(rng, Stream::transmission, Coin(0.07)).talk(0, u, 0, row, [&](NodeId v) {
+      low[v - row[0]] = true;
+    });
+    RowCoins(rng, Stream::transmission, Coin(0.23)).talk(0, u, 0, row, [&](NodeId v) {
+      high[v - row[0]] = true;
+    });
+    for (std::size_t j = 0; j < row.size(); ++j)
+      ASSERT_TRUE(!low[j] || high[j]) << "u " << u << " j " << j;
   }
 }
 
@@ -96,7 +104,9 @@ TEST(RowCoins, GoldenContacts) {
   const CounterRng rng(20261122);
   const auto row = iota_row(20);
   std::vector<NodeId> reached;
-  RowCoins(rng, Stream::transmission, Coin(0.3)).talk(5, 17, 0, row, [&](NodeId v) { reached.push_back(v); });
+  RowCoins(rng, Stream::transmission, Coin(0.3)).talk(5, 17, 0, row, [&](NodeId v) {
+    reached.push_back(v);
+  });
   EXPECT_EQ(reached, (std::vector<NodeId>{1001, 1008, 1009, 1012, 1019}));
 }
 
