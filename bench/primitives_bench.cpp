@@ -1,0 +1,125 @@
+// The pieces under the kernels: random numbers, the statistics folded per replication,
+// and graph loading.
+//
+//   build/campaign_bench --benchmark_filter='^BM_(Philox|RowCoins|Accumulator|Quantile)'
+//   build/campaign_bench --benchmark_filter='^BM_Load.*people:1000000/'   # W1 from disk
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "bench_graphs.h"
+#include "graph/csr_file.h"
+#include "graph/edge_list_loader.h"
+#include "results/accumulator.h"
+#include "results/quantile_sketch.h"
+#include "rng/philox.h"
+#include "rng/row_coins.h"
+
+namespace campaign {
+namespace {
+
+// One Philox4x32-10 block (four 32-bit words).
+void BM_PhiloxBlock(benchmark::State& state) {
+  const CounterRng rng(1);
+  std::uint32_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(rng.block(Stream::transmission, 3, i++, 0));
+  state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// One talk: the coins of a row of `contacts` at probability p (per mille).
+void BM_RowCoins(benchmark::State& state) {
+  const auto contacts = static_cast<std::uint32_t>(state.range(0));
+  const RowCoins coins(CounterRng(1), Stream::transmission, Coin(static_cast<double>(state.range(1)) / 1000));
+  std::vector<NodeId> row(contacts);
+  std::iota(row.begin(), row.end(), NodeId{0});
+  std::uint64_t reached = 0;
+  NodeId u = 0;
+  for (auto _ : state) coins.talk(3, u++, 0, row, [&](NodeId v) { reached += v; });
+  benchmark::DoNotOptimize(reached);
+  state.counters["contacts/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * contacts,
+                                                    benchmark::Counter::kIsRate);
+}
+
+// Folding one replication's trajectory (3 metrics x 31 steps) into the run's statistics.
+void BM_AccumulatorAdd(benchmark::State& state) {
+  const std::uint32_t steps = 30;
+  RunAccumulator accumulator({"newly_adopted", "total_adopted", "active"}, steps);
+  Trajectory trajectory(3, steps);
+  double x = 0;
+  for (auto _ : state) {
+    for (std::uint32_t t = 0; t <= steps; ++t) trajectory.at(1, t) = (x += 1.5);
+    accumulator.add(trajectory);
+  }
+  state.counters["replications/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+void BM_QuantileSketchAdd(benchmark::State& state) {
+  QuantileSketch sketch;
+  double x = 1;
+  for (auto _ : state) sketch.add(x = x * 1.000001 + 3);
+  benchmark::DoNotOptimize(sketch.count());
+  state.counters["values/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// Files written for the loading benchmarks, removed when the process ends.
+struct ScratchFiles {
+  std::vector<std::string> paths;
+  ~ScratchFiles() {
+    for (const std::string& path : paths) std::filesystem::remove(path);
+  }
+};
+
+// Loading the benchmark graph of `people` from a text edge list and from a binary CSR
+// file, written once per process to the system's temporary folder.
+template <bool TEXT>
+void BM_Load(benchmark::State& state) {
+  static ScratchFiles scratch;
+  const auto n = static_cast<NodeId>(state.range(0));
+  const CsrGraph& graph = bench::er_graph(n, static_cast<std::uint32_t>(state.range(1)));
+  const std::string path =
+      (std::filesystem::temp_directory_path() /
+       ("campaign_bench_" + std::to_string(::getpid()) + "_" + std::to_string(n) + (TEXT ? ".edges" : ".csr")))
+          .string();
+  if (!std::filesystem::exists(path)) {
+    if (TEXT) {
+      write_edge_list(path, graph, {});
+    } else {
+      write_csr(path, graph, {});
+    }
+    scratch.paths.push_back(path);
+  }
+  for (auto _ : state) {
+    const LoadedGraph loaded = TEXT ? load_edge_list(path) : read_csr(path);
+    benchmark::DoNotOptimize(loaded.graph.num_arcs());
+  }
+  state.counters["edges/s"] = benchmark::Counter(static_cast<double>(state.iterations() * graph.num_edges()),
+                                                 benchmark::Counter::kIsRate);
+}
+void BM_LoadEdgeList(benchmark::State& state) { BM_Load<true>(state); }
+void BM_LoadCsr(benchmark::State& state) { BM_Load<false>(state); }
+
+BENCHMARK(BM_PhiloxBlock);
+BENCHMARK(BM_RowCoins)->ArgsProduct({{20, 64, 500}, {10, 100, 500}})->ArgNames({"contacts", "permille"});
+BENCHMARK(BM_AccumulatorAdd);
+BENCHMARK(BM_QuantileSketchAdd);
+BENCHMARK(BM_LoadEdgeList)
+    ->Args({1'000, 20})
+    ->Args({1'000'000, 20})
+    ->ArgNames({"people", "degree"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_LoadCsr)
+    ->Args({1'000, 20})
+    ->Args({1'000'000, 20})
+    ->ArgNames({"people", "degree"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace campaign
