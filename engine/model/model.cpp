@@ -1,8 +1,12 @@
 #include "model/model.h"
 
+#include <fmt/format.h>
+
+#include "core/error.h"
 #include "model/campaign.h"
 #include "model/independent_cascade.h"
 #include "model/network_bass.h"
+#include "rng/row_coins.h"
 
 namespace campaign {
 
@@ -12,6 +16,12 @@ const std::vector<std::string>& diffusion_metric_names() {
 }
 
 std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& graph) {
+  // Every model talks through row coins, whose key has room for so many contacts.
+  if (const std::uint64_t most = graph.max_degree(); most > RowCoins::max_contacts) {
+    throw InputError(
+        fmt::format("graph: a person has {} contacts; the engine allows at most {} per person",
+                    most, RowCoins::max_contacts));
+  }
   switch (scenario.diffusion.model) {
     case DiffusionModel::independent_cascade:
       return std::make_unique<IndependentCascade>(graph, scenario);

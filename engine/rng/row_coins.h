@@ -32,7 +32,8 @@ namespace campaign {
 class RowCoins {
  public:
   static constexpr std::uint32_t chunk_width = 64;
-  static constexpr std::uint32_t max_chunks = 1u << 19;  // rows up to 2^25 contacts
+  static constexpr std::uint32_t max_chunks = 1u << 19;  // chunk << 5 | block fits 24 bits
+  static constexpr std::uint64_t max_contacts = std::uint64_t{max_chunks} * chunk_width;  // 2^25
 
   RowCoins(CounterRng rng, Stream stream, Coin coin) : rng_(rng), stream_(stream), coin_(coin) {}
 
