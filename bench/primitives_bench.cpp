@@ -108,18 +108,13 @@ BENCHMARK(BM_PhiloxBlock);
 BENCHMARK(BM_RowCoins)->ArgsProduct({{20, 64, 500}, {10, 100, 500}})->ArgNames({"contacts", "permille"});
 BENCHMARK(BM_AccumulatorAdd);
 BENCHMARK(BM_QuantileSketchAdd);
-BENCHMARK(BM_LoadEdgeList)
-    ->Args({1'000, 20})
-    ->Args({1'000'000, 20})
-    ->ArgNames({"people", "degree"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_LoadCsr)
-    ->Args({1'000, 20})
-    ->Args({1'000'000, 20})
-    ->ArgNames({"people", "degree"})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+// The CI smoke size and W1.
+void loading_sizes(benchmark::internal::Benchmark* b) {
+  b->Args({1'000, 20})->Args({1'000'000, 20})->ArgNames({"people", "degree"});
+  b->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+BENCHMARK(BM_LoadEdgeList)->Apply(loading_sizes);
+BENCHMARK(BM_LoadCsr)->Apply(loading_sizes);
 
 }  // namespace
 }  // namespace campaign
