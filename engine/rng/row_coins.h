@@ -80,8 +80,6 @@ class RowCoins {
     }
   }
 
-  const Coin& coin() const { return coin_; }
-
  private:
   CounterRng rng_;
   Stream stream_;
