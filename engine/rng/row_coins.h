@@ -37,7 +37,7 @@ class RowCoins {
 
   RowCoins(CounterRng rng, Stream stream, Coin coin) : rng_(rng), stream_(stream), coin_(coin) {}
 
-  // Bit i is set iff contact 64 * chunk + i of the row is reached; `width` contacts.
+  // Bit i is set iff contact 64 * chunk + i of the row is reached; `width` contacts, 1..64.
   std::uint64_t chunk(Replication r, NodeId u, std::uint32_t talk, std::uint32_t chunk,
                       std::uint32_t width) const {
     const std::uint64_t all = width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
