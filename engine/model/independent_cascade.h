@@ -5,12 +5,12 @@
 // The coin for the arc u -> v (contact j of u's row) is U_j < T, U_j contact j's uniform
 // in u's talk 0 on Stream::transmission (rng/row_coins.h): a pure function of the
 // replication and the arc. So the outcome does not depend on the order in which the
-// frontier is scanned (v becomes active iff some newly active
-// neighbour's coin on the arc to v succeeds), and the model is bond percolation with the
-// same open arcs in every variant that shares seed, graph and T.
+// frontier is scanned (v becomes active iff some newly active neighbour's coin on the
+// arc to v succeeds), and the model is bond percolation with the same open arcs in every
+// variant that shares seed, graph and T.
 //
-// State: one byte per person (active or not), the current and next frontier, and the list
-// of people activated in this replication (to reset only what was touched).
+// State: two bits per person (active; activated in this step) and the current and next
+// frontier; a large frontier is put in id order so that rows are read front to back.
 #pragma once
 
 #include <memory>

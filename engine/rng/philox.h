@@ -10,7 +10,7 @@
 // the order of the draws, on which thread makes them, or on which other replications run.
 //
 //   CounterRng rng(seed);
-//   std::uint32_t u = rng.u32(Stream::transmission, rep, source, target);
+//   std::uint64_t bits = rng.u64(Stream::seeding, rep, j, 0);
 //   double x = rng.uniform(Stream::adoption, rep, person, step);
 #pragma once
 

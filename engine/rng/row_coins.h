@@ -96,8 +96,9 @@ inline std::vector<std::uint32_t> contact_uniforms(const CounterRng& rng, Stream
     const std::uint32_t first = chunk * RowCoins::chunk_width;
     const std::uint32_t width = std::min(RowCoins::chunk_width, degree - first);
     const std::uint32_t per_block = 128 / width;
+    CounterRng::Block w{};
     for (std::uint32_t b = 0; b < 32; ++b) {
-      const CounterRng::Block w = rng.block(stream, r, u, talk, chunk << 5 | b / per_block);
+      if (b % per_block == 0) w = rng.block(stream, r, u, talk, chunk << 5 | b / per_block);
       for (std::uint32_t lane = 0; lane < width; ++lane) {
         const std::uint32_t bit = (b % per_block) * width + lane;  // position in the block
         value[first + lane] = value[first + lane] << 1 | ((w[bit / 32] >> (bit % 32)) & 1u);

@@ -146,5 +146,6 @@ TEST(IndependentCascade, KernelAgreesWithSerialVerifierStepByStep) {
     }
   }
 }
+
 }  // namespace
 }  // namespace campaign
