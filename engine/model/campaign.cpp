@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <optional>
 #include <set>
+
+#include <boost/dynamic_bitset.hpp>
 
 #include "model/seeding.h"
 #include "rng/row_coins.h"
@@ -22,6 +26,12 @@ enum class Talk : std::uint8_t { interest, advocate, detractor };
 constexpr std::uint32_t EXTERNAL = 0x8000'0000u;  // marks an agency lead (not in the graph)
 constexpr int MEMORY_SLOTS = 4;
 
+// The sources a person has seen, for wear-out: one cache line holds four people's.
+struct alignas(16) SourceMemory {
+  std::array<std::uint16_t, MEMORY_SLOTS> source;
+  std::array<std::uint8_t, MEMORY_SLOTS> count;  // 0: slot free
+};
+
 Step scaled_lifetime(Step lifetime, double factor) {
   if (lifetime == 0) return 0;
   return std::max<Step>(1, static_cast<Step>(std::llround(lifetime * factor)));
@@ -34,28 +44,29 @@ class CampaignKernel final : public ReplicationKernel {
         s_(model.scenario()),
         n_(model.graph().num_nodes()),
         stage_(n_, UNAWARE),
+        receptive_(n_),
+        marked_(n_),
         interest_step_(n_, -1),
-        pending_(n_, -1),
         ever_interested_(n_, 0),
         put_off_(n_, 0),
         dirty_(n_, 0),
-        memory_source_(std::size_t{n_} * MEMORY_SLOTS, 0),
-        memory_count_(std::size_t{n_} * MEMORY_SLOTS, 0) {}
+        memory_(n_) {
+    receptive_.set();  // everyone starts unaware
+  }
 
   void simulate(Replication r, Trajectory& out) override {
     reset();
     r_ = r;
     for (NodeId v : initial_adopters(s_.seeding, n_, model_.rng(), r)) {
       touch(v);
-      stage_[v] = AWARE;
+      set_stage(v, AWARE);
       ++totals_.aware;
-      newly_.push_back(v);
+      marked_.set(v);
     }
     become_interested(0);
     if (model_.agency_refused()) totals_.agency_refused = 1;
     record(out, 0);
     for (Step t = 1; t <= s_.run.steps; ++t) {
-      newly_.clear();
       word_of_mouth(t);
       advertising(t);
       media(t);
@@ -75,12 +86,17 @@ class CampaignKernel final : public ReplicationKernel {
   }
 
  private:
+  // What a talk needs besides the person's current stage, kept with the talker so that a
+  // talk reads as little per-person state as possible (16 bytes).
   struct Talker {
     NodeId who;
-    Talk kind;
     Step start;  // talks in steps start + 1 .. until
     Step until;
+    Talk kind;
+    std::uint8_t segment;
+    std::uint8_t episode;  // interest episode - 1, at most 15 (0 for customers)
   };
+  static_assert(sizeof(Talker) == 16);
   struct QueuedLead {
     std::uint32_t who;  // person id, or EXTERNAL | index for an agency lead
     Step arrival;
@@ -102,16 +118,15 @@ class CampaignKernel final : public ReplicationKernel {
 
   void reset() {
     for (NodeId v : touched_) {
-      stage_[v] = UNAWARE;
+      set_stage(v, UNAWARE);
       interest_step_[v] = -1;
-      pending_[v] = -1;
       ever_interested_[v] = 0;
       put_off_[v] = 0;
       dirty_[v] = 0;
-      std::fill_n(memory_count_.begin() + std::size_t{v} * MEMORY_SLOTS, MEMORY_SLOTS, 0);
+      memory_[v] = {};
     }
     touched_.clear();
-    newly_.clear();
+    marked_.reset();
     talkers_.clear();
     interested_.clear();
     satisfied_.clear();
@@ -122,7 +137,13 @@ class CampaignKernel final : public ReplicationKernel {
     next_message_ = 0;
   }
 
-  bool receptive(NodeId v) const { return stage_[v] <= AWARE; }
+  // Receptive people (unaware, aware) are also kept as a bit set: word of mouth asks
+  // about random contacts, and 1 bit per person stays in cache where a byte does not.
+  bool receptive(NodeId v) const { return receptive_.test(v); }
+  void set_stage(NodeId v, Stage stage) {
+    stage_[v] = stage;
+    receptive_[v] = stage <= AWARE;
+  }
 
   // Interest talk ends when the person loses interest (or is won again, which starts a new
   // talk) and when the person buys: a customer speaks as an advocate or a detractor.
@@ -133,11 +154,11 @@ class CampaignKernel final : public ReplicationKernel {
            stage != SATISFIED && stage != DISSATISFIED;
   }
 
-  void mark_interested(NodeId v, Step t) {
-    if (pending_[v] != static_cast<std::int32_t>(t)) {
+  // Marks v to become interested at the end of the step (once, however many reach v).
+  void mark_interested(NodeId v) {
+    if (!marked_.test(v)) {
       touch(v);
-      pending_[v] = static_cast<std::int32_t>(t);
-      newly_.push_back(v);
+      marked_.set(v);
     }
   }
 
@@ -149,6 +170,10 @@ class CampaignKernel final : public ReplicationKernel {
     std::size_t kept = 0;
     for (std::size_t i = 0; i < talkers_.size(); ++i) {
       graph.prefetch_ahead(talkers_, i, [](const Talker& ahead) { return ahead.who; });
+      if (i + 12 < talkers_.size()) {  // what speaks() reads, with the row
+        __builtin_prefetch(&stage_[talkers_[i + 12].who]);
+        __builtin_prefetch(&interest_step_[talkers_[i + 12].who]);
+      }
       const Talker talker = talkers_[i];
       if (t > talker.until) continue;  // buzz over: drop
       talkers_[kept++] = talker;
@@ -156,10 +181,8 @@ class CampaignKernel final : public ReplicationKernel {
       if (!speaks(talker)) continue;
       // A person won again after forgetting talks with fresh coins: the episode number
       // sits above the talk index (episode 0 keeps the plain index of the cascade).
-      const std::uint32_t episode =
-          talker.kind == Talk::interest ? std::min<std::uint32_t>(ever_interested_[u] - 1, 15) : 0;
-      const std::uint32_t talk_index = (t - talker.start - 1) | episode << 20;
-      const auto& seg = model_.segment(model_.segment_of(u));
+      const std::uint32_t talk_index = (t - talker.start - 1) | std::uint32_t{talker.episode} << 20;
+      const auto& seg = model_.segment(talker.segment);
       switch (talker.kind) {
         case Talk::interest:
         case Talk::advocate: {
@@ -168,7 +191,7 @@ class CampaignKernel final : public ReplicationKernel {
           RowCoins(rng, stream, coin).talk(r_, u, talk_index, graph.neighbors(u), [&](NodeId v) {
             if (receptive(v)) {
               ++totals_.wom;
-              mark_interested(v, t);
+              mark_interested(v);
             }
           });
           break;
@@ -192,7 +215,7 @@ class CampaignKernel final : public ReplicationKernel {
     const Coin coin = model_.advertising();
     if (coin.probability() <= 0) return;
     for (NodeId v = 0; v < n_; ++v) {
-      if (receptive(v) && coin(model_.rng().u32(Stream::adoption, r_, v, t))) mark_interested(v, t);
+      if (receptive(v) && coin(model_.rng().u32(Stream::adoption, r_, v, t))) mark_interested(v);
     }
   }
 
@@ -210,16 +233,23 @@ class CampaignKernel final : public ReplicationKernel {
       const Message& msg = messages[event.message];
       const double base = s_.media.interest * event.strength * msg.credibility;
       const std::uint32_t key = event.message * 3 + event.stage;
-      for (NodeId v : msg.audience) {
+      const std::vector<NodeId>& audience = msg.audience;
+      for (std::size_t i = 0; i < audience.size(); ++i) {
+        if (i + 16 < audience.size()) {  // random people: ask for their state early
+          __builtin_prefetch(&memory_[audience[i + 16]]);
+          __builtin_prefetch(&stage_[audience[i + 16]]);
+          __builtin_prefetch(&dirty_[audience[i + 16]]);
+        }
+        const NodeId v = audience[i];
         touch(v);
         if (stage_[v] == UNAWARE) {
-          stage_[v] = AWARE;
+          set_stage(v, AWARE);
           ++totals_.aware;
         }
         const std::uint32_t earlier = remember(v, static_cast<std::uint16_t>(msg.source));
-        if (receptive(v) && pending_[v] != static_cast<std::int32_t>(t) &&
+        if (receptive(v) && !marked_.test(v) &&
             Coin(base * model_.wearout(earlier)).flip([&] { return model_.rng().u32(Stream::exposure, r_, v, t, key); })) {
-          mark_interested(v, t);
+          mark_interested(v);
         }
       }
     }
@@ -228,53 +258,64 @@ class CampaignKernel final : public ReplicationKernel {
   // Counts an exposure of v to `source`; returns the exposures before this one. A person
   // remembers four sources; a fifth replaces the least seen.
   std::uint32_t remember(NodeId v, std::uint16_t source) {
-    const std::size_t base = std::size_t{v} * MEMORY_SLOTS;
+    SourceMemory& memory = memory_[v];
     int weakest = 0;
     for (int i = 0; i < MEMORY_SLOTS; ++i) {
-      const std::size_t slot = base + i;
-      if (memory_count_[slot] > 0 && memory_source_[slot] == source) {
-        const std::uint32_t earlier = memory_count_[slot];
-        if (memory_count_[slot] < 255) ++memory_count_[slot];
+      if (memory.count[i] > 0 && memory.source[i] == source) {
+        const std::uint32_t earlier = memory.count[i];
+        if (memory.count[i] < 255) ++memory.count[i];
         return earlier;
       }
-      if (memory_count_[slot] < memory_count_[base + weakest]) weakest = i;
+      if (memory.count[i] < memory.count[weakest]) weakest = i;
     }
-    memory_source_[base + weakest] = source;
-    memory_count_[base + weakest] = 1;
+    memory.source[weakest] = source;
+    memory.count[weakest] = 1;
     return 0;
   }
 
   // People interested before step t become leads with their segment's propensity
-  // (lowered by detractors), or lose interest.
+  // (lowered by detractors), or lose interest. One block decides both: word 0 the lead,
+  // word 1 the forgetting. Word 2 orders the step's new leads in the queue, so that no
+  // one is served first for a low id (segments are blocks of ids).
   void leads_and_forgetting(Step t) {
     const CounterRng& rng = model_.rng();
     std::size_t kept = 0;
+    new_leads_.clear();
     for (std::size_t i = 0; i < interested_.size(); ++i) {
       const NodeId v = interested_[i];
       const double propensity =
           model_.segment(model_.segment_of(v)).propensity * model_.detractor_factor(put_off_[v]);
-      if (Coin(propensity).flip([&] { return rng.u32(Stream::lead, r_, v, t); })) {
-        stage_[v] = LEAD;
+      std::optional<CounterRng::Block> block;  // drawn when a coin is uncertain
+      const auto word = [&](int k) {
+        if (!block) block = rng.block(Stream::lead, r_, v, t);
+        return (*block)[k];
+      };
+      if (Coin(propensity).flip([&] { return word(0); })) {
+        set_stage(v, LEAD);
         ++totals_.leads;
-        queue_.push_back({v, t});
-      } else if (model_.forgetting().flip([&] { return rng.u32(Stream::forgetting, r_, v, t); })) {
-        stage_[v] = AWARE;
+        new_leads_.push_back(std::uint64_t{word(2)} << 32 | v);
+      } else if (model_.forgetting().flip([&] { return word(1); })) {
+        set_stage(v, AWARE);
         interest_step_[v] = -1;  // silences its talk
       } else {
         interested_[kept++] = v;
       }
     }
     interested_.resize(kept);
+    std::sort(new_leads_.begin(), new_leads_.end());
+    for (const std::uint64_t lead : new_leads_) queue_.push_back({static_cast<NodeId>(lead), t});
   }
 
-  // People marked in step t become interested and start to talk. Only a first interest
-  // counts as adoption (newly_adopted, total_adopted); a person who forgot and is won
-  // again talks again but is not counted twice.
+  // People marked in step t become interested and start to talk, in id order (so the
+  // next step reads their rows front to back). Only a first interest counts as adoption
+  // (newly_adopted, total_adopted); a person who forgot and is won again talks again but
+  // is not counted twice.
   void become_interested(Step t) {
     first_interests_ = 0;
-    for (NodeId v : newly_) {
+    for (auto i = marked_.find_first(); i != marked_.npos; i = marked_.find_next(i)) {
+      const auto v = static_cast<NodeId>(i);
       if (stage_[v] == UNAWARE) ++totals_.aware;
-      stage_[v] = INTERESTED;
+      set_stage(v, INTERESTED);
       interest_step_[v] = static_cast<std::int32_t>(t);
       if (ever_interested_[v] == 0) {
         ++first_interests_;
@@ -282,8 +323,10 @@ class CampaignKernel final : public ReplicationKernel {
       }
       if (ever_interested_[v] < 255) ++ever_interested_[v];  // interest episodes
       interested_.push_back(v);
-      talkers_.push_back({v, Talk::interest, t, t + model_.interest_lifetime()});
+      talkers_.push_back({v, t, t + model_.interest_lifetime(), Talk::interest, model_.segment_of(v),
+                          static_cast<std::uint8_t>(std::min(ever_interested_[v] - 1, 15))});
     }
+    marked_.reset();
   }
 
   void agency(Step t) {
@@ -320,7 +363,7 @@ class CampaignKernel final : public ReplicationKernel {
       const std::uint32_t id = lead.who & ~EXTERNAL;
       if (stock_ < 1) {
         ++totals_.lost_stock;
-        if (!external) stage_[id] = LOST;
+        if (!external) set_stage(id, LOST);
       } else if (converts.flip([&] {
                    return external ? rng.u32(Stream::conversion, r_, id, lead.arrival, 1)
                                    : rng.u32(Stream::conversion, r_, id, t, 0);
@@ -331,14 +374,14 @@ class CampaignKernel final : public ReplicationKernel {
         new_customers_.push_back(lead);
       } else {
         ++totals_.not_converted;
-        if (!external) stage_[id] = LOST;
+        if (!external) set_stage(id, LOST);
       }
     }
     while (!queue_.empty() && t - queue_.front().arrival >= s_.funnel.patience) {
       const QueuedLead lead = queue_.front();
       queue_.pop_front();
       ++totals_.lost_capacity;
-      if (!(lead.who & EXTERNAL)) stage_[lead.who] = LOST;
+      if (!(lead.who & EXTERNAL)) set_stage(lead.who, LOST);
     }
   }
 
@@ -367,9 +410,12 @@ class CampaignKernel final : public ReplicationKernel {
         if (!happy) ++totals_.lost_quality;
       }
       if (external) continue;  // agency customers are outside the graph: no talk, no repeat
-      stage_[id] = happy ? SATISFIED : DISSATISFIED;
+      set_stage(id, happy ? SATISFIED : DISSATISFIED);
       const Step lifetime = happy ? model_.advocate_lifetime() : model_.detractor_lifetime();
-      if (lifetime > 0) talkers_.push_back({id, happy ? Talk::advocate : Talk::detractor, t, t + lifetime});
+      if (lifetime > 0) {
+        talkers_.push_back({id, t, t + lifetime, happy ? Talk::advocate : Talk::detractor,
+                            model_.segment_of(id), 0});
+      }
       if (happy) pending_repeat_.push_back(id);
     }
     new_customers_.clear();
@@ -421,12 +467,14 @@ class CampaignKernel final : public ReplicationKernel {
   NodeId n_;
   Replication r_ = 0;
   std::vector<std::uint8_t> stage_;
-  std::vector<std::int32_t> interest_step_, pending_;
+  boost::dynamic_bitset<std::uint64_t> receptive_;  // stage_ <= AWARE
+  boost::dynamic_bitset<std::uint64_t> marked_;     // to become interested at the end of this step
+  std::vector<std::int32_t> interest_step_;
   std::vector<std::uint8_t> ever_interested_, put_off_, dirty_;
-  std::vector<std::uint16_t> memory_source_;
-  std::vector<std::uint8_t> memory_count_;
-  std::vector<NodeId> touched_, newly_, interested_, satisfied_, pending_repeat_;
+  std::vector<SourceMemory> memory_;
+  std::vector<NodeId> touched_, interested_, satisfied_, pending_repeat_;
   std::vector<Talker> talkers_;
+  std::vector<std::uint64_t> new_leads_;  // queue order word << 32 | person
   std::deque<QueuedLead> queue_;
   std::vector<QueuedLead> new_customers_;
   Totals totals_;

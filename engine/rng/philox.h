@@ -37,7 +37,7 @@ enum class Stream : std::uint8_t {
   satisfaction = 10, // a buyer satisfied by the product
   support = 11,      // a buyer needing support
   repeat = 12,       // a satisfied customer buying again
-  forgetting = 13,   // an interested person losing interest
+  // 13 is retired (it was forgetting, now a word of the lead block): never reuse it.
   agency = 14,       // leads bought by the agency and their handoffs
   advocacy = 15,     // contact coins of advocates and detractors
 };

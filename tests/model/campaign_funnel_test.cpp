@@ -329,5 +329,32 @@ TEST(FunnelMechanics, AgencyRefusesAWeakProduct) {
   EXPECT_EQ(taken.at(CM_MARKETING_COST, 50), 10.0 * taken.at(CM_AGENCY_LEADS, 50));
 }
 
+// Queue order: 400 people in two segments of 200 (ids 0-199 and 200-399), all seeded, all
+// leads in step 1; sales serve 40 and lose the rest (patience 0). Segment 0 pays 1,
+// segment 1 pays 0, so revenue = customers from segment 0. If the queue took the leads in
+// id order (or in any order tied to the traversal) segment 0 would get all 40 places;
+// in a random order the count is hypergeometric: mean 40 * 200 / 400 = 20, variance
+// 40 * 1/2 * 1/2 * 360 / 399 = 9.02. Allowed: |mean - 20| <= 4 sd / sqrt(R), and no
+// replication serves one segment only.
+TEST(FunnelMechanics, ScarceCapacityServesTheStepsLeadsInRandomOrder) {
+  const char* two_segments =
+      "[run]\nreplications = 400\nsteps = 1\nseed = 12\n[audience]\nsize = 400\n"
+      "[graph]\nmodel = \"complete\"\n[diffusion]\nmodel = \"campaign\"\n[seeding]\ncount = 400\n"
+      "[segments]\nnames = [\"low_ids\", \"high_ids\"]\nshares = [0.5, 0.5]\n"
+      "propensity = [1.0, 1.0]\nprice = [1.0, 0.0]\ntalkativeness = [1.0, 1.0]\nrepeat_rate = [0.0, 0.0]\n[word_of_mouth]\ntransmission = 0.0\n"
+      "[funnel]\ncapacity = 40\npatience = 0\nconversion = 1.0\nquality = 1.0\n";
+  const Scenario s = load_scenario_text(two_segments, "queue.toml").scenario;
+  const RunAccumulator acc = testing::simulate(s, complete_graph(400));
+  const auto& revenue = acc.finals(CM_REVENUE);
+  const auto& customers = acc.finals(CM_CUSTOMERS);
+  for (std::size_t r = 0; r < revenue.size(); ++r) {
+    ASSERT_EQ(customers[r], 40.0) << r;
+    EXPECT_GT(revenue[r], 0.0) << r;
+    EXPECT_LT(revenue[r], 40.0) << r;
+  }
+  const double sd = std::sqrt(40 * 0.25 * 360 / 399.0);
+  EXPECT_LE(std::abs(mean_of(revenue) - 20.0), 4 * sd / std::sqrt(revenue.size())) << mean_of(revenue);
+}
+
 }  // namespace
 }  // namespace campaign
