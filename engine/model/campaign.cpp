@@ -49,7 +49,7 @@ class CampaignKernel final : public ReplicationKernel {
         interest_step_(n_, -1),
         ever_interested_(n_, 0),
         put_off_(n_, 0),
-        dirty_(n_, 0),
+        dirty_(n_),
         memory_(n_) {
     receptive_.set();  // everyone starts unaware
   }
@@ -110,20 +110,32 @@ class CampaignKernel final : public ReplicationKernel {
   };
 
   void touch(NodeId v) {
-    if (!dirty_[v]) {
-      dirty_[v] = 1;
+    if (!dirty_.test(v)) {
+      dirty_.set(v);
       touched_.push_back(v);
     }
   }
 
+  // Puts back the state of the people the last replication touched: one by one, or by
+  // filling the arrays when it touched many (random writes cost more than a fill).
   void reset() {
-    for (NodeId v : touched_) {
-      set_stage(v, UNAWARE);
-      interest_step_[v] = -1;
-      ever_interested_[v] = 0;
-      put_off_[v] = 0;
-      dirty_[v] = 0;
-      memory_[v] = {};
+    if (touched_.size() > n_ / 16) {
+      std::fill(stage_.begin(), stage_.end(), UNAWARE);
+      receptive_.set();
+      std::fill(interest_step_.begin(), interest_step_.end(), -1);
+      std::fill(ever_interested_.begin(), ever_interested_.end(), 0);
+      std::fill(put_off_.begin(), put_off_.end(), 0);
+      std::fill(memory_.begin(), memory_.end(), SourceMemory{});
+      dirty_.reset();
+    } else {
+      for (NodeId v : touched_) {
+        set_stage(v, UNAWARE);
+        interest_step_[v] = -1;
+        ever_interested_[v] = 0;
+        put_off_[v] = 0;
+        dirty_.reset(v);
+        memory_[v] = {};
+      }
     }
     touched_.clear();
     marked_.reset();
@@ -238,7 +250,6 @@ class CampaignKernel final : public ReplicationKernel {
         if (i + 16 < audience.size()) {  // random people: ask for their state early
           __builtin_prefetch(&memory_[audience[i + 16]]);
           __builtin_prefetch(&stage_[audience[i + 16]]);
-          __builtin_prefetch(&dirty_[audience[i + 16]]);
         }
         const NodeId v = audience[i];
         touch(v);
@@ -470,7 +481,8 @@ class CampaignKernel final : public ReplicationKernel {
   boost::dynamic_bitset<std::uint64_t> receptive_;  // stage_ <= AWARE
   boost::dynamic_bitset<std::uint64_t> marked_;     // to become interested at the end of this step
   std::vector<std::int32_t> interest_step_;
-  std::vector<std::uint8_t> ever_interested_, put_off_, dirty_;
+  std::vector<std::uint8_t> ever_interested_, put_off_;
+  boost::dynamic_bitset<std::uint64_t> dirty_;      // touched in this replication
   std::vector<SourceMemory> memory_;
   std::vector<NodeId> touched_, interested_, satisfied_, pending_repeat_;
   std::vector<Talker> talkers_;
