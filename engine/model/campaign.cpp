@@ -11,8 +11,10 @@
 #include <set>
 
 #include <boost/dynamic_bitset.hpp>
+#include <boost/sort/spreadsort/integer_sort.hpp>
 
 #include "model/seeding.h"
+#include "rng/philox_lanes.h"
 #include "rng/row_coins.h"
 #include "rng/samplers.h"
 
@@ -178,9 +180,9 @@ class CampaignKernel final : public ReplicationKernel {
   // advocates convince receptive neighbours; detractors lower their propensity.
   void word_of_mouth(Step t) {
     const CsrGraph& graph = model_.graph();
-    const CounterRng& rng = model_.rng();
     std::size_t kept = 0;
     for (std::size_t i = 0; i < talkers_.size(); ++i) {
+      if (i % PhiloxLanes::width == 0) first_blocks(i, t);
       graph.prefetch_ahead(talkers_, i, [](const Talker& ahead) { return ahead.who; });
       if (i + 12 < talkers_.size()) {  // what speaks() reads, with the row
         __builtin_prefetch(&stage_[talkers_[i + 12].who]);
@@ -191,36 +193,47 @@ class CampaignKernel final : public ReplicationKernel {
       talkers_[kept++] = talker;
       const NodeId u = talker.who;
       if (!speaks(talker)) continue;
-      // A person won again after forgetting talks with fresh coins: the episode number
-      // sits above the talk index (episode 0 keeps the plain index of the cascade).
-      const std::uint32_t talk_index = (t - talker.start - 1) | std::uint32_t{talker.episode} << 20;
-      const auto& seg = model_.segment(talker.segment);
-      switch (talker.kind) {
-        case Talk::interest:
-        case Talk::advocate: {
-          const Coin coin = talker.kind == Talk::interest ? seg.talk : seg.customer_talk;
-          const Stream stream = talker.kind == Talk::interest ? Stream::transmission : Stream::advocacy;
-          RowCoins(rng, stream, coin).talk(r_, u, talk_index, graph.neighbors(u), [&](NodeId v) {
-            if (receptive(v)) {
-              ++totals_.wom;
-              mark_interested(v);
-            }
-          });
-          break;
-        }
-        case Talk::detractor:
-          RowCoins(rng, Stream::advocacy, seg.customer_talk)
-              .talk(r_, u, talk_index, graph.neighbors(u), [&](NodeId v) {
-                if (stage_[v] < LEAD) {
-                  ++totals_.wom;
-                  touch(v);
-                  if (put_off_[v] < 255) ++put_off_[v];
-                }
-              });
-          break;
+      const CounterRng::Block first = lanes_.block(i % PhiloxLanes::width);
+      if (talker.kind == Talk::detractor) {
+        coins(talker).talk(r_, u, talk_index(talker, t), graph.neighbors(u), first, [&](NodeId v) {
+          if (stage_[v] < LEAD) {
+            ++totals_.wom;
+            touch(v);
+            if (put_off_[v] < 255) ++put_off_[v];
+          }
+        });
+      } else {  // interest or advocacy
+        coins(talker).talk(r_, u, talk_index(talker, t), graph.neighbors(u), first, [&](NodeId v) {
+          if (receptive(v)) {
+            ++totals_.wom;
+            mark_interested(v);
+          }
+        });
       }
     }
     talkers_.resize(kept);
+  }
+
+  // A person won again after forgetting talks with fresh coins: the episode number sits
+  // above the talk index (episode 0 keeps the plain index of the cascade).
+  static std::uint32_t talk_index(const Talker& talker, Step t) {
+    return (t - talker.start - 1) | std::uint32_t{talker.episode} << 20;
+  }
+
+  RowCoins coins(const Talker& talker) const {
+    const auto& seg = model_.segment(talker.segment);
+    if (talker.kind == Talk::interest) return RowCoins(model_.rng(), Stream::transmission, seg.talk);
+    return RowCoins(model_.rng(), Stream::advocacy, seg.customer_talk);
+  }
+
+  // The first blocks of the talks of talkers i, i + 1, ... into lanes_ (some of them do
+  // not talk: computing a block costs less than asking).
+  void first_blocks(std::size_t i, Step t) {
+    const std::size_t end = std::min(talkers_.size(), i + PhiloxLanes::width);
+    for (std::size_t k = i; k < end; ++k) {
+      coins(talkers_[k]).set_first_counter(lanes_, k - i, r_, talkers_[k].who, talk_index(talkers_[k], t));
+    }
+    lanes_.run(model_.rng());
   }
 
   void advertising(Step t) {
@@ -289,23 +302,23 @@ class CampaignKernel final : public ReplicationKernel {
   // word 1 the forgetting. Word 2 orders the step's new leads in the queue, so that no
   // one is served first for a low id (segments are blocks of ids).
   void leads_and_forgetting(Step t) {
-    const CounterRng& rng = model_.rng();
     std::size_t kept = 0;
     new_leads_.clear();
     for (std::size_t i = 0; i < interested_.size(); ++i) {
+      if (i % PhiloxLanes::width == 0) {  // the blocks of the next people, at once
+        const std::size_t end = std::min(interested_.size(), i + PhiloxLanes::width);
+        for (std::size_t k = i; k < end; ++k) lanes_.set_counter(k - i, Stream::lead, r_, interested_[k], t);
+        lanes_.run(model_.rng());
+      }
       const NodeId v = interested_[i];
       const double propensity =
           model_.segment(model_.segment_of(v)).propensity * model_.detractor_factor(put_off_[v]);
-      std::optional<CounterRng::Block> block;  // drawn when a coin is uncertain
-      const auto word = [&](int k) {
-        if (!block) block = rng.block(Stream::lead, r_, v, t);
-        return (*block)[k];
-      };
-      if (Coin(propensity).flip([&] { return word(0); })) {
+      const CounterRng::Block block = lanes_.block(i % PhiloxLanes::width);
+      if (Coin(propensity).flip([&] { return block[0]; })) {
         set_stage(v, LEAD);
         ++totals_.leads;
-        new_leads_.push_back(std::uint64_t{word(2)} << 32 | v);
-      } else if (model_.forgetting().flip([&] { return word(1); })) {
+        new_leads_.push_back(std::uint64_t{block[2]} << 32 | v);
+      } else if (model_.forgetting().flip([&] { return block[1]; })) {
         set_stage(v, AWARE);
         interest_step_[v] = -1;  // silences its talk
       } else {
@@ -313,7 +326,7 @@ class CampaignKernel final : public ReplicationKernel {
       }
     }
     interested_.resize(kept);
-    std::sort(new_leads_.begin(), new_leads_.end());
+    boost::sort::spreadsort::integer_sort(new_leads_.begin(), new_leads_.end());
     for (const std::uint64_t lead : new_leads_) queue_.push_back({static_cast<NodeId>(lead), t});
   }
 
@@ -486,6 +499,7 @@ class CampaignKernel final : public ReplicationKernel {
   std::vector<SourceMemory> memory_;
   std::vector<NodeId> touched_, interested_, satisfied_, pending_repeat_;
   std::vector<Talker> talkers_;
+  PhiloxLanes lanes_;  // first blocks of the next talks
   std::vector<std::uint64_t> new_leads_;  // queue order word << 32 | person
   std::deque<QueuedLead> queue_;
   std::vector<QueuedLead> new_customers_;

@@ -75,6 +75,8 @@ class CounterRng {
     return to_unit(u64(stream, replication, a, b, c));
   }
 
+  const r123::Philox4x32::key_type& key() const { return key_; }  // for PhiloxLanes
+
   static double to_unit(std::uint64_t bits) {
     return static_cast<double>(bits >> 11) * 0x1.0p-53;
   }

@@ -26,6 +26,7 @@
 
 #include "core/types.h"
 #include "rng/philox.h"
+#include "rng/philox_lanes.h"
 
 namespace campaign {
 
@@ -40,6 +41,46 @@ class RowCoins {
   // Bit i is set iff contact 64 * chunk + i of the row is reached; `width` contacts, 1..64.
   std::uint64_t chunk(Replication r, NodeId u, std::uint32_t talk, std::uint32_t chunk,
                       std::uint32_t width) const {
+    return decide(r, u, talk, chunk, width, nullptr);
+  }
+
+  // Calls reach(v) for every contact v of `row` that the talk reaches, in row order.
+  template <class Reach>
+  void talk(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
+            Reach&& reach) const {
+    talk_from(r, u, talk, row, nullptr, reach);
+  }
+
+  // Most talks need only their first block (chunk 0, block 0). A kernel walking many
+  // talks computes those ahead, PhiloxLanes::width at a time: set_first_counter for each
+  // lane, PhiloxLanes::run, then talk with the lane's block. The coins are the same; the
+  // blocks no longer wait on one another.
+  void set_first_counter(PhiloxLanes& lanes, std::size_t lane, Replication r, NodeId u,
+                         std::uint32_t talk) const {
+    lanes.set_counter(lane, stream_, r, u, talk, 0);
+  }
+  template <class Reach>
+  void talk(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
+            const CounterRng::Block& first, Reach&& reach) const {
+    talk_from(r, u, talk, row, &first, reach);
+  }
+
+ private:
+  template <class Reach>
+  void talk_from(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
+                 const CounterRng::Block* first, Reach& reach) const {
+    const auto n = static_cast<std::uint32_t>(row.size());
+    for (std::uint32_t c = 0, start = 0; start < n; ++c, start += chunk_width) {
+      std::uint64_t open =
+          decide(r, u, talk, c, std::min(chunk_width, n - start), c == 0 ? first : nullptr);
+      for (; open != 0; open &= open - 1)
+        reach(row[start + static_cast<std::uint32_t>(std::countr_zero(open))]);
+    }
+  }
+
+  // The coins of one chunk; its block 0 is `first` where given.
+  std::uint64_t decide(Replication r, NodeId u, std::uint32_t talk, std::uint32_t chunk,
+                       std::uint32_t width, const CounterRng::Block* first) const {
     const std::uint64_t all = width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
     const std::uint64_t threshold = coin_.threshold();
     if (threshold == 0) return 0;
@@ -51,7 +92,9 @@ class RowCoins {
     // loop of fixed length per width predicts well, and an extra plane changes nothing.
     for (int b = 31, block = 0; b >= 0 && undecided != 0; ++block) {
       const CounterRng::Block w =
-          rng_.block(stream_, r, u, talk, chunk << 5 | static_cast<std::uint32_t>(block));
+          block == 0 && first != nullptr
+              ? *first
+              : rng_.block(stream_, r, u, talk, chunk << 5 | static_cast<std::uint32_t>(block));
       Bits bits = static_cast<Bits>(static_cast<std::uint64_t>(w[3]) << 32 | w[2]) << 64 |
                   (static_cast<std::uint64_t>(w[1]) << 32 | w[0]);
       for (const int last = std::max(b - per_block, -1); b > last; --b) {
@@ -68,19 +111,6 @@ class RowCoins {
     return below;
   }
 
-  // Calls reach(v) for every contact v of `row` that the talk reaches, in row order.
-  template <class Reach>
-  void talk(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
-            Reach&& reach) const {
-    const auto n = static_cast<std::uint32_t>(row.size());
-    for (std::uint32_t c = 0, first = 0; first < n; ++c, first += chunk_width) {
-      std::uint64_t open = chunk(r, u, talk, c, std::min(chunk_width, n - first));
-      for (; open != 0; open &= open - 1)
-        reach(row[first + static_cast<std::uint32_t>(std::countr_zero(open))]);
-    }
-  }
-
- private:
   CounterRng rng_;
   Stream stream_;
   Coin coin_;
