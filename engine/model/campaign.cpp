@@ -189,10 +189,11 @@ class CampaignKernel final : public ReplicationKernel {
         __builtin_prefetch(&interest_step_[talkers_[i + 12].who]);
       }
       const Talker talker = talkers_[i];
-      if (t > talker.until) continue;  // buzz over: drop
+      // Drop talkers whose buzz is over, and silent ones: silence is for good (a person
+      // who forgot and is won again gets a new talker; customers never turn back).
+      if (t > talker.until || !speaks(talker)) continue;
       talkers_[kept++] = talker;
       const NodeId u = talker.who;
-      if (!speaks(talker)) continue;
       const CounterRng::Block first = lanes_.block(i % PhiloxLanes::width);
       if (talker.kind == Talk::detractor) {
         coins(talker).talk(r_, u, talk_index(talker, t), graph.neighbors(u), first, [&](NodeId v) {
