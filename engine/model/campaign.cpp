@@ -261,6 +261,11 @@ class CampaignKernel final : public ReplicationKernel {
       const std::uint32_t key = event.message * 3 + event.stage;
       const std::vector<NodeId>& audience = msg.audience;
       for (std::size_t i = 0; i < audience.size(); ++i) {
+        if (i % PhiloxLanes::width == 0) {  // the exposure coins of the next people, at once
+          const std::size_t end = std::min(audience.size(), i + PhiloxLanes::width);
+          for (std::size_t k = i; k < end; ++k) lanes_.set_counter(k - i, Stream::exposure, r_, audience[k], t, key);
+          lanes_.run(model_.rng());
+        }
         if (i + 16 < audience.size()) {  // random people: ask for their state early
           __builtin_prefetch(&memory_[audience[i + 16]]);
           __builtin_prefetch(&stage_[audience[i + 16]]);
@@ -273,7 +278,7 @@ class CampaignKernel final : public ReplicationKernel {
         }
         const std::uint32_t earlier = remember(v, static_cast<std::uint16_t>(msg.source));
         if (receptive(v) && !marked_.test(v) &&
-            Coin(base * model_.wearout(earlier)).flip([&] { return model_.rng().u32(Stream::exposure, r_, v, t, key); })) {
+            Coin(base * model_.wearout(earlier)).flip([&] { return lanes_.block(i % PhiloxLanes::width)[0]; })) {
           mark_interested(v);
         }
       }
@@ -500,7 +505,7 @@ class CampaignKernel final : public ReplicationKernel {
   std::vector<SourceMemory> memory_;
   std::vector<NodeId> touched_, interested_, satisfied_, pending_repeat_;
   std::vector<Talker> talkers_;
-  PhiloxLanes lanes_;  // first blocks of the next talks
+  PhiloxLanes lanes_;  // blocks computed ahead: first blocks of talks, lead and exposure coins
   std::vector<std::uint64_t> new_leads_;  // queue order word << 32 | person
   std::deque<QueuedLead> queue_;
   std::vector<QueuedLead> new_customers_;
