@@ -160,12 +160,11 @@ class CampaignKernel final : public ReplicationKernel {
   }
 
   // Interest talk ends when the person loses interest (or is won again, which starts a new
-  // talk) and when the person buys: a customer speaks as an advocate or a detractor.
+  // talk) and when the person buys: a customer speaks as an advocate or a detractor. Each
+  // of these changes the person's interest step (to -1, or to the new start).
   bool speaks(const Talker& talker) const {
-    if (talker.kind != Talk::interest) return true;
-    const Stage stage = static_cast<Stage>(stage_[talker.who]);
-    return interest_step_[talker.who] == static_cast<std::int32_t>(talker.start) &&
-           stage != SATISFIED && stage != DISSATISFIED;
+    return talker.kind != Talk::interest ||
+           interest_step_[talker.who] == static_cast<std::int32_t>(talker.start);
   }
 
   // Marks v to become interested at the end of the step (once, however many reach v).
@@ -185,7 +184,6 @@ class CampaignKernel final : public ReplicationKernel {
       if (i % PhiloxLanes::width == 0) first_blocks(i, t);
       graph.prefetch_ahead(talkers_, i, [](const Talker& ahead) { return ahead.who; });
       if (i + 12 < talkers_.size()) {  // what speaks() reads, with the row
-        __builtin_prefetch(&stage_[talkers_[i + 12].who]);
         __builtin_prefetch(&interest_step_[talkers_[i + 12].who]);
       }
       const Talker talker = talkers_[i];
@@ -441,6 +439,7 @@ class CampaignKernel final : public ReplicationKernel {
       }
       if (external) continue;  // agency customers are outside the graph: no talk, no repeat
       set_stage(id, happy ? SATISFIED : DISSATISFIED);
+      interest_step_[id] = -1;  // the purchase ends the interest talk
       const Step lifetime = happy ? model_.advocate_lifetime() : model_.detractor_lifetime();
       if (lifetime > 0) {
         talkers_.push_back({id, t, t + lifetime, happy ? Talk::advocate : Talk::detractor,
