@@ -18,6 +18,7 @@
 #include "results/accumulator.h"
 #include "results/quantile_sketch.h"
 #include "rng/philox.h"
+#include "rng/philox_lanes.h"
 #include "rng/row_coins.h"
 
 namespace campaign {
@@ -29,6 +30,22 @@ void BM_PhiloxBlock(benchmark::State& state) {
   std::uint32_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(rng.block(Stream::transmission, 3, i++, 0));
   state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// PhiloxLanes::width blocks from one call (the implementation the processor allows),
+// counters set included; the rate is in blocks.
+void BM_PhiloxLanes(benchmark::State& state) {
+  const CounterRng rng(1);
+  PhiloxLanes lanes;
+  std::uint32_t i = 0;
+  for (auto _ : state) {
+    for (std::size_t lane = 0; lane < PhiloxLanes::width; ++lane) lanes.set_counter(lane, Stream::transmission, 3, i++, 0);
+    lanes.run(rng);
+    benchmark::DoNotOptimize(lanes.block(0));
+  }
+  state.SetLabel(std::string(PhiloxLanes::chosen()));
+  state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(state.iterations() * PhiloxLanes::width),
+                                                  benchmark::Counter::kIsRate);
 }
 
 // One talk: the coins of a row of `contacts` at probability p (per mille).
@@ -105,6 +122,7 @@ void BM_LoadEdgeList(benchmark::State& state) { BM_Load<true>(state); }
 void BM_LoadCsr(benchmark::State& state) { BM_Load<false>(state); }
 
 BENCHMARK(BM_PhiloxBlock);
+BENCHMARK(BM_PhiloxLanes);
 BENCHMARK(BM_RowCoins)->ArgsProduct({{20, 64, 500}, {10, 100, 500}})->ArgNames({"contacts", "permille"});
 BENCHMARK(BM_AccumulatorAdd);
 BENCHMARK(BM_QuantileSketchAdd);
