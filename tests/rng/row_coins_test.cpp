@@ -42,6 +42,31 @@ TEST(RowCoins, ReachesExactlyTheContactsWhoseUniformIsBelowTheThreshold) {
 
 // Each contact is reached with probability p, independently of its neighbour in the row:
 // over n contacts, |share - p| <= 4 sqrt(p(1-p)/n), and the same for pairs (p^2).
+// A talk given its first block from PhiloxLanes (as the kernels do, 32 talks at a time)
+// reaches the same contacts as one that draws its blocks itself, whether the row needs
+// one block, several, or several chunks.
+TEST(RowCoins, FirstBlockFromLanesGivesTheSameTalk) {
+  const CounterRng rng(20261123);
+  for (double p : {0.01, 0.1, 0.5}) {
+    const RowCoins coins(rng, Stream::advocacy, Coin(p));
+    for (std::uint32_t degree : {1u, 20u, 64u, 65u, 300u}) {
+      const auto row = iota_row(degree);
+      PhiloxLanes lanes;
+      for (std::size_t lane = 0; lane < PhiloxLanes::width; ++lane) {
+        coins.set_first_counter(lanes, lane, 7, static_cast<NodeId>(lane * 1000003u), 2 | 5u << 20);
+      }
+      lanes.run(rng);
+      for (std::size_t lane = 0; lane < PhiloxLanes::width; ++lane) {
+        const auto u = static_cast<NodeId>(lane * 1000003u);
+        std::vector<NodeId> alone, given;
+        coins.talk(7, u, 2 | 5u << 20, row, [&](NodeId v) { alone.push_back(v); });
+        coins.talk(7, u, 2 | 5u << 20, row, lanes.block(lane), [&](NodeId v) { given.push_back(v); });
+        ASSERT_EQ(given, alone) << "p " << p << " degree " << degree << " lane " << lane;
+      }
+    }
+  }
+}
+
 TEST(RowCoins, ContactsAreIndependentBernoulliCoins) {
   const CounterRng rng(5);
   const double p = 0.1;
