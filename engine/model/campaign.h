@@ -9,9 +9,12 @@
 // = 1 the word-of-mouth core draws exactly the coins of IndependentCascade; with
 // lifetime >= steps + 1 and media.advertising = p exactly those of NetworkBass.
 //
-// State per person (flat arrays, reset only where touched): stage, interest step,
-// pending mark, interest episodes, detractor contacts, and a four-slot memory of sources
-// seen (for wear-out).
+// State per person: flat arrays for the stage, interest step, interest episodes and
+// detractor contacts, a 16-byte four-slot memory of sources seen (for wear-out), and bit
+// sets for the receptive, the marked (to become interested this step) and the touched.
+// A replication resets what it touched, or everything by a fill when it touched much.
+// Talkers are visited in id order where that is cheap, but no result depends on the
+// order of visits: the step's new leads join the queue in an order drawn for them.
 #pragma once
 
 #include <memory>
