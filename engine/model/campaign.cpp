@@ -7,7 +7,6 @@
 #include <cmath>
 #include <deque>
 #include <limits>
-#include <optional>
 #include <set>
 
 #include <boost/dynamic_bitset.hpp>
@@ -88,7 +87,7 @@ class CampaignKernel final : public ReplicationKernel {
   }
 
  private:
-  // What a talk needs besides the person's current stage, kept with the talker so that a
+  // What a talk needs besides the person's interest step, kept with the talker so that a
   // talk reads as little per-person state as possible (16 bytes).
   struct Talker {
     NodeId who;
