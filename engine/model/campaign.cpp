@@ -180,7 +180,10 @@ class CampaignKernel final : public ReplicationKernel {
     const CsrGraph& graph = model_.graph();
     std::size_t kept = 0;
     for (std::size_t i = 0; i < talkers_.size(); ++i) {
-      if (i % PhiloxLanes::width == 0) first_blocks(i, t);
+      const CounterRng::Block first =  // the talk's first block, computed with the next ones
+          lanes_.walk(i, talkers_.size(), model_.rng(), [&](std::size_t lane, std::size_t k) {
+            coins(talkers_[k]).set_first_counter(lanes_, lane, r_, talkers_[k].who, talk_index(talkers_[k], t));
+          });
       graph.prefetch_ahead(talkers_, i, [](const Talker& ahead) { return ahead.who; });
       if (i + 12 < talkers_.size()) {  // what speaks() reads, with the row
         __builtin_prefetch(&interest_step_[talkers_[i + 12].who]);
@@ -191,7 +194,6 @@ class CampaignKernel final : public ReplicationKernel {
       if (t > talker.until || !speaks(talker)) continue;
       talkers_[kept++] = talker;
       const NodeId u = talker.who;
-      const CounterRng::Block first = lanes_.block(i % PhiloxLanes::width);
       if (talker.kind == Talk::detractor) {
         coins(talker).talk(r_, u, talk_index(talker, t), graph.neighbors(u), first, [&](NodeId v) {
           if (stage_[v] < LEAD) {
@@ -224,16 +226,6 @@ class CampaignKernel final : public ReplicationKernel {
     return RowCoins(model_.rng(), Stream::advocacy, seg.customer_talk);
   }
 
-  // The first blocks of the talks of talkers i, i + 1, ... into lanes_ (some of them do
-  // not talk: computing a block costs less than asking).
-  void first_blocks(std::size_t i, Step t) {
-    const std::size_t end = std::min(talkers_.size(), i + PhiloxLanes::width);
-    for (std::size_t k = i; k < end; ++k) {
-      coins(talkers_[k]).set_first_counter(lanes_, k - i, r_, talkers_[k].who, talk_index(talkers_[k], t));
-    }
-    lanes_.run(model_.rng());
-  }
-
   void advertising(Step t) {
     const Coin coin = model_.advertising();
     if (coin.probability() <= 0) return;
@@ -258,11 +250,10 @@ class CampaignKernel final : public ReplicationKernel {
       const std::uint32_t key = event.message * 3 + event.stage;
       const std::vector<NodeId>& audience = msg.audience;
       for (std::size_t i = 0; i < audience.size(); ++i) {
-        if (i % PhiloxLanes::width == 0) {  // the exposure coins of the next people, at once
-          const std::size_t end = std::min(audience.size(), i + PhiloxLanes::width);
-          for (std::size_t k = i; k < end; ++k) lanes_.set_counter(k - i, Stream::exposure, r_, audience[k], t, key);
-          lanes_.run(model_.rng());
-        }
+        const std::uint32_t exposure =  // with the next people's, at once
+            lanes_.walk(i, audience.size(), model_.rng(), [&](std::size_t lane, std::size_t k) {
+              lanes_.set_counter(lane, Stream::exposure, r_, audience[k], t, key);
+            })[0];
         if (i + 16 < audience.size()) {  // random people: ask for their state early
           __builtin_prefetch(&memory_[audience[i + 16]]);
           __builtin_prefetch(&stage_[audience[i + 16]]);
@@ -275,7 +266,7 @@ class CampaignKernel final : public ReplicationKernel {
         }
         const std::uint32_t earlier = remember(v, static_cast<std::uint16_t>(msg.source));
         if (receptive(v) && !marked_.test(v) &&
-            Coin(base * model_.wearout(earlier)).flip([&] { return lanes_.block(i % PhiloxLanes::width)[0]; })) {
+            Coin(base * model_.wearout(earlier)).flip([&] { return exposure; })) {
           mark_interested(v);
         }
       }
@@ -308,15 +299,13 @@ class CampaignKernel final : public ReplicationKernel {
     std::size_t kept = 0;
     new_leads_.clear();
     for (std::size_t i = 0; i < interested_.size(); ++i) {
-      if (i % PhiloxLanes::width == 0) {  // the blocks of the next people, at once
-        const std::size_t end = std::min(interested_.size(), i + PhiloxLanes::width);
-        for (std::size_t k = i; k < end; ++k) lanes_.set_counter(k - i, Stream::lead, r_, interested_[k], t);
-        lanes_.run(model_.rng());
-      }
+      const CounterRng::Block block =  // with the next people's, at once
+          lanes_.walk(i, interested_.size(), model_.rng(), [&](std::size_t lane, std::size_t k) {
+            lanes_.set_counter(lane, Stream::lead, r_, interested_[k], t);
+          });
       const NodeId v = interested_[i];
       const double propensity =
           model_.segment(model_.segment_of(v)).propensity * model_.detractor_factor(put_off_[v]);
-      const CounterRng::Block block = lanes_.block(i % PhiloxLanes::width);
       if (Coin(propensity).flip([&] { return block[0]; })) {
         set_stage(v, LEAD);
         ++totals_.leads;

@@ -37,14 +37,13 @@ class CascadeKernel final : public ReplicationKernel {
     for (; t <= model_.steps() && !frontier_.empty(); ++t) {
       next_.clear();
       for (std::size_t i = 0; i < frontier_.size(); ++i) {
-        if (i % PhiloxLanes::width == 0) {  // the first blocks of the next talks
-          const std::size_t end = std::min(frontier_.size(), i + PhiloxLanes::width);
-          for (std::size_t k = i; k < end; ++k) coins.set_first_counter(lanes_, k - i, r, frontier_[k], 0);
-          lanes_.run(model_.rng());
-        }
+        const CounterRng::Block first =  // the talk's first block, computed with the next ones
+            lanes_.walk(i, frontier_.size(), model_.rng(), [&](std::size_t lane, std::size_t k) {
+              coins.set_first_counter(lanes_, lane, r, frontier_[k], 0);
+            });
         graph.prefetch_ahead(frontier_, i, [](NodeId u) { return u; });
         const NodeId u = frontier_[i];
-        coins.talk(r, u, 0, graph.neighbors(u), lanes_.block(i % PhiloxLanes::width), [&](NodeId v) {
+        coins.talk(r, u, 0, graph.neighbors(u), first, [&](NodeId v) {
           if (activate(v)) next_.push_back(v);
         });
       }

@@ -8,11 +8,15 @@
 // same function (tests/rng/philox_lanes_test.cpp).
 //
 //   PhiloxLanes lanes;
-//   for (lane ...) lanes.set_counter(lane, Stream::transmission, r, u, talk, 0);
-//   lanes.run(rng);
-//   CounterRng::Block first = lanes.block(lane);
+//   for (std::size_t i = 0; i < people.size(); ++i) {
+//     const CounterRng::Block block = lanes.walk(i, people.size(), rng, [&](std::size_t lane, std::size_t k) {
+//       lanes.set_counter(lane, Stream::lead, r, people[k], t);
+//     });
+//     ...
+//   }
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +44,20 @@ class PhiloxLanes {
 
   CounterRng::Block block(std::size_t lane) const {
     return {words_[0][lane], words_[1][lane], words_[2][lane], words_[3][lane]};
+  }
+
+  // For a walk over the items 0, 1, 2, ... of a list of `count`: the block of item i.
+  // When i starts a window of `width` items, the blocks of the whole window are computed
+  // first; counter(lane, item) sets a lane's counter for an item (with set_counter).
+  // Call it for every i, in order.
+  template <class Counter>
+  CounterRng::Block walk(std::size_t i, std::size_t count, const CounterRng& rng, Counter&& counter) {
+    if (i % width == 0) {
+      const std::size_t end = std::min(count, i + width);
+      for (std::size_t item = i; item < end; ++item) counter(item - i, item);
+      run(rng);
+    }
+    return block(i % width);
   }
 
   // The implementations, for tests and benchmarks: "avx512", "avx2" or "scalar". Each

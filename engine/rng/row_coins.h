@@ -52,9 +52,9 @@ class RowCoins {
   }
 
   // Most talks need only their first block (chunk 0, block 0). A kernel walking many
-  // talks computes those ahead, PhiloxLanes::width at a time: set_first_counter for each
-  // lane, PhiloxLanes::run, then talk with the lane's block. The coins are the same; the
-  // blocks no longer wait on one another.
+  // talks computes those ahead, PhiloxLanes::width at a time (PhiloxLanes::walk, with
+  // set_first_counter), then talks with the block. The coins are the same; the blocks no
+  // longer wait on one another.
   void set_first_counter(PhiloxLanes& lanes, std::size_t lane, Replication r, NodeId u,
                          std::uint32_t talk) const {
     lanes.set_counter(lane, stream_, r, u, talk, 0);
