@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <set>
 
@@ -101,6 +100,32 @@ class CampaignKernel final : public ReplicationKernel {
   struct QueuedLead {
     std::uint32_t who;  // person id, or EXTERNAL | index for an agency lead
     Step arrival;
+  };
+  // The sales queue, first in first out: one array and the index of its head. A step
+  // pushes its leads at the back and serves or drops them from the front; the array is
+  // compacted when the served part is the larger half, so it stays within twice the
+  // longest queue and a replication allocates nothing once the array has grown.
+  class LeadQueue {
+   public:
+    bool empty() const { return head_ == items_.size(); }
+    std::size_t size() const { return items_.size() - head_; }
+    const QueuedLead& front() const { return items_[head_]; }
+    void pop_front() { ++head_; }
+    void push_back(QueuedLead lead) {
+      if (items_.size() == items_.capacity() && 2 * head_ >= items_.size()) {
+        items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+      items_.push_back(lead);
+    }
+    void clear() {
+      items_.clear();
+      head_ = 0;
+    }
+
+   private:
+    std::vector<QueuedLead> items_;
+    std::size_t head_ = 0;
   };
   struct Totals {
     double ever_interested = 0, aware = 0, leads = 0, lost_capacity = 0, lost_stock = 0,
@@ -494,7 +519,7 @@ class CampaignKernel final : public ReplicationKernel {
   std::vector<Talker> talkers_;
   PhiloxLanes lanes_;  // blocks computed ahead: first blocks of talks, lead and exposure coins
   std::vector<std::uint64_t> new_leads_;  // queue order word << 32 | person
-  std::deque<QueuedLead> queue_;
+  LeadQueue queue_;
   std::vector<QueuedLead> new_customers_;
   Totals totals_;
   double stock_ = 0;
