@@ -10,7 +10,9 @@
 // for each neighbour u that adopted in step s < t, with talk index c = t - s - 1 (an
 // adopter keeps talking). v adopts in step t if any coin succeeds.
 //
-// State: the adoption step per person (or -1), and the list of adopters (the talkers).
+// State: the adoption step per person (or -1), the number of each person's contacts not
+// yet adopted, the adopters, and the talkers: adopters with a contact not yet adopted (an
+// adopter whose contacts have all adopted could reach no one, and stops talking).
 #pragma once
 
 #include <memory>

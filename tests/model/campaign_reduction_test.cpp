@@ -118,6 +118,25 @@ TEST(CampaignReduction, NetworkBassBitForBit) {
   EXPECT_GT(a.series(TOTAL_ADOPTED).mean[15], 300.0);  // advertising alone: ~ 2000 x 0.14
 }
 
+// Fast adoption: nearly everyone adopts within the first steps, so from then on most
+// adopters have no contact left to reach and network Bass stops their talks
+// (network_bass.h), while the campaign's talkers go on talking to no effect. Dropping
+// those talks must change nothing, step by step.
+TEST(CampaignReduction, NetworkBassBitForBitPastSaturation) {
+  const std::string text = BASS;
+  const std::string head = text.substr(0, text.find("[diffusion]"));
+  const Scenario bass =
+      scenario_from(head + "[diffusion]\nmodel = \"network_bass\"\np = 0.15\nq = 0.3\n[seeding]\ncount = 2\n");
+  const Scenario cm = scenario_from(head + "[seeding]\ncount = 2\n" + campaign_core(0.3, 16, 0.15, 0.0, 0.3));
+  const CsrGraph graph = erdos_renyi(2000, 6.0 / 1999, bass.run.seed);
+  const RunAccumulator a = simulate(bass, graph), b = simulate(cm, graph);
+  expect_same_diffusion(a, b);
+  expect_same_trajectories(bass, cm, graph, 20);
+  // Saturated well before the last step: the contacts of most adopters have all adopted.
+  EXPECT_GT(a.series(TOTAL_ADOPTED).mean[8], 0.99 * 2000);
+  EXPECT_LT(a.series(TOTAL_ADOPTED).mean[3], 0.9 * 2000);  // but not at once
+}
+
 TEST(CampaignReduction, LeadsDoNotChangeWordOfMouth) {
   // Funnel on (propensity 0.3) but conversion 0: interested people become leads, are
   // processed and lost; nobody buys, so nobody advocates. Adoption (interest) is the
