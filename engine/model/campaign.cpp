@@ -251,12 +251,27 @@ class CampaignKernel final : public ReplicationKernel {
     return RowCoins(model_.rng(), Stream::advocacy, seg.customer_talk);
   }
 
+  // Broadcast advertising: a coin per receptive person (marking changes no one's
+  // receptivity), the receptive people found from their bits in id order and their coins
+  // computed PhiloxLanes::width at a time.
   void advertising(Step t) {
     const Coin coin = model_.advertising();
     if (coin.probability() <= 0) return;
-    for (NodeId v = 0; v < n_; ++v) {
-      if (receptive(v) && coin(model_.rng().u32(Stream::adoption, r_, v, t))) mark_interested(v);
+    std::array<NodeId, PhiloxLanes::width> people;
+    std::size_t count = 0;
+    const auto flip = [&] {
+      for (std::size_t k = 0; k < count; ++k) lanes_.set_counter(k, Stream::adoption, r_, people[k], t);
+      lanes_.run(model_.rng());
+      for (std::size_t k = 0; k < count; ++k) {
+        if (coin(lanes_.block(k)[0])) mark_interested(people[k]);
+      }
+      count = 0;
+    };
+    for (std::size_t v = receptive_.find_first(); v != receptive_.npos; v = receptive_.find_next(v)) {
+      people[count++] = static_cast<NodeId>(v);
+      if (count == people.size()) flip();
     }
+    flip();
   }
 
   // Stage events of the media plan in step t expose the message's audience.
