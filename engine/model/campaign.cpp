@@ -110,6 +110,8 @@ class CampaignKernel final : public ReplicationKernel {
     bool empty() const { return head_ == items_.size(); }
     std::size_t size() const { return items_.size() - head_; }
     const QueuedLead& front() const { return items_[head_]; }
+    const QueuedLead& operator[](std::size_t i) const { return items_[head_ + i]; }  // from the front
+    void pop_front(std::size_t count) { head_ += count; }
     void pop_front() { ++head_; }
     void push_back(QueuedLead lead) {
       if (items_.size() == items_.capacity() && 2 * head_ >= items_.size()) {
@@ -397,7 +399,11 @@ class CampaignKernel final : public ReplicationKernel {
     add_marketing(static_cast<double>(bought) * a.cost_per_lead);
     const Coin survives(std::pow(1.0 - a.handoff_loss, a.handoffs));
     for (std::uint32_t j = 0; j < bought; ++j) {
-      if (a.handoffs > 0 && !survives.flip([&] { return rng.u32(Stream::agency, r_, t, j, 1); })) {
+      const CounterRng::Block block =  // with the next leads', at once
+          lanes_.walk(j, bought, rng, [&](std::size_t lane, std::size_t k) {
+            lanes_.set_counter(lane, Stream::agency, r_, t, static_cast<std::uint32_t>(k), 1);
+          });
+      if (a.handoffs > 0 && !survives(block[0])) {
         ++totals_.lost_handoff;
       } else {
         queue_.push_back({EXTERNAL | j, t});
@@ -410,20 +416,30 @@ class CampaignKernel final : public ReplicationKernel {
   void sales(Step t) {
     const CounterRng& rng = model_.rng();
     const Coin converts(s_.funnel.conversion);
-    double capacity = model_.sales_capacity();
-    while (!queue_.empty() && capacity >= 1) {
-      const QueuedLead lead = queue_.front();
-      queue_.pop_front();
-      capacity -= 1;
+    const double capacity = model_.sales_capacity();  // leads served: its whole part
+    const std::size_t served = capacity >= static_cast<double>(queue_.size())
+                                   ? queue_.size()
+                                   : static_cast<std::size_t>(std::floor(capacity));
+    // A lead's conversion coin: an agency lead's is keyed by its arrival, since the same
+    // index j arrives in every step.
+    const auto set_counter = [&](std::size_t lane, std::size_t k) {
+      const QueuedLead& lead = queue_[k];
+      const std::uint32_t id = lead.who & ~EXTERNAL;
+      if (lead.who & EXTERNAL) {
+        lanes_.set_counter(lane, Stream::conversion, r_, id, lead.arrival, 1);
+      } else {
+        lanes_.set_counter(lane, Stream::conversion, r_, id, t, 0);
+      }
+    };
+    for (std::size_t i = 0; i < served; ++i) {
+      const CounterRng::Block block = lanes_.walk(i, served, rng, set_counter);  // at once
+      const QueuedLead lead = queue_[i];
       const bool external = lead.who & EXTERNAL;
       const std::uint32_t id = lead.who & ~EXTERNAL;
       if (stock_ < 1) {
         ++totals_.lost_stock;
         if (!external) set_stage(id, LOST);
-      } else if (converts.flip([&] {
-                   return external ? rng.u32(Stream::conversion, r_, id, lead.arrival, 1)
-                                   : rng.u32(Stream::conversion, r_, id, t, 0);
-                 })) {
+      } else if (converts(block[0])) {
         stock_ -= 1;
         ++totals_.customers;
         sell(external ? s_.agency.segment : model_.segment_of(id));
@@ -433,6 +449,7 @@ class CampaignKernel final : public ReplicationKernel {
         if (!external) set_stage(id, LOST);
       }
     }
+    queue_.pop_front(served);
     while (!queue_.empty() && t - queue_.front().arrival >= s_.funnel.patience) {
       const QueuedLead lead = queue_.front();
       queue_.pop_front();
@@ -452,17 +469,28 @@ class CampaignKernel final : public ReplicationKernel {
     const CounterRng& rng = model_.rng();
     const Coin needs_support(s_.funnel.support_need), satisfied(s_.funnel.quality);
     double support = model_.support_capacity();
-    for (const QueuedLead& buyer : new_customers_) {
+    // Two coins per buyer (support, then satisfaction), computed for the next buyers at
+    // once; an agency buyer's are keyed by its arrival.
+    const std::size_t coins = 2 * new_customers_.size();
+    const auto set_counter = [&](std::size_t lane, std::size_t k) {
+      const QueuedLead& buyer = new_customers_[k / 2];
+      const bool external = buyer.who & EXTERNAL;
+      lanes_.set_counter(lane, k % 2 == 0 ? Stream::support : Stream::satisfaction, r_,
+                         buyer.who & ~EXTERNAL, external ? buyer.arrival : t, external ? 1 : 0);
+    };
+    for (std::size_t i = 0; i < new_customers_.size(); ++i) {
+      const CounterRng::Block support_coin = lanes_.walk(2 * i, coins, rng, set_counter);
+      const CounterRng::Block quality_coin = lanes_.walk(2 * i + 1, coins, rng, set_counter);
+      const QueuedLead buyer = new_customers_[i];
       const bool external = buyer.who & EXTERNAL;
       const std::uint32_t id = buyer.who & ~EXTERNAL;
-      const std::uint32_t c = external ? 1 : 0, b = external ? buyer.arrival : t;
-      const bool needs = needs_support.flip([&] { return rng.u32(Stream::support, r_, id, b, c); });
+      const bool needs = needs_support(support_coin[0]);
       bool happy = false;
       if (needs && support < 1) {
         ++totals_.lost_support;
       } else {
         if (needs) support -= 1;
-        happy = satisfied.flip([&] { return rng.u32(Stream::satisfaction, r_, id, b, c); });
+        happy = satisfied(quality_coin[0]);
         if (!happy) ++totals_.lost_quality;
       }
       if (external) continue;  // agency customers are outside the graph: no talk, no repeat
@@ -479,9 +507,13 @@ class CampaignKernel final : public ReplicationKernel {
   }
 
   void repeat_purchases(Step t) {
-    for (NodeId v : satisfied_) {
-      const auto& seg = model_.segment(model_.segment_of(v));
-      if (!seg.repeat.flip([&] { return model_.rng().u32(Stream::repeat, r_, v, t); })) continue;
+    for (std::size_t i = 0; i < satisfied_.size(); ++i) {
+      const CounterRng::Block block =  // with the next customers', at once
+          lanes_.walk(i, satisfied_.size(), model_.rng(), [&](std::size_t lane, std::size_t k) {
+            lanes_.set_counter(lane, Stream::repeat, r_, satisfied_[k], t);
+          });
+      const NodeId v = satisfied_[i];
+      if (!model_.segment(model_.segment_of(v)).repeat(block[0])) continue;
       if (stock_ >= 1) {
         stock_ -= 1;
         ++totals_.repeats;
