@@ -88,18 +88,20 @@ class RowCoins {
     const auto per_block = static_cast<int>(128 / width);
     std::uint64_t undecided = all, below = 0;
     __extension__ using Bits = unsigned __int128;
-    // A block's planes are all compared before asking whether anyone is undecided: a
-    // loop of fixed length per width predicts well, and an extra plane changes nothing.
+    // Each plane is cut from its block directly (no chain of 128-bit shifts), and the
+    // comparison stops at the first plane that leaves no contact undecided: a row of 8
+    // contacts has 16 planes in a block and at p = 0.2 needs 4.4 of them on average.
     for (int b = 31, block = 0; b >= 0 && undecided != 0; ++block) {
       const CounterRng::Block w =
           block == 0 && first != nullptr
               ? *first
               : rng_.block(stream_, r, u, talk, chunk << 5 | static_cast<std::uint32_t>(block));
-      Bits bits = static_cast<Bits>(static_cast<std::uint64_t>(w[3]) << 32 | w[2]) << 64 |
-                  (static_cast<std::uint64_t>(w[1]) << 32 | w[0]);
-      for (const int last = std::max(b - per_block, -1); b > last; --b) {
-        const std::uint64_t plane = static_cast<std::uint64_t>(bits) & all;
-        bits >>= width;
+      const Bits bits = static_cast<Bits>(static_cast<std::uint64_t>(w[3]) << 32 | w[2]) << 64 |
+                        (static_cast<std::uint64_t>(w[1]) << 32 | w[0]);
+      std::uint32_t offset = 0;
+      for (const int last = std::max(b - per_block, -1); b > last; --b, offset += width) {
+        if (undecided == 0) break;
+        const std::uint64_t plane = static_cast<std::uint64_t>(bits >> offset) & all;
         if ((threshold >> b) & 1) {
           below |= undecided & ~plane;
           undecided &= plane;
