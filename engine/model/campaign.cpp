@@ -416,10 +416,12 @@ class CampaignKernel final : public ReplicationKernel {
   void sales(Step t) {
     const CounterRng& rng = model_.rng();
     const Coin converts(s_.funnel.conversion);
-    const double capacity = model_.sales_capacity();  // leads served: its whole part
-    const std::size_t served = capacity >= static_cast<double>(queue_.size())
-                                   ? queue_.size()
-                                   : static_cast<std::size_t>(std::floor(capacity));
+    // Leads served: the capacity (a whole number, or infinite; NaN when an infinite
+    // capacity has focus 0, and then no one is served, as with no capacity).
+    const double capacity = model_.sales_capacity();
+    const std::size_t served = capacity >= static_cast<double>(queue_.size()) ? queue_.size()
+                               : capacity >= 1 ? static_cast<std::size_t>(capacity)
+                                               : 0;
     // A lead's conversion coin: an agency lead's is keyed by its arrival, since the same
     // index j arrives in every step.
     const auto set_counter = [&](std::size_t lane, std::size_t k) {
