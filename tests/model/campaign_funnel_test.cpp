@@ -247,6 +247,10 @@ TEST(FunnelMechanics, FocusScalesCapacity) {
             five_per_step);
   EXPECT_EQ(series(run_one({"funnel.capacity=10", "funnel.focus=1.0"}, twenty), CM_CUSTOMERS),
             (std::vector<double>{0, 10, 20, 20, 20, 20}));
+  // Focus 0 leaves no capacity, even of an unlimited staff (the default): every lead waits.
+  const Trajectory idle = run_one({"funnel.focus=0.0"}, twenty);
+  EXPECT_EQ(series(idle, CM_CUSTOMERS), (std::vector<double>(6, 0.0)));
+  EXPECT_EQ(series(idle, CM_LEADS_QUEUED), (std::vector<double>{0, 20, 20, 20, 20, 20}));
 }
 
 TEST(FunnelMechanics, BuyersWhoCannotReachSupportAreLost) {
