@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <numeric>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,37 @@ void BM_RowCoins(benchmark::State& state) {
   benchmark::DoNotOptimize(reached);
   state.counters["contacts/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * contacts,
                                                     benchmark::Counter::kIsRate);
+}
+
+// Talks as the kernels make them: rows of varying width (Poisson with the given mean, as
+// in an Erdos-Renyi graph) and each talk's first block from PhiloxLanes, 32 talks ahead.
+// The rate is in talks.
+void BM_RowCoinsVaryingRows(benchmark::State& state) {
+  const auto mean = static_cast<double>(state.range(0));
+  const RowCoins coins(CounterRng(1), Stream::transmission, Coin(static_cast<double>(state.range(1)) / 1000));
+  const CounterRng rng(1);
+  std::mt19937 gen(7);
+  std::poisson_distribution<std::uint32_t> width(mean);
+  std::vector<std::vector<NodeId>> rows(1024);
+  for (auto& row : rows) {
+    row.resize(std::max<std::uint32_t>(1, width(gen)));
+    std::iota(row.begin(), row.end(), NodeId{0});
+  }
+  PhiloxLanes lanes;
+  std::uint64_t reached = 0;
+  NodeId u = 0;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const CounterRng::Block first = lanes.walk(i, rows.size(), rng, [&](std::size_t lane, std::size_t k) {
+        coins.set_first_counter(lanes, lane, 3, u + static_cast<NodeId>(k), 0);
+      });
+      coins.talk(3, u + static_cast<NodeId>(i), 0, rows[i], first, [&](NodeId v) { reached += v; });
+    }
+    u += static_cast<NodeId>(rows.size());
+  }
+  benchmark::DoNotOptimize(reached);
+  state.counters["talks/s"] = benchmark::Counter(static_cast<double>(state.iterations() * rows.size()),
+                                                 benchmark::Counter::kIsRate);
 }
 
 // Folding one replication's trajectory (3 metrics x 31 steps) into the run's statistics.
@@ -124,6 +156,7 @@ void BM_LoadCsr(benchmark::State& state) { BM_Load<false>(state); }
 BENCHMARK(BM_PhiloxBlock);
 BENCHMARK(BM_PhiloxLanes);
 BENCHMARK(BM_RowCoins)->ArgsProduct({{20, 64, 500}, {10, 100, 500}})->ArgNames({"contacts", "permille"});
+BENCHMARK(BM_RowCoinsVaryingRows)->ArgsProduct({{8, 20, 64}, {25, 100, 200}})->ArgNames({"mean_contacts", "permille"});
 BENCHMARK(BM_AccumulatorAdd);
 BENCHMARK(BM_QuantileSketchAdd);
 // The CI smoke size and W1.
