@@ -102,9 +102,10 @@ class CampaignKernel final : public ReplicationKernel {
     Step arrival;
   };
   // The sales queue, first in first out: one array and the index of its head. A step
-  // pushes its leads at the back and serves or drops them from the front; the array is
-  // compacted when the served part is the larger half, so it stays within twice the
-  // longest queue and a replication allocates nothing once the array has grown.
+  // pushes its leads at the back and serves or drops them from the front. When the array
+  // is full it is compacted if the served part is at least half of it, and grows
+  // otherwise, so it stays within four times the longest queue and a replication
+  // allocates nothing once the array has grown.
   class LeadQueue {
    public:
     bool empty() const { return head_ == items_.size(); }
@@ -566,7 +567,7 @@ class CampaignKernel final : public ReplicationKernel {
   std::vector<SourceMemory> memory_;
   std::vector<NodeId> touched_, interested_, satisfied_, pending_repeat_;
   std::vector<Talker> talkers_;
-  PhiloxLanes lanes_;  // blocks computed ahead: first blocks of talks, lead and exposure coins
+  PhiloxLanes lanes_;  // blocks computed ahead: talks' first blocks and the per-person coins
   std::vector<std::uint64_t> new_leads_;  // queue order word << 32 | person
   LeadQueue queue_;
   std::vector<QueuedLead> new_customers_;
