@@ -104,14 +104,6 @@ class Coin {
   bool operator()(std::uint32_t u) const { return u < threshold_; }
   double probability() const { return static_cast<double>(threshold_) * 0x1.0p-32; }
   std::uint64_t threshold() const { return threshold_; }  // in [0, 2^32]
-  // Flips with the word `draw()` returns, drawing it only when the outcome is uncertain
-  // (keyed draws have no stream position, so skipping one changes nothing else).
-  template <class Draw>
-  bool flip(Draw&& draw) const {
-    if (threshold_ == 0) return false;
-    if (threshold_ >> 32) return true;
-    return draw() < threshold_;
-  }
 
  private:
   std::uint64_t threshold_ = 0;
