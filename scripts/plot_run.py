@@ -4,7 +4,8 @@ replications fall (p05-p95), and the 95% confidence interval of the mean, per sc
 
     python3 scripts/plot_run.py results.h5 -o adoption.png [--metric total_adopted] [--scenario NAME]
 
-Reads the layout of docs/hdf5-layout.md. Needs h5py, numpy and matplotlib: Debian's
+Reads the layout of docs/hdf5-layout.md, schema 1 or 2 (series["mean"] is a group member in
+one, a table column in the other). Needs h5py, numpy and matplotlib: Debian's
 python3-h5py, python3-numpy and python3-matplotlib. When another python3 comes first on
 PATH and lacks them, the script runs itself again with /usr/bin/python3.
 """

@@ -213,13 +213,15 @@ int run_command(const std::vector<std::string>& args) {
     variants.push_back(std::move(loaded));
   }
   // Create the output early, so an unwritable path fails before any simulation.
+  const auto create_start = tbb::tick_count::now();
   ResultsWriter writer(out_path);
+  double write_seconds = (tbb::tick_count::now() - create_start).seconds();  // HDF5 output
+  double total_seconds = write_seconds;  // the runs and their output
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   // Variants that differ only outside the audience and graph share one graph.
   std::string graph_key;
   std::optional<GraphRecord> graph;
-  double write_seconds = 0, total_seconds = 0;  // HDF5 output, and the runs with it
   for (LoadedScenario& loaded : variants) {
     const Scenario& s = loaded.scenario;
     // What the graph depends on: the seed and the [audience], [graph] and [segments] keys.
@@ -236,9 +238,11 @@ int run_command(const std::vector<std::string>& args) {
       validate(loaded.scenario, loaded.origins);
     }
     const std::unique_ptr<Model> model = make_model(s, graph->graph);
+    const auto begin_start = tbb::tick_count::now();
     writer.begin_scenario(ScenarioHeader{s.run.name, resolved_toml(s), s.run.seed,
                                          s.run.replications, s.run.steps, model->metric_names(),
                                          save_trajectories});
+    const double begin_seconds = (tbb::tick_count::now() - begin_start).seconds();
     RunAccumulator accumulator(model->metric_names(), s.run.steps);
     ProgressBar progress(!quiet);
     RunOptions run_options;
@@ -258,8 +262,8 @@ int run_command(const std::vector<std::string>& args) {
     const auto write_start = tbb::tick_count::now();
     writer.write_summary(accumulator, model->derived_finals(accumulator));
     const double summary_seconds = (tbb::tick_count::now() - write_start).seconds();
-    write_seconds += record.write_seconds + summary_seconds;
-    total_seconds += record.seconds + summary_seconds;  // record.seconds includes trajectories
+    write_seconds += begin_seconds + record.write_seconds + summary_seconds;
+    total_seconds += begin_seconds + record.seconds + summary_seconds;  // with trajectories
     if (!quiet) print_summary(s, *graph, *model, record, accumulator);
   }
   const auto commit_start = tbb::tick_count::now();

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "core/error.h"
 
@@ -254,28 +255,85 @@ void Group::set_attribute(const std::string& name, double value) {
   write_scalar_attribute(handle_.id(), path_, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
-void Group::write_vector(const std::string& name, std::span<const double> values) {
+void Group::write_table(const std::string& name, std::span<const std::string> columns,
+                        std::span<const std::span<const double>> values) {
   quiet();
   const std::string path = join_path(path_, name);
-  const hsize_t dims[1] = {values.size()};
+  if (columns.empty() || columns.size() != values.size()) {
+    throw std::invalid_argument("write_table '" + path + "': " + std::to_string(columns.size()) +
+                                " column names for " + std::to_string(values.size()) +
+                                " columns (at least one needed)");
+  }
+  const std::size_t rows = values[0].size();
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (values[c].size() != rows) {
+      throw std::invalid_argument("write_table '" + path + "': column '" + columns[c] + "' has " +
+                                  std::to_string(values[c].size()) + " rows, the first " +
+                                  std::to_string(rows));
+    }
+    if (columns[c].empty() || std::find(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(c),
+                                        columns[c]) != columns.begin() + static_cast<std::ptrdiff_t>(c)) {
+      throw std::invalid_argument("write_table '" + path + "': column name '" + columns[c] +
+                                  "' is empty or repeated");
+    }
+  }
+  const std::size_t row_bytes = columns.size() * sizeof(double);
+  const auto record_type = [&](Hid field) {
+    Handle type(H5Tcreate(H5T_COMPOUND, row_bytes));
+    if (!type.valid()) fail("create the record type of", path, handle_.id());
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (H5Tinsert(type.id(), columns[c].c_str(), c * sizeof(double), field) < 0) {
+        fail("add column '" + columns[c] + "' to the record type of", path, handle_.id());
+      }
+    }
+    return type;
+  };
+  // The file holds little-endian doubles; where memory does too (x86, ARM), one type
+  // serves both and HDF5 copies the records without converting them field by field.
+  const Handle file_type = record_type(H5T_IEEE_F64LE);
+  const Handle native_type =
+      H5Tequal(H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE) > 0 ? Handle() : record_type(H5T_NATIVE_DOUBLE);
+  const Hid memory_type = native_type.valid() ? native_type.id() : file_type.id();
+  const hsize_t dims[1] = {rows};
   Handle space(H5Screate_simple(1, dims, nullptr));
   if (!space.valid()) fail("create a dataspace for", path, handle_.id());
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
   if (!dcpl.valid()) fail("create a property list for", path, handle_.id());
-  // Small vectors (a series of a few hundred steps) stay contiguous: chunk indexing and
-  // filters would cost more than they save. Large ones (finals of many replications) are
-  // chunked so they can be compressed.
-  if (values.size() > CONTIGUOUS_LIMIT) {
-    const hsize_t chunk[1] = {std::min<hsize_t>(values.size(), CHUNK_BYTES / sizeof(double))};
+  // Short tables (a series of a few hundred steps) stay contiguous: chunk indexing and
+  // filters would cost more than they save. Long ones (finals of many replications) are
+  // chunked so they can be compressed, and written a chunk of rows at a time.
+  std::size_t block_rows = rows;
+  if (rows > CONTIGUOUS_LIMIT) {
+    block_rows = std::clamp<std::size_t>(CHUNK_BYTES / row_bytes, 1, rows);
+    const hsize_t chunk[1] = {block_rows};
     if (H5Pset_chunk(dcpl.id(), 1, chunk) < 0) fail("set chunking on", path, handle_.id());
     set_filters(dcpl.id(), path, handle_.id());
   }
-  Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
+  Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), file_type.id(), space.id(), H5P_DEFAULT,
                             dcpl.id(), H5P_DEFAULT));
   if (!dataset.valid()) fail("create dataset", path, handle_.id());
-  if (!values.empty() && H5Dwrite(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                  values.data()) < 0) {
-    fail("write dataset", path, handle_.id());
+  // Records are rows of the columns side by side: interleave a block at a time.
+  std::vector<double> records(std::min(rows, block_rows) * columns.size());
+  for (std::size_t first = 0; first < rows; first += block_rows) {
+    const std::size_t count = std::min(block_rows, rows - first);
+    for (std::size_t r = 0; r < count; ++r) {
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        records[r * columns.size() + c] = values[c][first + r];
+      }
+    }
+    Handle memory_space;
+    if (count < rows) {  // a block of a long table
+      const hsize_t start[1] = {first}, block[1] = {count};
+      if (H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start, nullptr, block, nullptr) < 0) {
+        fail("select rows of", path, handle_.id());
+      }
+      memory_space = Handle(H5Screate_simple(1, block, nullptr));
+      if (!memory_space.valid()) fail("create a memory dataspace for", path, handle_.id());
+    }
+    if (H5Dwrite(dataset.id(), memory_type, memory_space.valid() ? memory_space.id() : H5S_ALL,
+                 memory_space.valid() ? space.id() : H5S_ALL, H5P_DEFAULT, records.data()) < 0) {
+      fail("write dataset", path, handle_.id());
+    }
   }
 }
 
@@ -394,17 +452,59 @@ double Group::read_double_attribute(const std::string& name) const {
   return read_scalar_attribute<double>(handle_.id(), path_, name, H5T_NATIVE_DOUBLE);
 }
 
-std::vector<double> Group::read_vector(const std::string& name) const {
+namespace {
+
+// A table's dataset and its record type, checked to be one-dimensional and compound.
+std::pair<Handle, Handle> open_table(Hid group, const std::string& path, const std::string& name) {
+  Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail("open dataset", path, group);
+  if (dataset_dims(dataset.id(), path).size() != 1) {
+    throw IoError("HDF5: dataset '" + path + "' is not one-dimensional");
+  }
+  Handle type(H5Dget_type(dataset.id()));
+  if (!type.valid()) fail("get the type of", path, group);
+  if (H5Tget_class(type.id()) != H5T_COMPOUND) {
+    throw IoError("HDF5: dataset '" + path + "' is not a table (no named columns)");
+  }
+  return {std::move(dataset), std::move(type)};
+}
+
+}  // namespace
+
+std::vector<std::string> Group::table_columns(const std::string& table) const {
   quiet();
-  const std::string path = join_path(path_, name);
-  Handle dataset(H5Dopen2(handle_.id(), name.c_str(), H5P_DEFAULT));
-  if (!dataset.valid()) fail("open dataset", path, handle_.id());
-  const std::vector<std::uint64_t> dims = dataset_dims(dataset.id(), path);
-  if (dims.size() != 1) throw IoError("HDF5: dataset '" + path + "' is not one-dimensional");
-  std::vector<double> values(dims[0]);
-  if (!values.empty() && H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                 values.data()) < 0) {
-    fail("read dataset", path, handle_.id());
+  const std::string path = join_path(path_, table);
+  const auto [dataset, type] = open_table(handle_.id(), path, table);
+  const int count = H5Tget_nmembers(type.id());
+  if (count < 0) fail("count the columns of", path, handle_.id());
+  std::vector<std::string> names;
+  for (int c = 0; c < count; ++c) {
+    char* name = H5Tget_member_name(type.id(), static_cast<unsigned>(c));
+    if (name == nullptr) fail("get a column name of", path, handle_.id());
+    names.emplace_back(name);
+    H5free_memory(name);
+  }
+  return names;
+}
+
+std::vector<double> Group::read_column(const std::string& table, const std::string& column) const {
+  quiet();
+  const std::string path = join_path(path_, table);
+  const auto [dataset, type] = open_table(handle_.id(), path, table);
+  if (H5Tget_member_index(type.id(), column.c_str()) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw IoError("HDF5: table '" + path + "' has no column '" + column + "'");
+  }
+  // HDF5 converts records field by field, by name: a record type with only this column
+  // reads just that column.
+  Handle memory_type(H5Tcreate(H5T_COMPOUND, sizeof(double)));
+  if (!memory_type.valid() || H5Tinsert(memory_type.id(), column.c_str(), 0, H5T_NATIVE_DOUBLE) < 0) {
+    fail("create a record type for column '" + column + "' of", path, handle_.id());
+  }
+  std::vector<double> values(dataset_dims(dataset.id(), path)[0]);
+  if (!values.empty() &&
+      H5Dread(dataset.id(), memory_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
+    fail("read column '" + column + "' of", path, handle_.id());
   }
   return values;
 }

@@ -70,8 +70,13 @@ class Group {
   void set_attribute(const std::string& name, std::int64_t value);
   void set_attribute(const std::string& name, std::uint64_t value);
   void set_attribute(const std::string& name, double value);
-  // 1-D dataset of doubles; chunked and deflate-compressed when large.
-  void write_vector(const std::string& name, std::span<const double> values);
+  // A table: a 1-D dataset of records with one float64 field per column (an HDF5
+  // compound type), written from its columns, which must all have the same length and
+  // unique, non-empty names. h5py reads one column by name (dataset["mean"]) and pandas
+  // the whole table (pandas.DataFrame(dataset[()])). Chunked and deflate-compressed
+  // when long.
+  void write_table(const std::string& name, std::span<const std::string> columns,
+                   std::span<const std::span<const double>> values);
   RowWriter create_matrix(const std::string& name, std::uint64_t rows, std::uint64_t columns);
   const std::string& path() const { return path_; }
 
@@ -84,7 +89,8 @@ class Group {
   std::int64_t read_int_attribute(const std::string& name) const;
   std::uint64_t read_uint_attribute(const std::string& name) const;
   double read_double_attribute(const std::string& name) const;
-  std::vector<double> read_vector(const std::string& name) const;
+  std::vector<std::string> table_columns(const std::string& table) const;  // stored order
+  std::vector<double> read_column(const std::string& table, const std::string& column) const;
   Matrix read_matrix(const std::string& name) const;
   DatasetLayout layout(const std::string& name) const;
 

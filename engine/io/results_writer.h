@@ -20,7 +20,7 @@
 
 namespace campaign {
 
-inline constexpr std::int64_t RESULTS_SCHEMA_VERSION = 1;
+inline constexpr std::int64_t RESULTS_SCHEMA_VERSION = 2;
 
 struct ScenarioHeader {
   std::string name;
@@ -44,7 +44,8 @@ class ResultsWriter {
   // /scenarios/<name>/trajectories/<metric>; only when header.save_trajectories.
   void write_trajectories(std::uint64_t first_replication,
                           const std::vector<Trajectory>& trajectories);
-  // Series and finals of every metric, plus /finals/<name> for each derived final.
+  // The series table of every metric, and the finals table: a column per metric, then
+  // one per derived final.
   void write_summary(const RunAccumulator& accumulator, const std::vector<DerivedFinal>& derived = {});
   void commit();  // close and rename into place
 

@@ -54,37 +54,61 @@ TEST_F(Hdf5File, AttributesRoundTrip) {
   EXPECT_THROW(f.read_string_attribute("signed"), IoError);
 }
 
-TEST_F(Hdf5File, VectorsSmallContiguousLargeChunkedCompressed) {
-  const std::vector<double> small = ramp(10, 1.5);
-  const std::vector<double> boundary = ramp(4096, -0.5);
-  const std::vector<double> large = ramp(200000, 3.0);
+// A one-column and a two-column table of `rows` rows.
+void write_tables(Group& g, const std::string& name, std::size_t rows) {
+  const std::vector<double> a = ramp(rows, 1.5), b = ramp(rows, -3.0);
+  const std::vector<std::string> one = {"x"}, two = {"a", "b"};
+  const std::vector<std::span<const double>> a_only = {a}, both = {a, b};
+  g.write_table(name + "_1", one, a_only);
+  g.write_table(name + "_2", two, both);
+}
+
+TEST_F(Hdf5File, TablesShortContiguousLongChunkedCompressed) {
+  // 4096 rows is the last contiguous length; 100,000 rows of 2 columns are 2 chunks of
+  // 65,536 (1 MiB) records, the second one partial.
+  const std::vector<std::size_t> lengths = {0, 10, 4096, 100000};
   {
-    File f = File::create(path("v.h5"));
+    File f = File::create(path("t.h5"));
     Group g = f.create_group("data");
-    g.write_vector("small", small);
-    g.write_vector("boundary", boundary);
-    g.write_vector("large", large);
-    g.write_vector("empty", std::vector<double>{});
+    for (std::size_t rows : lengths) write_tables(g, "rows" + std::to_string(rows), rows);
     f.close();
   }
-  File f = File::open_read_only(path("v.h5"));
+  File f = File::open_read_only(path("t.h5"));
   Group g = f.open_group("data");
-  EXPECT_EQ(g.read_vector("small"), small);
-  EXPECT_EQ(g.read_vector("boundary"), boundary);
-  EXPECT_EQ(g.read_vector("large"), large);
-  EXPECT_TRUE(g.read_vector("empty").empty());
-  EXPECT_EQ(g.member_names(), (std::vector<std::string>{"boundary", "empty", "large", "small"}));
-
-  const DatasetLayout s = g.layout("small");
-  EXPECT_FALSE(s.chunked);
+  for (std::size_t rows : lengths) {
+    const std::string name = "rows" + std::to_string(rows);
+    EXPECT_EQ(g.table_columns(name + "_1"), (std::vector<std::string>{"x"}));
+    EXPECT_EQ(g.table_columns(name + "_2"), (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(g.read_column(name + "_1", "x"), ramp(rows, 1.5)) << name;
+    EXPECT_EQ(g.read_column(name + "_2", "a"), ramp(rows, 1.5)) << name;
+    EXPECT_EQ(g.read_column(name + "_2", "b"), ramp(rows, -3.0)) << name;
+    EXPECT_EQ(g.layout(name + "_2").chunked, rows > 4096) << name;
+  }
+  const DatasetLayout s = g.layout("rows10_2");
   EXPECT_EQ(s.deflate_level, -1);
   EXPECT_FALSE(s.shuffle);
-  EXPECT_FALSE(g.layout("boundary").chunked);
-  const DatasetLayout l = g.layout("large");
-  EXPECT_TRUE(l.chunked);
-  EXPECT_EQ(l.chunk, (std::vector<std::uint64_t>{131072}));  // 1 MiB of doubles
+  const DatasetLayout l = g.layout("rows100000_2");
+  EXPECT_EQ(l.chunk, (std::vector<std::uint64_t>{65536}));  // 1 MiB of 16-byte records
   EXPECT_EQ(l.deflate_level, 1);
   EXPECT_TRUE(l.shuffle);
+  EXPECT_EQ(g.layout("rows100000_1").chunk, (std::vector<std::uint64_t>{100000}));  // < 1 MiB
+  EXPECT_THROW((void)g.read_column("rows10_2", "c"), IoError);
+}
+
+TEST_F(Hdf5File, TableColumnsMustMatch) {
+  File f = File::create(path("bad.h5"));
+  const std::vector<double> three(3, 1.0), four(4, 1.0);
+  const std::vector<std::string> two = {"a", "b"}, same = {"a", "a"}, blank = {"a", ""};
+  EXPECT_THROW(f.write_table("lengths", two, std::vector<std::span<const double>>{three, four}),
+               std::invalid_argument);
+  EXPECT_THROW(f.write_table("count", two, std::vector<std::span<const double>>{three}),
+               std::invalid_argument);
+  EXPECT_THROW(f.write_table("repeated", same, std::vector<std::span<const double>>{three, three}),
+               std::invalid_argument);
+  EXPECT_THROW(f.write_table("blank", blank, std::vector<std::span<const double>>{three, three}),
+               std::invalid_argument);
+  EXPECT_THROW(f.write_table("none", {}, {}), std::invalid_argument);
+  EXPECT_TRUE(f.member_names().empty());  // nothing half-made
 }
 
 TEST_F(Hdf5File, MatrixWrittenInUnalignedBlocks) {
@@ -124,14 +148,16 @@ TEST_F(Hdf5File, MatrixWrittenInUnalignedBlocks) {
   const Matrix wide = f.read_matrix("wide");
   EXPECT_EQ(wide.values, std::vector<double>(3 * 300000, 0.0));  // unwritten fill value
   EXPECT_EQ(f.read_matrix("none").rows, 0u);
-  EXPECT_THROW(f.read_vector("m"), IoError);
+  EXPECT_THROW((void)f.read_column("m", "x"), IoError);  // a matrix is not a table
 }
 
 TEST_F(Hdf5File, ErrorsNameTheObjectAndPrintNothing) {
   File f = File::create(path("e.h5"));
   Group a = f.create_group("a");
   a.create_group("b");
-  a.write_vector("v", std::vector<double>{1.0});
+  const std::vector<std::string> column = {"x"};
+  const std::vector<double> one(1, 1.0);
+  a.write_table("v", column, std::vector<std::span<const double>>{one});
   ::testing::internal::CaptureStderr();
   try {
     a.create_group("b");
@@ -143,13 +169,13 @@ TEST_F(Hdf5File, ErrorsNameTheObjectAndPrintNothing) {
     EXPECT_NE(what.find("already exists"), std::string::npos) << what;
   }
   try {
-    a.write_vector("v", std::vector<double>{2.0});
+    a.write_table("v", column, std::vector<std::span<const double>>{one});
     FAIL() << "duplicate dataset was created";
   } catch (const IoError& e) {
     EXPECT_NE(std::string(e.what()).find("'/a/v'"), std::string::npos) << e.what();
   }
   try {
-    (void)a.read_vector("missing");
+    (void)a.read_column("missing", "x");
     FAIL() << "read a missing dataset";
   } catch (const IoError& e) {
     EXPECT_NE(std::string(e.what()).find("'/a/missing'"), std::string::npos) << e.what();

@@ -118,18 +118,18 @@ TEST_F(ResultsWriterTest, CommitWritesTheDocumentedLayout) {
 
   for (std::size_t m = 0; m < METRICS.size(); ++m) {
     const SeriesSummary expected = acc.series(m);
-    h5::Group series = s.open_group("series").open_group(METRICS[m]);
-    EXPECT_EQ(series.member_names(),
-              (std::vector<std::string>{"ci95_hi", "ci95_lo", "mean", "p05", "p50", "p95", "sd"}));
-    EXPECT_EQ(series.read_vector("mean"), expected.mean);
-    EXPECT_EQ(series.read_vector("sd"), expected.sd);
-    EXPECT_EQ(series.read_vector("p05"), expected.p05);
-    EXPECT_EQ(series.read_vector("p50"), expected.p50);
-    EXPECT_EQ(series.read_vector("p95"), expected.p95);
-    EXPECT_EQ(series.read_vector("ci95_lo"), expected.ci95_lo);
-    EXPECT_EQ(series.read_vector("ci95_hi"), expected.ci95_hi);
-    EXPECT_EQ(series.read_vector("mean").size(), 6u);
-    EXPECT_EQ(s.open_group("finals").read_vector(METRICS[m]), acc.finals(m));
+    h5::Group series = s.open_group("series");
+    EXPECT_EQ(series.table_columns(METRICS[m]),
+              (std::vector<std::string>{"mean", "sd", "p05", "p50", "p95", "ci95_lo", "ci95_hi"}));
+    EXPECT_EQ(series.read_column(METRICS[m], "mean"), expected.mean);
+    EXPECT_EQ(series.read_column(METRICS[m], "sd"), expected.sd);
+    EXPECT_EQ(series.read_column(METRICS[m], "p05"), expected.p05);
+    EXPECT_EQ(series.read_column(METRICS[m], "p50"), expected.p50);
+    EXPECT_EQ(series.read_column(METRICS[m], "p95"), expected.p95);
+    EXPECT_EQ(series.read_column(METRICS[m], "ci95_lo"), expected.ci95_lo);
+    EXPECT_EQ(series.read_column(METRICS[m], "ci95_hi"), expected.ci95_hi);
+    EXPECT_EQ(series.read_column(METRICS[m], "mean").size(), 6u);
+    EXPECT_EQ(s.read_column("finals", METRICS[m]), acc.finals(m));
 
     const h5::Matrix traj = s.open_group("trajectories").read_matrix(METRICS[m]);
     ASSERT_EQ(traj.rows, 8u);
@@ -156,8 +156,28 @@ TEST_F(ResultsWriterTest, TwoScenariosWithoutTrajectories) {
   h5::File f = h5::File::open_read_only(out);
   EXPECT_EQ(f.open_group("scenarios").member_names(), (std::vector<std::string>{"a", "b"}));
   EXPECT_FALSE(f.open_group("scenarios").open_group("a").exists("trajectories"));
-  EXPECT_EQ(f.open_group("scenarios").open_group("b").open_group("finals").read_vector("active")
-                .size(), 5u);
+  EXPECT_EQ(f.open_group("scenarios").open_group("b").read_column("finals", "active").size(), 5u);
+}
+
+TEST_F(ResultsWriterTest, DerivedFinalsFollowTheMetricsInOneTable) {
+  const std::string out = path("derived.h5");
+  const ScenarioHeader h = make_header("d", 4, 2, false);
+  {
+    ResultsWriter w(out);
+    w.begin_scenario(h);
+    RunAccumulator acc(h.metric_names, h.steps);
+    for (std::uint64_t r = 0; r < 4; ++r) acc.add(make_trajectory(r, 2));
+    // A name already taken by a metric is refused, and writes nothing.
+    EXPECT_THROW(w.write_summary(acc, {{"active", {1, 2, 3, 4}}}), std::logic_error);
+    EXPECT_THROW(w.write_summary(acc, {{"ratio", {1, 2}}}), std::logic_error);
+    w.write_summary(acc, {{"ratio", {0.5, 1.5, 2.5, 3.5}}});
+    w.commit();
+  }
+  const h5::File f = h5::File::open_read_only(out);
+  const h5::Group s = f.open_group("scenarios").open_group("d");
+  EXPECT_EQ(s.table_columns("finals"),
+            (std::vector<std::string>{"newly_adopted", "total_adopted", "active", "ratio"}));
+  EXPECT_EQ(s.read_column("finals", "ratio"), (std::vector<double>{0.5, 1.5, 2.5, 3.5}));
 }
 
 TEST_F(ResultsWriterTest, UncommittedLeavesNothing) {

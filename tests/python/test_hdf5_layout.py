@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end check of the results file layout (docs/hdf5-layout.md, schema_version 1).
+"""End-to-end check of the results file layout (docs/hdf5-layout.md, schema_version 2).
 
 Runs the CLI on a small independent-cascade scenario, opens the result with h5py and
 checks every documented group, dataset and attribute, the consistency of the summaries
@@ -108,8 +108,8 @@ def check_root(c, f, source_dir):
     c.check("root file_type", is_str(attrs.get("file_type"))
             and attrs["file_type"] == "campaign-sim results", repr(attrs.get("file_type")))
     version = attrs.get("schema_version")
-    c.check("root schema_version is int64 1",
-            isinstance(version, np.integer) and version.dtype == np.int64 and int(version) == 1,
+    c.check("root schema_version is int64 2",
+            isinstance(version, np.integer) and version.dtype == np.int64 and int(version) == 2,
             repr(version))
     engine = attrs.get("engine_version")
     expected = project_version(source_dir)
@@ -156,21 +156,22 @@ def check_scenario_attributes(c, g):
 def check_shapes(c, g):
     c.check("scenario members", sorted(g.keys()) == ["finals", "series", "trajectories"],
             str(list(g.keys())))
-    for group in ("series", "finals", "trajectories"):
+    for group in ("series", "trajectories"):
         # Groups track creation order, so h5py lists metrics as the engine names them.
         c.check(f"{group} lists every metric in engine order", list(g[group].keys()) == METRICS,
                 str(list(g[group].keys())))
+    finals = g["finals"]
+    record = np.dtype([(name, "<f8") for name in METRICS])
+    c.check(f"finals is a table of {REPLICATIONS} records, a float64 column per metric in "
+            "engine order", isinstance(finals, h5py.Dataset) and finals.dtype == record
+            and finals.shape == (REPLICATIONS,), f"{finals.dtype} {finals.shape}")
     for metric in METRICS:
         series = g["series"][metric]
-        c.check(f"series/{metric} members", list(series.keys()) == SERIES,
-                str(list(series.keys())))
-        for name in SERIES:
-            d = series[name]
-            c.check(f"series/{metric}/{name} float64 ({STEPS + 1},)",
-                    d.dtype == np.float64 and d.shape == (STEPS + 1,), f"{d.dtype} {d.shape}")
-        d = g["finals"][metric]
-        c.check(f"finals/{metric} float64 ({REPLICATIONS},)",
-                d.dtype == np.float64 and d.shape == (REPLICATIONS,), f"{d.dtype} {d.shape}")
+        record = np.dtype([(name, "<f8") for name in SERIES])
+        c.check(f"series/{metric} is a table of {STEPS + 1} records with float64 columns "
+                f"{', '.join(SERIES)}", isinstance(series, h5py.Dataset)
+                and series.dtype == record and series.shape == (STEPS + 1,),
+                f"{series.dtype} {series.shape}")
         d = g["trajectories"][metric]
         c.check(f"trajectories/{metric} float64 ({REPLICATIONS}, {STEPS + 1})",
                 d.dtype == np.float64 and d.shape == (REPLICATIONS, STEPS + 1),

@@ -9,11 +9,12 @@ transmission is open at a higher one, so each replication's cascade can only gro
 Uses only Debian's python3-h5py and python3-numpy. Prints "N passed, N failed" last.
 """
 
-import argparse
 import os
 import subprocess
 import sys
 import tomllib
+
+from end_to_end import Tally, parse_args, write_scenario
 
 try:
     import h5py
@@ -38,27 +39,13 @@ VALUES = ["0.1", "0.2", "0.35"]
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cli", required=True)
-    parser.add_argument("--source-dir", required=True)
-    parser.add_argument("--work-dir", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.work_dir, exist_ok=True)
-    scenario = os.path.join(args.work_dir, "sweep.toml")
-    with open(scenario, "w") as f:
-        f.write(SCENARIO)
+    args = parse_args()
+    scenario = write_scenario(args.work_dir, "sweep.toml", SCENARIO)
     out = os.path.join(args.work_dir, "sweep.h5")
     subprocess.run([args.cli, "run", scenario, "-o", out, "-q",
                     "--sweep", "diffusion.transmission=" + ",".join(VALUES)], check=True)
-    passed = failed = 0
-
-    def check(condition, what):
-        nonlocal passed, failed
-        if condition:
-            passed += 1
-        else:
-            failed += 1
-            print("FAILED:", what)
+    tally = Tally()
+    check = tally.check
 
     with h5py.File(out, "r") as f:
         names = [f"sweep@diffusion.transmission={v}" for v in VALUES]
@@ -69,12 +56,11 @@ def main():
             config = tomllib.loads(group.attrs["config_toml"])
             check(config["diffusion"]["transmission"] == float(value), f"{name}: config_toml value")
             check(config["run"]["name"] == name, f"{name}: run.name in config_toml")
-            finals.append(group["finals/total_adopted"][()])
+            finals.append(group["finals"]["total_adopted"][()])
         for low, high in zip(finals, finals[1:]):
             check(bool(np.all(low <= high)), "common random numbers: cascades grow with transmission")
             check(bool(np.any(low < high)), "the variants differ")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return tally.finish()
 
 
 if __name__ == "__main__":

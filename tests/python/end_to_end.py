@@ -1,0 +1,40 @@
+"""What the end-to-end checks share: their command line, a scenario file in the work
+directory, and a tally of checks that ends with the "N passed, N failed" line."""
+
+import argparse
+import os
+
+
+def parse_args():
+    """--cli (the campaign-sim binary), --source-dir and --work-dir (created)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cli", required=True)
+    parser.add_argument("--source-dir", required=True)
+    parser.add_argument("--work-dir", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.work_dir, exist_ok=True)
+    return args
+
+
+def write_scenario(work_dir, name, text):
+    path = os.path.join(work_dir, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+class Tally:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, condition, what):
+        if condition:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAILED:", what)
+
+    def finish(self):
+        """Prints the summary line; the exit status: 1 if any check failed."""
+        print(f"{self.passed} passed, {self.failed} failed")
+        return 1 if self.failed else 0
