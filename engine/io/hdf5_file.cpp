@@ -7,6 +7,7 @@
 #include "io/hdf5_file.h"
 
 #include <hdf5.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -25,9 +26,6 @@ constexpr std::size_t CONTIGUOUS_LIMIT = 4096;      // elements; larger vectors 
 constexpr std::size_t CHUNK_BYTES = std::size_t{1} << 20;  // cap on one chunk
 constexpr std::uint64_t MATRIX_CHUNK_ROWS = 64;     // rows per chunk, before the byte cap
 constexpr unsigned DEFLATE_LEVEL = 1;  // zlib: 97% of level 4's gain in 70% of its time
-// Chunk cache per matrix: a few chunks, so blocks of rows that do not align with chunk
-// boundaries are completed in memory instead of re-reading compressed chunks from disk.
-constexpr std::size_t MATRIX_CACHE_BYTES = 4 * CHUNK_BYTES;
 
 // HDF5's automatic printing of its error stack, off for the calling thread. In a
 // thread-safe HDF5 build (Debian's is) this setting is per thread, and blocks of
@@ -194,35 +192,79 @@ Handle::~Handle() {
   }
 }
 
-// ---- RowWriter ---------------------------------------------------------------------------
+// ---- MatrixWriter ------------------------------------------------------------------------
 
-void RowWriter::write_rows(std::uint64_t first_row, std::span<const double> values) {
-  quiet();
-  if (values.empty()) return;
-  const std::string path = object_name(dataset_.id(), "matrix");
+namespace {
+
+// HDF5's shuffle filter: byte b of element i goes to position b * count + i, so the
+// bytes that vary least (sign and exponent) sit together for deflate.
+void shuffle(std::span<const double> values, std::vector<unsigned char>& out) {
+  const std::size_t count = values.size();
+  out.resize(count * sizeof(double));
+  const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
+  for (std::size_t b = 0; b < sizeof(double); ++b) {
+    unsigned char* plane = out.data() + b * count;
+    for (std::size_t i = 0; i < count; ++i) plane[i] = bytes[i * sizeof(double) + b];
+  }
+}
+
+}  // namespace
+
+EncodedBand MatrixWriter::encode_band(std::uint64_t first_row, std::span<const double> values) const {
   if (columns_ == 0 || values.size() % columns_ != 0) {
-    throw std::invalid_argument("write_rows '" + path + "': " + std::to_string(values.size()) +
+    throw std::invalid_argument("encode_band: " + std::to_string(values.size()) +
                                 " values is not a whole number of rows of " +
                                 std::to_string(columns_));
   }
   const std::uint64_t count = values.size() / columns_;
-  if (first_row > rows_ || count > rows_ - first_row) {
-    throw std::invalid_argument("write_rows '" + path + "': rows [" + std::to_string(first_row) +
-                                ", " + std::to_string(first_row + count) + ") outside [0, " +
+  if (first_row >= rows_ || first_row % band_rows_ != 0 ||
+      count != std::min(band_rows_, rows_ - first_row)) {
+    throw std::invalid_argument("encode_band: rows [" + std::to_string(first_row) + ", " +
+                                std::to_string(first_row + count) + ") are not a band of " +
+                                std::to_string(band_rows_) + " rows of [0, " +
                                 std::to_string(rows_) + ")");
   }
-  Handle file_space(H5Dget_space(dataset_.id()));
-  if (!file_space.valid()) fail("get the dataspace of", path, dataset_.id());
-  const hsize_t start[2] = {first_row, 0};
-  const hsize_t block[2] = {count, columns_};
-  if (H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, block, nullptr) < 0) {
-    fail("select rows of", path, dataset_.id());
+  EncodedBand band;
+  band.first_row = first_row;
+  // A chunk is stored whole: rows and columns past the matrix's edge hold the fill value 0.
+  std::vector<double> chunk(band_rows_ * chunk_columns_);
+  std::vector<unsigned char> shuffled;
+  for (std::uint64_t first_column = 0; first_column < columns_; first_column += chunk_columns_) {
+    const std::uint64_t width = std::min(chunk_columns_, columns_ - first_column);
+    std::fill(chunk.begin(), chunk.end(), 0.0);
+    for (std::uint64_t r = 0; r < count; ++r) {
+      const auto row = values.subspan(r * columns_ + first_column, width);
+      std::copy(row.begin(), row.end(), chunk.begin() + static_cast<std::ptrdiff_t>(r * chunk_columns_));
+    }
+    shuffle(chunk, shuffled);
+    EncodedBand::Chunk out;
+    out.first_column = first_column;
+    out.bytes.resize(shuffled.size());  // as HDF5's deflate filter: no larger than the input
+    uLongf size = out.bytes.size();
+    const int status = compress2(out.bytes.data(), &size, shuffled.data(), shuffled.size(),
+                                 static_cast<int>(DEFLATE_LEVEL));
+    if (status == Z_OK) {
+      out.bytes.resize(size);
+    } else if (status == Z_BUF_ERROR) {  // incompressible: stored shuffled, deflate skipped,
+      out.bytes = shuffled;              // as HDF5 does with its optional deflate filter
+      out.skipped_filters = 1u << 1;
+    } else {
+      throw IoError("deflate: cannot compress a chunk (zlib status " + std::to_string(status) + ")");
+    }
+    band.chunks.push_back(std::move(out));
   }
-  Handle memory_space(H5Screate_simple(2, block, nullptr));
-  if (!memory_space.valid()) fail("create a memory dataspace for", path, dataset_.id());
-  if (H5Dwrite(dataset_.id(), H5T_NATIVE_DOUBLE, memory_space.id(), file_space.id(), H5P_DEFAULT,
-               values.data()) < 0) {
-    fail("write rows of", path, dataset_.id());
+  return band;
+}
+
+void MatrixWriter::write_band(const EncodedBand& band) {
+  quiet();
+  for (const EncodedBand::Chunk& chunk : band.chunks) {
+    const hsize_t offset[2] = {band.first_row, chunk.first_column};
+    if (H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, chunk.skipped_filters, offset,
+                       chunk.bytes.size(), chunk.bytes.data()) < 0) {
+      fail("write rows " + std::to_string(band.first_row) + ".. of", object_name(dataset_.id(), "matrix"),
+           dataset_.id());
+    }
   }
 }
 
@@ -337,35 +379,30 @@ void Group::write_table(const std::string& name, std::span<const std::string> co
   }
 }
 
-RowWriter Group::create_matrix(const std::string& name, std::uint64_t rows,
-                               std::uint64_t columns) {
+MatrixWriter Group::create_matrix(const std::string& name, std::uint64_t rows,
+                                  std::uint64_t columns) {
   quiet();
   const std::string path = join_path(path_, name);
   const hsize_t dims[2] = {rows, columns};
   Handle space(H5Screate_simple(2, dims, nullptr));
   if (!space.valid()) fail("create a dataspace for", path, handle_.id());
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
-  Handle dapl(H5Pcreate(H5P_DATASET_ACCESS));
-  if (!dcpl.valid() || !dapl.valid()) fail("create property lists for", path, handle_.id());
+  if (!dcpl.valid()) fail("create a property list for", path, handle_.id());
   // Chunk dimensions must be positive and within a fixed-size dataset's extent, so an
-  // empty matrix stays contiguous.
+  // empty matrix stays contiguous (and has no band to write).
+  const hsize_t max_columns = CHUNK_BYTES / sizeof(double);
+  const hsize_t chunk_columns = std::clamp<hsize_t>(columns, 1, max_columns);
+  const hsize_t chunk_rows =
+      std::clamp<hsize_t>(std::min(rows, MATRIX_CHUNK_ROWS), 1, max_columns / chunk_columns);
   if (rows > 0 && columns > 0) {
-    const hsize_t max_columns = CHUNK_BYTES / sizeof(double);
-    hsize_t chunk_columns = std::min<hsize_t>(columns, max_columns);
-    hsize_t chunk_rows = std::min<hsize_t>(rows, MATRIX_CHUNK_ROWS);
-    chunk_rows = std::max<hsize_t>(1, std::min(chunk_rows, max_columns / chunk_columns));
     const hsize_t chunk[2] = {chunk_rows, chunk_columns};
     if (H5Pset_chunk(dcpl.id(), 2, chunk) < 0) fail("set chunking on", path, handle_.id());
     set_filters(dcpl.id(), path, handle_.id());
-    if (H5Pset_chunk_cache(dapl.id(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, MATRIX_CACHE_BYTES,
-                           1.0) < 0) {
-      fail("set the chunk cache of", path, handle_.id());
-    }
   }
   Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
-                            dcpl.id(), dapl.id()));
+                            dcpl.id(), H5P_DEFAULT));
   if (!dataset.valid()) fail("create dataset", path, handle_.id());
-  return RowWriter(std::move(dataset), rows, columns);
+  return MatrixWriter(std::move(dataset), rows, columns, chunk_rows, chunk_columns);
 }
 
 Group Group::open_group(const std::string& name) const {

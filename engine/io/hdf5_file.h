@@ -47,18 +47,43 @@ struct DatasetLayout {
   int deflate_level = -1;  // -1: not deflate-compressed
 };
 
-// A 2-D dataset of doubles written a block of rows at a time (chunked, compressed).
-class RowWriter {
+// A band of a matrix's rows as its dataset stores them: one chunk per block of columns,
+// each encoded by the dataset's filters (shuffle, then deflate).
+struct EncodedBand {
+  struct Chunk {
+    std::uint64_t first_column = 0;
+    std::uint32_t skipped_filters = 0;  // HDF5's filter mask: bit i set = filter i not applied
+    std::vector<unsigned char> bytes;
+  };
+  std::uint64_t first_row = 0;
+  std::vector<Chunk> chunks;
+};
+
+// A 2-D dataset of doubles, chunked and compressed, written a band of rows at a time: a
+// band is one chunk's rows (the last may be shorter). Encoding a band (the filters' work)
+// calls no HDF5 function, so bands of many matrices can be encoded on several threads
+// and then stored as they are, by one thread at a time.
+class MatrixWriter {
  public:
-  RowWriter(Handle dataset, std::uint64_t rows, std::uint64_t columns)
-      : dataset_(std::move(dataset)), rows_(rows), columns_(columns) {}
-  // Writes rows [first_row, first_row + values.size() / columns).
-  void write_rows(std::uint64_t first_row, std::span<const double> values);
+  MatrixWriter(Handle dataset, std::uint64_t rows, std::uint64_t columns, std::uint64_t band_rows,
+               std::uint64_t chunk_columns)
+      : dataset_(std::move(dataset)),
+        rows_(rows),
+        columns_(columns),
+        band_rows_(band_rows),
+        chunk_columns_(chunk_columns) {}
+  std::uint64_t band_rows() const { return band_rows_; }
+  // Rows [first_row, first_row + values.size() / columns) in row-major order: first_row
+  // a multiple of band_rows(), and a whole band (the rest of the matrix, for the last).
+  EncodedBand encode_band(std::uint64_t first_row, std::span<const double> values) const;
+  void write_band(const EncodedBand& band);
 
  private:
   Handle dataset_;
   std::uint64_t rows_;
   std::uint64_t columns_;
+  std::uint64_t band_rows_;
+  std::uint64_t chunk_columns_;
 };
 
 class Group {
@@ -77,7 +102,7 @@ class Group {
   // when long.
   void write_table(const std::string& name, std::span<const std::string> columns,
                    std::span<const std::span<const double>> values);
-  RowWriter create_matrix(const std::string& name, std::uint64_t rows, std::uint64_t columns);
+  MatrixWriter create_matrix(const std::string& name, std::uint64_t rows, std::uint64_t columns);
   const std::string& path() const { return path_; }
 
   // Read-back.

@@ -23,6 +23,8 @@
 #include "core/version.h"
 #include "io/hdf5_file.h"
 
+#include <tbb/parallel_for.h>
+
 namespace campaign {
 namespace {
 
@@ -81,7 +83,8 @@ struct ResultsWriter::Impl {
   struct OpenScenario {
     ScenarioHeader header;
     h5::Group group;
-    std::vector<h5::RowWriter> trajectories;  // one per metric, when saved
+    std::vector<h5::MatrixWriter> trajectories;  // one per metric, when saved
+    std::vector<std::vector<double>> bands;      // per metric: the band being filled
     std::uint64_t rows_written = 0;
     bool summary_written = false;
   };
@@ -149,15 +152,18 @@ void ResultsWriter::begin_scenario(const ScenarioHeader& header) {
   group.set_attribute("metrics", metric_list);
   group.set_attribute("step_index", std::string(STEP_INDEX_NOTE));
 
-  std::vector<h5::RowWriter> trajectories;
+  std::vector<h5::MatrixWriter> trajectories;
+  std::vector<std::vector<double>> bands;
   if (header.save_trajectories) {
     h5::Group trajectory_group = group.create_group("trajectories");
+    const std::uint64_t points = header.steps + std::uint64_t{1};
     for (const std::string& metric : header.metric_names) {
-      trajectories.push_back(trajectory_group.create_matrix(metric, header.replications,
-                                                            header.steps + std::uint64_t{1}));
+      trajectories.push_back(trajectory_group.create_matrix(metric, header.replications, points));
+      bands.emplace_back(trajectories.back().band_rows() * points);
     }
   }
-  impl_->current.emplace(Impl::OpenScenario{header, std::move(group), std::move(trajectories)});
+  impl_->current.emplace(
+      Impl::OpenScenario{header, std::move(group), std::move(trajectories), std::move(bands)});
 }
 
 void ResultsWriter::write_trajectories(std::uint64_t first_replication,
@@ -170,7 +176,7 @@ void ResultsWriter::write_trajectories(std::uint64_t first_replication,
     throw std::logic_error("ResultsWriter::write_trajectories: scenario '" +
                            scenario.header.name + "' does not save trajectories");
   }
-  if (trajectories.empty()) return;
+  if (trajectories.empty() || scenario.trajectories.empty()) return;
   const std::size_t points = scenario.header.steps + std::size_t{1};
   const std::size_t metrics = scenario.header.metric_names.size();
   for (const Trajectory& t : trajectories) {
@@ -179,16 +185,38 @@ void ResultsWriter::write_trajectories(std::uint64_t first_replication,
                                   "not match the scenario header");
     }
   }
-  // Trajectories are metric-major per replication; each matrix wants one metric's rows.
-  std::vector<double> block(trajectories.size() * points);
-  for (std::size_t m = 0; m < metrics; ++m) {
-    for (std::size_t r = 0; r < trajectories.size(); ++r) {
-      const std::span<const double> row = trajectories[r].metric(m);
-      std::copy(row.begin(), row.end(), block.begin() + static_cast<std::ptrdiff_t>(r * points));
-    }
-    scenario.trajectories[m].write_rows(first_replication, block);
+  if (first_replication != scenario.rows_written) {
+    throw std::logic_error("ResultsWriter::write_trajectories: replication " +
+                           std::to_string(first_replication) + " of scenario '" +
+                           scenario.header.name + "' out of order (next is " +
+                           std::to_string(scenario.rows_written) + ")");
   }
-  scenario.rows_written += trajectories.size();
+  if (trajectories.size() > scenario.header.replications - scenario.rows_written) {
+    throw std::invalid_argument("ResultsWriter::write_trajectories: replications past the " +
+                                std::to_string(scenario.header.replications) + " of scenario '" +
+                                scenario.header.name + "'");
+  }
+  // Each replication's rows go into the metrics' bands; a full band (or the last) is
+  // encoded for all metrics at once, in parallel, and stored in order.
+  const std::uint64_t band_rows = scenario.trajectories.front().band_rows();
+  for (const Trajectory& t : trajectories) {
+    const std::uint64_t row = scenario.rows_written++;
+    const std::size_t offset = (row % band_rows) * points;
+    for (std::size_t m = 0; m < metrics; ++m) {
+      const std::span<const double> values = t.metric(m);
+      std::copy(values.begin(), values.end(), scenario.bands[m].begin() + static_cast<std::ptrdiff_t>(offset));
+    }
+    if ((row + 1) % band_rows == 0 || row + 1 == scenario.header.replications) {
+      const std::uint64_t first_row = row - row % band_rows;
+      const std::size_t count = (row - first_row + 1) * points;
+      std::vector<h5::EncodedBand> encoded(metrics);
+      tbb::parallel_for(std::size_t{0}, metrics, [&](std::size_t m) {
+        encoded[m] = scenario.trajectories[m].encode_band(
+            first_row, std::span<const double>(scenario.bands[m]).first(count));
+      });
+      for (std::size_t m = 0; m < metrics; ++m) scenario.trajectories[m].write_band(encoded[m]);
+    }
+  }
 }
 
 void ResultsWriter::write_summary(const RunAccumulator& accumulator,

@@ -41,7 +41,9 @@ class ResultsWriter {
 
   void begin_scenario(const ScenarioHeader& header);
   // Rows [first_replication, first_replication + trajectories.size()) of
-  // /scenarios/<name>/trajectories/<metric>; only when header.save_trajectories.
+  // /scenarios/<name>/trajectories/<metric>, in order (the first row not yet written
+  // first); only when header.save_trajectories. Compresses on the calling thread and on
+  // idle TBB workers.
   void write_trajectories(std::uint64_t first_replication,
                           const std::vector<Trajectory>& trajectories);
   // The series table of every metric, and the finals table: a column per metric, then

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -111,26 +112,44 @@ TEST_F(Hdf5File, TableColumnsMustMatch) {
   EXPECT_TRUE(f.member_names().empty());  // nothing half-made
 }
 
-TEST_F(Hdf5File, MatrixWrittenInUnalignedBlocks) {
-  const std::uint64_t rows = 150, columns = 11;
+TEST_F(Hdf5File, MatrixWrittenInBands) {
+  const std::uint64_t rows = 150, columns = 11;  // bands of 64 rows: 64, 64 and 22
   std::vector<double> expected(rows * columns);
   for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<double>(i) * 0.5;
+  const auto band_values = [&](std::uint64_t first, std::uint64_t count) {
+    return std::span<const double>(expected).subspan(first * columns, count * columns);
+  };
   {
     File f = File::create(path("m.h5"));
-    RowWriter w = f.create_matrix("m", rows, columns);
-    // Blocks of 7 rows cross the 64-row chunk boundaries; written out of order.
-    std::vector<std::uint64_t> starts;
-    for (std::uint64_t r = 0; r < rows; r += 7) starts.push_back(r);
-    std::reverse(starts.begin(), starts.end());
-    for (std::uint64_t r : starts) {
-      const std::uint64_t n = std::min<std::uint64_t>(7, rows - r);
-      w.write_rows(r, std::span<const double>(expected).subspan(r * columns, n * columns));
+    MatrixWriter w = f.create_matrix("m", rows, columns);
+    ASSERT_EQ(w.band_rows(), 64u);
+    // Bands are encoded on any thread and stored in any order.
+    std::vector<EncodedBand> bands(3);
+    std::vector<std::thread> threads;
+    for (std::uint64_t b = 0; b < 3; ++b) {
+      threads.emplace_back([&, b] {
+        bands[b] = w.encode_band(64 * b, band_values(64 * b, std::min<std::uint64_t>(64, rows - 64 * b)));
+      });
     }
-    EXPECT_THROW(w.write_rows(rows - 1, std::span<const double>(expected).first(2 * columns)),
+    for (std::thread& t : threads) t.join();
+    for (std::uint64_t b = 3; b-- > 0;) w.write_band(bands[b]);
+    EXPECT_THROW((void)w.encode_band(1, band_values(1, 64)), std::invalid_argument);    // unaligned
+    EXPECT_THROW((void)w.encode_band(0, band_values(0, 63)), std::invalid_argument);    // short
+    EXPECT_THROW((void)w.encode_band(128, band_values(128, 21)), std::invalid_argument);
+    EXPECT_THROW((void)w.encode_band(192, band_values(0, 1)), std::invalid_argument);   // past the end
+    EXPECT_THROW((void)w.encode_band(0, std::span<const double>(expected).first(5)),
                  std::invalid_argument);
-    EXPECT_THROW(w.write_rows(0, std::span<const double>(expected).first(5)),
-                 std::invalid_argument);
-    f.create_matrix("wide", 3, 300000);  // one row is over 1 MiB: chunk is capped
+    // One row is over 1 MiB: a band is one row, in three chunks of columns, the last one
+    // partly past the edge.
+    MatrixWriter wide = f.create_matrix("wide", 3, 300000);
+    ASSERT_EQ(wide.band_rows(), 1u);
+    for (std::uint64_t r = 0; r < 3; ++r) {
+      const std::vector<double> row = ramp(300000, static_cast<double>(r) + 1.0);
+      const EncodedBand band = wide.encode_band(r, row);
+      EXPECT_EQ(band.chunks.size(), 3u);
+      wide.write_band(band);
+    }
+    f.create_matrix("unwritten", 3, 4);
     f.create_matrix("none", 0, 11);
     f.close();
   }
@@ -146,9 +165,47 @@ TEST_F(Hdf5File, MatrixWrittenInUnalignedBlocks) {
   EXPECT_TRUE(l.shuffle);
   EXPECT_EQ(f.layout("wide").chunk, (std::vector<std::uint64_t>{1, 131072}));
   const Matrix wide = f.read_matrix("wide");
-  EXPECT_EQ(wide.values, std::vector<double>(3 * 300000, 0.0));  // unwritten fill value
+  for (std::uint64_t r = 0; r < 3; ++r) {
+    const std::vector<double> row(wide.values.begin() + static_cast<std::ptrdiff_t>(r * 300000),
+                                  wide.values.begin() + static_cast<std::ptrdiff_t>((r + 1) * 300000));
+    EXPECT_EQ(row, ramp(300000, static_cast<double>(r) + 1.0)) << "row " << r;
+  }
+  EXPECT_EQ(f.read_matrix("unwritten").values, std::vector<double>(12, 0.0));  // fill value
   EXPECT_EQ(f.read_matrix("none").rows, 0u);
   EXPECT_THROW((void)f.read_column("m", "x"), IoError);  // a matrix is not a table
+}
+
+TEST_F(Hdf5File, IncompressibleBandIsStoredShuffledOnly) {
+  // Random bit patterns do not deflate: the chunk is stored shuffled, with deflate marked
+  // as skipped, as HDF5 does with its optional filter; any reader still decodes it.
+  const std::uint64_t rows = 64, columns = 100;
+  std::vector<double> noise(rows * columns);
+  std::uint64_t state = 0x9E3779B97F4A7C15u;
+  for (double& value : noise) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    const std::uint64_t bits = state ^ (state >> 29);
+    std::memcpy(&value, &bits, sizeof value);
+  }
+  {
+    File f = File::create(path("n.h5"));
+    MatrixWriter w = f.create_matrix("noise", rows, columns);
+    const EncodedBand band = w.encode_band(0, noise);
+    ASSERT_EQ(band.chunks.size(), 1u);
+    EXPECT_EQ(band.chunks[0].skipped_filters, 1u << 1);
+    EXPECT_EQ(band.chunks[0].bytes.size(), rows * columns * sizeof(double));
+    w.write_band(band);
+    MatrixWriter smooth = f.create_matrix("smooth", rows, columns);
+    const EncodedBand deflated = smooth.encode_band(0, ramp(rows * columns, 1.0));
+    EXPECT_EQ(deflated.chunks[0].skipped_filters, 0u);
+    EXPECT_LT(deflated.chunks[0].bytes.size(), rows * columns * sizeof(double) / 2);
+    smooth.write_band(deflated);
+    f.close();
+  }
+  File f = File::open_read_only(path("n.h5"));
+  const Matrix m = f.read_matrix("noise");
+  ASSERT_EQ(m.values.size(), noise.size());
+  EXPECT_EQ(std::memcmp(m.values.data(), noise.data(), noise.size() * sizeof(double)), 0);
+  EXPECT_EQ(f.read_matrix("smooth").values, ramp(rows * columns, 1.0));
 }
 
 TEST_F(Hdf5File, ErrorsNameTheObjectAndPrintNothing) {
@@ -197,14 +254,14 @@ TEST_F(Hdf5File, ErrorsOnAnotherThreadPrintNothing) {
   // Thread-safe HDF5 keeps the error-printing switch per thread; the runner writes
   // trajectory blocks from worker threads.
   File f = File::create(path("t.h5"));
-  RowWriter w = f.create_matrix("m", 4, 2);
+  MatrixWriter w = f.create_matrix("m", 4, 2);
+  const EncodedBand band = w.encode_band(0, std::vector<double>(8, 1.0));
   f.close();  // the dataset is gone: writing fails inside HDF5
-  const std::vector<double> row = {1.0, 2.0};
   std::string message;
   ::testing::internal::CaptureStderr();
   std::thread([&] {
     try {
-      w.write_rows(0, row);
+      w.write_band(band);
     } catch (const IoError& e) {
       message = e.what();
     }
@@ -216,7 +273,7 @@ TEST_F(Hdf5File, ErrorsOnAnotherThreadPrintNothing) {
 TEST_F(Hdf5File, CloseIsFinalAndStrong) {
   File f = File::create(path("c.h5"));
   Group g = f.create_group("g");
-  RowWriter w = g.create_matrix("m", 2, 2);
+  MatrixWriter w = g.create_matrix("m", 2, 2);
   // Closing the file closes the objects still open in it, so the file is complete on disk.
   f.close();
   EXPECT_THROW(f.set_attribute("x", 1.0), IoError);

@@ -159,6 +159,30 @@ TEST_F(ResultsWriterTest, TwoScenariosWithoutTrajectories) {
   EXPECT_EQ(f.open_group("scenarios").open_group("b").read_column("finals", "active").size(), 5u);
 }
 
+TEST_F(ResultsWriterTest, TrajectoriesAcrossBandsAndBlocks) {
+  // 150 replications are bands of 64, 64 and 22 rows; blocks of 3 straddle them.
+  const std::string out = path("bands.h5");
+  {
+    ResultsWriter w(out);
+    write_scenario(w, make_header("s", 150, 5, true));
+    w.commit();
+  }
+  const h5::File f = h5::File::open_read_only(out);
+  const h5::Group s = f.open_group("scenarios").open_group("s");
+  for (std::size_t m = 0; m < METRICS.size(); ++m) {
+    const h5::Matrix traj = s.open_group("trajectories").read_matrix(METRICS[m]);
+    ASSERT_EQ(traj.rows, 150u);
+    std::vector<double> expected;
+    for (std::uint64_t r = 0; r < 150; ++r) {
+      const Trajectory t = make_trajectory(r, 5);
+      expected.insert(expected.end(), t.metric(m).begin(), t.metric(m).end());
+    }
+    EXPECT_EQ(traj.values, expected) << METRICS[m];
+    EXPECT_EQ(s.open_group("trajectories").layout(METRICS[m]).chunk,
+              (std::vector<std::uint64_t>{64, 6}));
+  }
+}
+
 TEST_F(ResultsWriterTest, DerivedFinalsFollowTheMetricsInOneTable) {
   const std::string out = path("derived.h5");
   const ScenarioHeader h = make_header("d", 4, 2, false);
@@ -302,6 +326,7 @@ TEST_F(ResultsWriterTest, CommitRequiresEveryTrajectory) {
       block.push_back(make_trajectory(r, 2));
       acc.add(block.back());
     }
+    EXPECT_THROW(w.write_trajectories(1, block), std::logic_error);  // out of order
     w.write_trajectories(0, {block.begin(), block.begin() + 3});
     EXPECT_THROW(w.write_trajectories(3, block), std::invalid_argument);  // past the end
     w.write_summary(acc);
