@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -196,6 +197,10 @@ Handle::~Handle() {
 
 namespace {
 
+// Encoded chunks bypass HDF5's type conversion: the doubles' bytes in memory must be the
+// file's (IEEE little-endian).
+static_assert(std::endian::native == std::endian::little, "chunks are encoded from memory");
+
 // HDF5's shuffle filter: byte b of element i goes to position b * count + i, so the
 // bytes that vary least (sign and exponent) sit together for deflate.
 void shuffle(std::span<const double> values, std::vector<unsigned char>& out) {
@@ -210,7 +215,8 @@ void shuffle(std::span<const double> values, std::vector<unsigned char>& out) {
 
 }  // namespace
 
-EncodedBand MatrixWriter::encode_band(std::uint64_t first_row, std::span<const double> values) const {
+EncodedBand MatrixWriter::encode_band(std::uint64_t first_row,
+                                      std::span<const double> values) const {
   if (columns_ == 0 || values.size() % columns_ != 0) {
     throw std::invalid_argument("encode_band: " + std::to_string(values.size()) +
                                 " values is not a whole number of rows of " +
@@ -234,7 +240,8 @@ EncodedBand MatrixWriter::encode_band(std::uint64_t first_row, std::span<const d
     std::fill(chunk.begin(), chunk.end(), 0.0);
     for (std::uint64_t r = 0; r < count; ++r) {
       const auto row = values.subspan(r * columns_ + first_column, width);
-      std::copy(row.begin(), row.end(), chunk.begin() + static_cast<std::ptrdiff_t>(r * chunk_columns_));
+      std::copy(row.begin(), row.end(),
+                chunk.begin() + static_cast<std::ptrdiff_t>(r * chunk_columns_));
     }
     shuffle(chunk, shuffled);
     EncodedBand::Chunk out;
@@ -249,7 +256,8 @@ EncodedBand MatrixWriter::encode_band(std::uint64_t first_row, std::span<const d
       out.bytes = shuffled;              // as HDF5 does with its optional deflate filter
       out.skipped_filters = 1u << 1;
     } else {
-      throw IoError("deflate: cannot compress a chunk (zlib status " + std::to_string(status) + ")");
+      throw IoError("deflate: cannot compress a chunk (zlib status " + std::to_string(status) +
+                    ")");
     }
     band.chunks.push_back(std::move(out));
   }
@@ -262,8 +270,8 @@ void MatrixWriter::write_band(const EncodedBand& band) {
     const hsize_t offset[2] = {band.first_row, chunk.first_column};
     if (H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, chunk.skipped_filters, offset,
                        chunk.bytes.size(), chunk.bytes.data()) < 0) {
-      fail("write rows " + std::to_string(band.first_row) + ".. of", object_name(dataset_.id(), "matrix"),
-           dataset_.id());
+      fail("write rows " + std::to_string(band.first_row) + ".. of",
+           object_name(dataset_.id(), "matrix"), dataset_.id());
     }
   }
 }
@@ -313,8 +321,9 @@ void Group::write_table(const std::string& name, std::span<const std::string> co
                                   std::to_string(values[c].size()) + " rows, the first " +
                                   std::to_string(rows));
     }
-    if (columns[c].empty() || std::find(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(c),
-                                        columns[c]) != columns.begin() + static_cast<std::ptrdiff_t>(c)) {
+    if (columns[c].empty() ||
+        std::find(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(c), columns[c]) !=
+            columns.begin() + static_cast<std::ptrdiff_t>(c)) {
       throw std::invalid_argument("write_table '" + path + "': column name '" + columns[c] +
                                   "' is empty or repeated");
     }
@@ -535,7 +544,8 @@ std::vector<double> Group::read_column(const std::string& table, const std::stri
   // HDF5 converts records field by field, by name: a record type with only this column
   // reads just that column.
   Handle memory_type(H5Tcreate(H5T_COMPOUND, sizeof(double)));
-  if (!memory_type.valid() || H5Tinsert(memory_type.id(), column.c_str(), 0, H5T_NATIVE_DOUBLE) < 0) {
+  if (!memory_type.valid() ||
+      H5Tinsert(memory_type.id(), column.c_str(), 0, H5T_NATIVE_DOUBLE) < 0) {
     fail("create a record type for column '" + column + "' of", path, handle_.id());
   }
   std::vector<double> values(dataset_dims(dataset.id(), path)[0]);

@@ -5,6 +5,8 @@
 #include "io/results_writer.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <tbb/parallel_for.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,13 +19,10 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
-#include <sys/stat.h>
 
 #include "core/error.h"
 #include "core/version.h"
 #include "io/hdf5_file.h"
-
-#include <tbb/parallel_for.h>
 
 namespace campaign {
 namespace {
@@ -204,7 +203,8 @@ void ResultsWriter::write_trajectories(std::uint64_t first_replication,
     const std::size_t offset = (row % band_rows) * points;
     for (std::size_t m = 0; m < metrics; ++m) {
       const std::span<const double> values = t.metric(m);
-      std::copy(values.begin(), values.end(), scenario.bands[m].begin() + static_cast<std::ptrdiff_t>(offset));
+      std::copy(values.begin(), values.end(),
+                scenario.bands[m].begin() + static_cast<std::ptrdiff_t>(offset));
     }
     if ((row + 1) % band_rows == 0 || row + 1 == scenario.header.replications) {
       const std::uint64_t first_row = row - row % band_rows;
@@ -238,7 +238,8 @@ void ResultsWriter::write_summary(const RunAccumulator& accumulator,
   }
   std::vector<std::string> names = header.metric_names;  // the finals' columns
   std::vector<std::span<const double>> finals;
-  for (std::size_t m = 0; m < header.metric_names.size(); ++m) finals.push_back(accumulator.finals(m));
+  for (std::size_t m = 0; m < header.metric_names.size(); ++m)
+    finals.push_back(accumulator.finals(m));
   for (const DerivedFinal& extra : derived) {
     if (extra.values.size() != header.replications || !is_plain_name(extra.name) ||
         std::find(names.begin(), names.end(), extra.name) != names.end()) {

@@ -1,7 +1,6 @@
 #include "io/hdf5_file.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -128,15 +127,17 @@ TEST_F(Hdf5File, MatrixWrittenInBands) {
     std::vector<std::thread> threads;
     for (std::uint64_t b = 0; b < 3; ++b) {
       threads.emplace_back([&, b] {
-        bands[b] = w.encode_band(64 * b, band_values(64 * b, std::min<std::uint64_t>(64, rows - 64 * b)));
+        bands[b] =
+            w.encode_band(64 * b, band_values(64 * b, std::min<std::uint64_t>(64, rows - 64 * b)));
       });
     }
     for (std::thread& t : threads) t.join();
     for (std::uint64_t b = 3; b-- > 0;) w.write_band(bands[b]);
-    EXPECT_THROW((void)w.encode_band(1, band_values(1, 64)), std::invalid_argument);    // unaligned
-    EXPECT_THROW((void)w.encode_band(0, band_values(0, 63)), std::invalid_argument);    // short
+    EXPECT_THROW((void)w.encode_band(1, band_values(1, 64)), std::invalid_argument);  // unaligned
+    EXPECT_THROW((void)w.encode_band(0, band_values(0, 63)), std::invalid_argument);  // short
     EXPECT_THROW((void)w.encode_band(128, band_values(128, 21)), std::invalid_argument);
-    EXPECT_THROW((void)w.encode_band(192, band_values(0, 1)), std::invalid_argument);   // past the end
+    EXPECT_THROW((void)w.encode_band(192, band_values(0, 1)),
+                 std::invalid_argument);  // past the end
     EXPECT_THROW((void)w.encode_band(0, std::span<const double>(expected).first(5)),
                  std::invalid_argument);
     // One row is over 1 MiB: a band is one row, in three chunks of columns, the last one
@@ -166,8 +167,9 @@ TEST_F(Hdf5File, MatrixWrittenInBands) {
   EXPECT_EQ(f.layout("wide").chunk, (std::vector<std::uint64_t>{1, 131072}));
   const Matrix wide = f.read_matrix("wide");
   for (std::uint64_t r = 0; r < 3; ++r) {
-    const std::vector<double> row(wide.values.begin() + static_cast<std::ptrdiff_t>(r * 300000),
-                                  wide.values.begin() + static_cast<std::ptrdiff_t>((r + 1) * 300000));
+    const std::vector<double> row(
+        wide.values.begin() + static_cast<std::ptrdiff_t>(r * 300000),
+        wide.values.begin() + static_cast<std::ptrdiff_t>((r + 1) * 300000));
     EXPECT_EQ(row, ramp(300000, static_cast<double>(r) + 1.0)) << "row " << r;
   }
   EXPECT_EQ(f.read_matrix("unwritten").values, std::vector<double>(12, 0.0));  // fill value
