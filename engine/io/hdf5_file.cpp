@@ -32,20 +32,42 @@ constexpr unsigned DEFLATE_LEVEL = 1;  // zlib: 97% of level 4's gain in 70% of 
 // thread-safe HDF5 build (Debian's is) this setting is per thread, and blocks of
 // trajectories may be written from a TBB worker, so every entry point that can fail
 // switches it off; the call only stores two pointers.
-void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+//
+// Before anything else, the first call tells HDF5 not to shut itself down at exit: after
+// a failed close (a full disk) the library still lists the file as open, and closing it
+// again at exit crashes inside HDF5. Every file is closed before the program ends.
+void quiet() {
+  static const bool no_shutdown_at_exit = H5dont_atexit() >= 0;
+  (void)no_shutdown_at_exit;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
-// The innermost (most specific) message on the current thread's error stack. Must run
+// The reason for a failure, from the current thread's error stack: the operating
+// system's message when a system call failed (HDF5's description of it runs over several
+// lines of buffers and offsets), else the innermost (most specific) message. Must run
 // right after the failing call: the next API call clears the stack.
 std::string error_reason() {
-  std::string reason;
+  struct Found {
+    std::string innermost, system;
+  } found;
   auto walk = [](unsigned, const H5E_error2_t* err, void* data) -> herr_t {
-    auto* out = static_cast<std::string*>(data);
-    if (out->empty() && err->desc != nullptr) *out = err->desc;
+    auto* out = static_cast<Found*>(data);
+    if (err->desc == nullptr) return 0;
+    const std::string desc = err->desc;
+    if (out->innermost.empty()) out->innermost = desc;
+    const std::string marker = "error message = '";
+    const std::size_t at = desc.find(marker);
+    const std::size_t end = at == std::string::npos ? at : desc.find('\'', at + marker.size());
+    if (out->system.empty() && end != std::string::npos) {
+      out->system = desc.substr(at + marker.size(), end - at - marker.size());
+    }
     return 0;
   };
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &reason);
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &found);
   // Frees the stack's strings now: a thread that ends with a non-empty stack leaks them.
   H5Eclear2(H5E_DEFAULT);
+  std::string reason = !found.system.empty() ? found.system : found.innermost;
+  std::replace(reason.begin(), reason.end(), '\n', ' ');  // one line
   return reason.empty() ? "unknown HDF5 error" : reason;
 }
 
@@ -266,12 +288,13 @@ EncodedBand MatrixWriter::encode_band(std::uint64_t first_row,
 
 void MatrixWriter::write_band(const EncodedBand& band) {
   quiet();
+  // The name first: asking for it after a failure would clear the reason.
+  const std::string path = object_name(dataset_.id(), "matrix");
   for (const EncodedBand::Chunk& chunk : band.chunks) {
     const hsize_t offset[2] = {band.first_row, chunk.first_column};
     if (H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, chunk.skipped_filters, offset,
                        chunk.bytes.size(), chunk.bytes.data()) < 0) {
-      fail("write rows " + std::to_string(band.first_row) + ".. of",
-           object_name(dataset_.id(), "matrix"), dataset_.id());
+      fail("write rows " + std::to_string(band.first_row) + ".. of", path, dataset_.id());
     }
   }
 }
@@ -636,10 +659,10 @@ void File::flush() {
 
 void File::close() {
   quiet();
-  Handle file = std::move(handle_);
-  if (!file.valid()) return;
-  // After a failed close the handle's destructor tries once more, best effort.
-  if (H5Fclose(file.id()) < 0) fail("close HDF5 file", filename_, -1);
+  if (!handle_.valid()) return;
+  // One attempt only: HDF5 1.10 crashes when a file whose close failed (a full disk) is
+  // closed again. The library keeps it listed as open, which quiet() makes harmless at exit.
+  if (H5Fclose(handle_.release()) < 0) fail("close HDF5 file", filename_, -1);
 }
 
 }  // namespace campaign::h5

@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace campaign::h5 {
@@ -24,6 +25,8 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
   ~Handle();
   Hid id() const { return id_; }
+  // Gives up ownership without closing: the caller closes the id.
+  Hid release() { return std::exchange(id_, -1); }
   bool valid() const { return id_ >= 0; }
 
  private:

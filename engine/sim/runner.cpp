@@ -7,6 +7,9 @@
 #include <tbb/tick_count.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
 
 #include "core/error.h"
 
@@ -47,12 +50,23 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
   std::uint64_t next_first = 0;
   std::uint64_t done = 0;
   bool cancelled = false;
+  // A filter that throws would leave the blocks in flight undestroyed (oneTBB does not
+  // destroy them when it cancels a pipeline): the first failure is kept instead, no new
+  // block starts, those in flight pass through untouched, and it is rethrown at the end.
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
+  std::mutex failure_mutex;  // taken only on a failure
+  const auto keep_failure = [&] {
+    const std::lock_guard lock(failure_mutex);
+    if (!failure) failure = std::current_exception();
+    failed.store(true, std::memory_order_relaxed);
+  };
   tbb::parallel_pipeline(
       static_cast<std::size_t>(2 * record.threads),
       tbb::make_filter<void, Block>(
           tbb::filter_mode::serial_in_order,
           [&](tbb::flow_control& fc) -> Block {
-            if (next_first >= options.replications ||
+            if (next_first >= options.replications || failed.load(std::memory_order_relaxed) ||
                 (options.cancel && options.cancel->load(std::memory_order_relaxed))) {
               cancelled = next_first < options.replications;
               fc.stop();
@@ -66,27 +80,38 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
             next_first += count;
             return block;
           }) &
-          tbb::make_filter<Block, Block>(tbb::filter_mode::parallel,
-                                         [&](Block block) {
-                                           auto& kernel = kernels.local();
-                                           for (std::size_t i = 0; i < block.trajectories.size(); ++i) {
-                                             kernel->simulate(
-                                                 static_cast<Replication>(block.first + i),
-                                                 block.trajectories[i]);
-                                           }
-                                           return block;
-                                         }) &
+          tbb::make_filter<Block, Block>(
+              tbb::filter_mode::parallel,
+              [&](Block block) {
+                if (failed.load(std::memory_order_relaxed)) return block;
+                try {
+                  auto& kernel = kernels.local();
+                  for (std::size_t i = 0; i < block.trajectories.size(); ++i) {
+                    kernel->simulate(static_cast<Replication>(block.first + i),
+                                     block.trajectories[i]);
+                  }
+                } catch (...) {
+                  keep_failure();
+                }
+                return block;
+              }) &
           tbb::make_filter<Block, void>(tbb::filter_mode::serial_in_order, [&](const Block& block) {
-            for (const auto& trajectory : block.trajectories) accumulator.add(trajectory);
-            if (trajectory_writer != nullptr) {
-              const auto write_start = tbb::tick_count::now();
-              trajectory_writer->write_trajectories(block.first, block.trajectories);
-              record.write_seconds += (tbb::tick_count::now() - write_start).seconds();
+            if (failed.load(std::memory_order_relaxed)) return;
+            try {
+              for (const auto& trajectory : block.trajectories) accumulator.add(trajectory);
+              if (trajectory_writer != nullptr) {
+                const auto write_start = tbb::tick_count::now();
+                trajectory_writer->write_trajectories(block.first, block.trajectories);
+                record.write_seconds += (tbb::tick_count::now() - write_start).seconds();
+              }
+              done += block.trajectories.size();
+              if (options.progress) options.progress(done, options.replications);
+            } catch (...) {
+              keep_failure();
             }
-            done += block.trajectories.size();
-            if (options.progress) options.progress(done, options.replications);
           }));
   record.seconds = (tbb::tick_count::now() - start).seconds();
+  if (failure) std::rethrow_exception(failure);
   if (cancelled) throw Interrupted();
   return record;
 }

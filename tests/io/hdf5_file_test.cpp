@@ -252,6 +252,26 @@ TEST_F(Hdf5File, ErrorsNameTheObjectAndPrintNothing) {
   EXPECT_TRUE(a.exists("b"));
 }
 
+TEST_F(Hdf5File, FullDiskReasonIsTheSystemsOneLine) {
+  // /dev/full accepts the file but fails every write with ENOSPC. HDF5 describes the
+  // failed write over two lines of times, buffers and offsets; the error gives the
+  // system's message. (tests/python/test_output_errors.py runs the CLI into a full file.)
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  std::string message;
+  try {
+    File f = File::create("/dev/full");
+    Group g = f.create_group("g");
+    const std::vector<std::string> columns = {"a", "b", "c"};
+    const std::vector<double> values(3000, 1.5);  // 72 kB, contiguous: written at once
+    g.write_table("t", columns, std::vector<std::span<const double>>{values, values, values});
+    f.close();
+  } catch (const IoError& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("No space left on device"), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
 TEST_F(Hdf5File, ErrorsOnAnotherThreadPrintNothing) {
   // Thread-safe HDF5 keeps the error-printing switch per thread; the runner writes
   // trajectory blocks from worker threads.

@@ -7,8 +7,10 @@
 
 #include "core/error.h"
 #include "graph/generators.h"
-#include "support/simulate.h"
+#include "io/results_writer.h"
 #include "support/checks.h"
+#include "support/simulate.h"
+#include "support/temp_dir.h"
 
 namespace campaign {
 namespace {
@@ -93,6 +95,66 @@ TEST(Runner, CancelStopsWithInterrupted) {
   options.steps = s.run.steps;
   options.cancel = &cancel;
   EXPECT_THROW(run_replications(*model, options, acc, nullptr), Interrupted);
+}
+
+// A model whose kernel fails at one replication, as a write or an allocation can.
+class FailingModel final : public Model {
+ public:
+  explicit FailingModel(Replication bad) : bad_(bad) {}
+  const std::vector<std::string>& metric_names() const override { return names_; }
+  std::unique_ptr<ReplicationKernel> make_kernel() const override {
+    struct Kernel final : ReplicationKernel {
+      Replication bad;
+      explicit Kernel(Replication b) : bad(b) {}
+      void simulate(Replication r, Trajectory& out) override {
+        if (r == bad) throw IoError("replication " + std::to_string(r) + " failed");
+        out.at(0, 0) = r;
+      }
+    };
+    return std::make_unique<Kernel>(bad_);
+  }
+
+ private:
+  Replication bad_;
+  std::vector<std::string> names_ = {"x"};
+};
+
+TEST(Runner, AFailureInAReplicationIsRethrownAfterTheBlocksInFlightAreDone) {
+  // The blocks in flight are destroyed (the sanitizer build would report them leaked
+  // otherwise) and the failure reaches the caller as it was thrown, at any thread count.
+  for (const int threads : {1, 2}) {
+    const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    const FailingModel model(130);
+    RunAccumulator acc(model.metric_names(), 3);
+    RunOptions options;
+    options.replications = 400;
+    options.steps = 3;
+    options.block_size = 16;
+    try {
+      run_replications(model, options, acc, nullptr);
+      FAIL() << "no failure at " << threads << " threads";
+    } catch (const IoError& e) {
+      EXPECT_STREQ(e.what(), "replication 130 failed");
+    }
+    EXPECT_LE(acc.replications(), 128u);  // nothing after the failing block is counted
+  }
+}
+
+using RunnerFiles = testing::TempDirTest;
+
+TEST_F(RunnerFiles, AFailureInWritingIsRethrownAfterTheBlocksInFlightAreDone) {
+  // The trajectories' writer refuses the blocks (its scenario has other steps): the
+  // first refusal reaches the caller, and the blocks in flight are destroyed.
+  const FailingModel model(1000);  // never fails itself
+  ResultsWriter writer(path("t.h5"));
+  writer.begin_scenario(ScenarioHeader{"s", "", 1, 400, 5, model.metric_names(), true});
+  RunAccumulator acc(model.metric_names(), 3);
+  RunOptions options;
+  options.replications = 400;
+  options.steps = 3;
+  options.block_size = 16;
+  EXPECT_THROW(run_replications(model, options, acc, &writer), std::invalid_argument);
+  EXPECT_EQ(acc.replications(), 16u);  // the first block, added before it was written
 }
 
 }  // namespace
