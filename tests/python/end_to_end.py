@@ -16,6 +16,15 @@ def parse_args():
     return args
 
 
+def cascade_scenario(replications, steps, seed, people, seeds, transmission=None):
+    """A small independent cascade on an Erdos-Renyi graph of mean degree 6."""
+    text = (f"[run]\nreplications = {replications}\nsteps = {steps}\nseed = {seed}\n"
+            f"[audience]\nsize = {people}\n[graph]\nmean_degree = 6\n[seeding]\ncount = {seeds}\n")
+    if transmission is not None:
+        text += f"[diffusion]\ntransmission = {transmission}\n"
+    return text
+
+
 def write_scenario(work_dir, name, text):
     path = os.path.join(work_dir, name)
     with open(path, "w") as f:

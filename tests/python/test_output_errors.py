@@ -16,20 +16,9 @@ import signal
 import subprocess
 import sys
 
-from end_to_end import Tally, parse_args, write_scenario
+from end_to_end import Tally, cascade_scenario, parse_args, write_scenario
 
-SCENARIO = """\
-[run]
-replications = 200
-steps = 20
-seed = 3
-[audience]
-size = 2000
-[graph]
-mean_degree = 6
-[seeding]
-count = 3
-"""
+SCENARIO = cascade_scenario(replications=200, steps=20, seed=3, people=2000, seeds=3)
 LIMIT = 8_000  # bytes: the results file of SCENARIO is twice as large
 PREVIOUS = b"previous results, kept on failure\n"
 

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 
-from end_to_end import Tally, parse_args, write_scenario
+from end_to_end import Tally, cascade_scenario, parse_args, write_scenario
 
 try:
     import h5py
@@ -20,20 +20,8 @@ except ImportError as error:
     print(f"cannot import h5py ({error}): apt-get install python3-h5py")
     sys.exit(2)
 
-SCENARIO = """\
-[run]
-replications = 30
-steps = 12
-seed = 5
-[audience]
-size = 2000
-[graph]
-mean_degree = 6
-[seeding]
-count = 3
-[diffusion]
-transmission = 0.2
-"""
+SCENARIO = cascade_scenario(replications=30, steps=12, seed=5, people=2000, seeds=3,
+                            transmission=0.2)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

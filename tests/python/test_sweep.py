@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tomllib
 
-from end_to_end import Tally, parse_args, write_scenario
+from end_to_end import Tally, cascade_scenario, parse_args, write_scenario
 
 try:
     import h5py
@@ -23,18 +23,7 @@ except ImportError as error:
     print(f"cannot import h5py/numpy ({error}): apt-get install python3-h5py python3-numpy")
     sys.exit(2)
 
-SCENARIO = """\
-[run]
-replications = 40
-steps = 15
-seed = 11
-[audience]
-size = 3000
-[graph]
-mean_degree = 6
-[seeding]
-count = 2
-"""
+SCENARIO = cascade_scenario(replications=40, steps=15, seed=11, people=3000, seeds=2)
 VALUES = ["0.1", "0.2", "0.35"]
 
 
