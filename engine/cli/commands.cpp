@@ -215,11 +215,10 @@ int run_command(const std::vector<std::string>& args) {
   // Create the output early, so an unwritable path fails before any simulation.
   const auto create_start = tbb::tick_count::now();
   ResultsWriter writer(out_path);
-  // HDF5 output while nothing else runs, and the runs with it; the trajectories are written
-  // while the replications go on, and counted apart.
+  // HDF5 output while nothing else runs, and the replications; the trajectories are
+  // written while the replications go on, and counted apart.
   double write_seconds = (tbb::tick_count::now() - create_start).seconds();
-  double total_seconds = write_seconds;
-  double trajectory_seconds = 0;
+  double run_seconds = 0, trajectory_seconds = 0;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   // Variants that differ only outside the audience and graph share one graph.
@@ -266,7 +265,7 @@ int run_command(const std::vector<std::string>& args) {
     writer.write_summary(accumulator, model->derived_finals(accumulator));
     const double summary_seconds = (tbb::tick_count::now() - write_start).seconds();
     write_seconds += begin_seconds + summary_seconds;
-    total_seconds += begin_seconds + record.seconds + summary_seconds;
+    run_seconds += record.seconds;
     trajectory_seconds += record.write_seconds;
     if (!quiet) print_summary(s, *graph, *model, record, accumulator);
   }
@@ -274,7 +273,6 @@ int run_command(const std::vector<std::string>& args) {
   writer.commit();
   const double commit_seconds = (tbb::tick_count::now() - commit_start).seconds();
   write_seconds += commit_seconds;
-  total_seconds += commit_seconds;
   if (!quiet) {
     const std::string trajectories =
         save_trajectories
@@ -282,7 +280,8 @@ int run_command(const std::vector<std::string>& args) {
             : "";
     fmt::print("wrote     {} ({}, {} scenario{}; writing took {:.3f} s, {:.1f}% of the run{})\n",
                out_path, file_size_text(out_path), variants.size(), variants.size() == 1 ? "" : "s",
-               write_seconds, 100.0 * write_seconds / std::max(1e-9, total_seconds), trajectories);
+               write_seconds, 100.0 * write_seconds / std::max(1e-9, write_seconds + run_seconds),
+               trajectories);
   }
   return 0;
 }

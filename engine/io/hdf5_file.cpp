@@ -28,6 +28,10 @@ constexpr std::size_t CHUNK_BYTES = std::size_t{1} << 20;  // cap on one chunk
 constexpr std::uint64_t MATRIX_CHUNK_ROWS = 64;     // rows per chunk, before the byte cap
 constexpr unsigned DEFLATE_LEVEL = 1;  // zlib: 97% of level 4's gain in 70% of its time
 
+// The file holds IEEE little-endian doubles, and so does memory here: tables are written
+// with the file's record type, and encoded chunks bypass HDF5's conversion altogether.
+static_assert(std::endian::native == std::endian::little, "doubles are written as in memory");
+
 // HDF5's automatic printing of its error stack, off for the calling thread. In a
 // thread-safe HDF5 build (Debian's is) this setting is per thread, and blocks of
 // trajectories may be written from a TBB worker, so every entry point that can fail
@@ -79,18 +83,6 @@ std::string file_name_of(Hid id) {
   }
   std::string name(static_cast<std::size_t>(size), '\0');
   H5Fget_name(id, name.data(), name.size() + 1);
-  return name;
-}
-
-// The path of an object inside its file, or `fallback` when it has none (closed id).
-std::string object_name(Hid id, const std::string& fallback) {
-  const ssize_t size = H5Iget_name(id, nullptr, 0);
-  if (size <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return fallback;
-  }
-  std::string name(static_cast<std::size_t>(size), '\0');
-  H5Iget_name(id, name.data(), name.size() + 1);
   return name;
 }
 
@@ -219,10 +211,6 @@ Handle::~Handle() {
 
 namespace {
 
-// Encoded chunks bypass HDF5's type conversion: the doubles' bytes in memory must be the
-// file's (IEEE little-endian).
-static_assert(std::endian::native == std::endian::little, "chunks are encoded from memory");
-
 // HDF5's shuffle filter: byte b of element i goes to position b * count + i, so the
 // bytes that vary least (sign and exponent) sit together for deflate.
 void shuffle(std::span<const double> values, std::vector<unsigned char>& out) {
@@ -288,13 +276,11 @@ EncodedBand MatrixWriter::encode_band(std::uint64_t first_row,
 
 void MatrixWriter::write_band(const EncodedBand& band) {
   quiet();
-  // The name first: asking for it after a failure would clear the reason.
-  const std::string path = object_name(dataset_.id(), "matrix");
   for (const EncodedBand::Chunk& chunk : band.chunks) {
     const hsize_t offset[2] = {band.first_row, chunk.first_column};
     if (H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, chunk.skipped_filters, offset,
                        chunk.bytes.size(), chunk.bytes.data()) < 0) {
-      fail("write rows " + std::to_string(band.first_row) + ".. of", path, dataset_.id());
+      fail("write rows " + std::to_string(band.first_row) + ".. of", path_, dataset_.id());
     }
   }
 }
@@ -352,22 +338,13 @@ void Group::write_table(const std::string& name, std::span<const std::string> co
     }
   }
   const std::size_t row_bytes = columns.size() * sizeof(double);
-  const auto record_type = [&](Hid field) {
-    Handle type(H5Tcreate(H5T_COMPOUND, row_bytes));
-    if (!type.valid()) fail("create the record type of", path, handle_.id());
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      if (H5Tinsert(type.id(), columns[c].c_str(), c * sizeof(double), field) < 0) {
-        fail("add column '" + columns[c] + "' to the record type of", path, handle_.id());
-      }
+  Handle record_type(H5Tcreate(H5T_COMPOUND, row_bytes));
+  if (!record_type.valid()) fail("create the record type of", path, handle_.id());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (H5Tinsert(record_type.id(), columns[c].c_str(), c * sizeof(double), H5T_IEEE_F64LE) < 0) {
+      fail("add column '" + columns[c] + "' to the record type of", path, handle_.id());
     }
-    return type;
-  };
-  // The file holds little-endian doubles; where memory does too (x86, ARM), one type
-  // serves both and HDF5 copies the records without converting them field by field.
-  const Handle file_type = record_type(H5T_IEEE_F64LE);
-  const Handle native_type =
-      H5Tequal(H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE) > 0 ? Handle() : record_type(H5T_NATIVE_DOUBLE);
-  const Hid memory_type = native_type.valid() ? native_type.id() : file_type.id();
+  }
   const hsize_t dims[1] = {rows};
   Handle space(H5Screate_simple(1, dims, nullptr));
   if (!space.valid()) fail("create a dataspace for", path, handle_.id());
@@ -383,7 +360,7 @@ void Group::write_table(const std::string& name, std::span<const std::string> co
     if (H5Pset_chunk(dcpl.id(), 1, chunk) < 0) fail("set chunking on", path, handle_.id());
     set_filters(dcpl.id(), path, handle_.id());
   }
-  Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), file_type.id(), space.id(), H5P_DEFAULT,
+  Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), record_type.id(), space.id(), H5P_DEFAULT,
                             dcpl.id(), H5P_DEFAULT));
   if (!dataset.valid()) fail("create dataset", path, handle_.id());
   // Records are rows of the columns side by side: interleave a block at a time.
@@ -404,7 +381,7 @@ void Group::write_table(const std::string& name, std::span<const std::string> co
       memory_space = Handle(H5Screate_simple(1, block, nullptr));
       if (!memory_space.valid()) fail("create a memory dataspace for", path, handle_.id());
     }
-    if (H5Dwrite(dataset.id(), memory_type, memory_space.valid() ? memory_space.id() : H5S_ALL,
+    if (H5Dwrite(dataset.id(), record_type.id(), memory_space.valid() ? memory_space.id() : H5S_ALL,
                  memory_space.valid() ? space.id() : H5S_ALL, H5P_DEFAULT, records.data()) < 0) {
       fail("write dataset", path, handle_.id());
     }
@@ -434,7 +411,7 @@ MatrixWriter Group::create_matrix(const std::string& name, std::uint64_t rows,
   Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
                             dcpl.id(), H5P_DEFAULT));
   if (!dataset.valid()) fail("create dataset", path, handle_.id());
-  return MatrixWriter(std::move(dataset), rows, columns, chunk_rows, chunk_columns);
+  return MatrixWriter(std::move(dataset), path, rows, columns, chunk_rows, chunk_columns);
 }
 
 Group Group::open_group(const std::string& name) const {

@@ -68,9 +68,10 @@ struct EncodedBand {
 // and then stored as they are, by one thread at a time.
 class MatrixWriter {
  public:
-  MatrixWriter(Handle dataset, std::uint64_t rows, std::uint64_t columns, std::uint64_t band_rows,
-               std::uint64_t chunk_columns)
+  MatrixWriter(Handle dataset, std::string path, std::uint64_t rows, std::uint64_t columns,
+               std::uint64_t band_rows, std::uint64_t chunk_columns)
       : dataset_(std::move(dataset)),
+        path_(std::move(path)),
         rows_(rows),
         columns_(columns),
         band_rows_(band_rows),
@@ -83,6 +84,7 @@ class MatrixWriter {
 
  private:
   Handle dataset_;
+  std::string path_;  // in the file, for errors
   std::uint64_t rows_;
   std::uint64_t columns_;
   std::uint64_t band_rows_;

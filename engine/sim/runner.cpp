@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <mutex>
 
 #include "core/error.h"
 
@@ -53,13 +52,10 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
   // A filter that throws would leave the blocks in flight undestroyed (oneTBB does not
   // destroy them when it cancels a pipeline): the first failure is kept instead, no new
   // block starts, those in flight pass through untouched, and it is rethrown at the end.
-  std::exception_ptr failure;
+  std::exception_ptr failure;  // read once the pipeline is over
   std::atomic<bool> failed{false};
-  std::mutex failure_mutex;  // taken only on a failure
   const auto keep_failure = [&] {
-    const std::lock_guard lock(failure_mutex);
-    if (!failure) failure = std::current_exception();
-    failed.store(true, std::memory_order_relaxed);
+    if (!failed.exchange(true)) failure = std::current_exception();  // the first one
   };
   tbb::parallel_pipeline(
       static_cast<std::size_t>(2 * record.threads),
