@@ -19,6 +19,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <span>
@@ -36,7 +37,11 @@ class RowCoins {
   static constexpr std::uint32_t max_chunks = 1u << 19;  // chunk << 5 | block fits 24 bits
   static constexpr std::uint64_t max_contacts = std::uint64_t{max_chunks} * chunk_width;  // 2^25
 
-  RowCoins(CounterRng rng, Stream stream, Coin coin) : rng_(rng), stream_(stream), coin_(coin) {}
+  RowCoins(CounterRng rng, Stream stream, Coin coin)
+      : rng_(rng),
+        stream_(stream),
+        coin_(coin),
+        leading_zeros_(std::countl_zero(static_cast<std::uint32_t>(coin.threshold()))) {}
 
   // Bit i is set iff contact 64 * chunk + i of the row is reached; `width` contacts, 1..64.
   std::uint64_t chunk(Replication r, NodeId u, std::uint32_t talk, std::uint32_t chunk,
@@ -48,7 +53,7 @@ class RowCoins {
   template <class Reach>
   void talk(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
             Reach&& reach) const {
-    talk_from(r, u, talk, row, nullptr, reach);
+    talk_from(r, u, talk, row, 0, nullptr, reach);
   }
 
   // Most talks need only their first block (chunk 0, block 0). A kernel walking many
@@ -62,15 +67,30 @@ class RowCoins {
   template <class Reach>
   void talk(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
             const CounterRng::Block& first, Reach&& reach) const {
-    talk_from(r, u, talk, row, &first, reach);
+    talk_from(r, u, talk, row, 0, &first, reach);
+  }
+
+  // A talk in two parts, for a kernel that decides its talks ahead and then reads only
+  // the lines of a row that hold contacts reached: the first chunk's coins need the row's
+  // length alone (bit i: contact i of a row of `degree`), and rest() delivers the contacts
+  // reached in the chunks after it. first_chunk + rest = talk, coin for coin.
+  std::uint64_t first_chunk(Replication r, NodeId u, std::uint32_t talk, std::uint32_t degree,
+                            const CounterRng::Block& first) const {
+    return degree == 0 ? 0 : decide(r, u, talk, 0, std::min(chunk_width, degree), &first);
+  }
+  template <class Reach>
+  void rest(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
+            Reach&& reach) const {
+    talk_from(r, u, talk, row, 1, nullptr, reach);
   }
 
  private:
   template <class Reach>
   void talk_from(Replication r, NodeId u, std::uint32_t talk, std::span<const NodeId> row,
-                 const CounterRng::Block* first, Reach& reach) const {
+                 std::uint32_t first_chunk, const CounterRng::Block* first, Reach& reach) const {
     const auto n = static_cast<std::uint32_t>(row.size());
-    for (std::uint32_t c = 0, start = 0; start < n; ++c, start += chunk_width) {
+    for (std::uint32_t c = first_chunk, start = c * chunk_width; start < n;
+         ++c, start += chunk_width) {
       std::uint64_t open =
           decide(r, u, talk, c, std::min(chunk_width, n - start), c == 0 ? first : nullptr);
       for (; open != 0; open &= open - 1)
@@ -85,7 +105,7 @@ class RowCoins {
     const std::uint64_t threshold = coin_.threshold();
     if (threshold == 0) return 0;
     if (threshold >> 32) return all;
-    const auto per_block = static_cast<int>(128 / width);
+    const int per_block = PLANES_PER_BLOCK[width];
     std::uint64_t undecided = all, below = 0;
     __extension__ using Bits = unsigned __int128;
     // Each plane is cut from its block directly (no chain of 128-bit shifts), and the
@@ -99,7 +119,16 @@ class RowCoins {
       const Bits bits = static_cast<Bits>(static_cast<std::uint64_t>(w[3]) << 32 | w[2]) << 64 |
                         (static_cast<std::uint64_t>(w[1]) << 32 | w[0]);
       std::uint32_t offset = 0;
-      for (const int last = std::max(b - per_block, -1); b > last; --b, offset += width) {
+      const int last = std::max(b - per_block, -1);
+      // The threshold's leading zero planes decide alike: a contact with a one in any of
+      // them is above it. They are OR-ed without a branch per plane.
+      if (const int zeros_end = std::max(31 - leading_zeros_, last); b > zeros_end) {
+        std::uint64_t ones = 0;
+        for (; b > zeros_end; --b, offset += width)
+          ones |= static_cast<std::uint64_t>(bits >> offset);
+        undecided &= ~ones;
+      }
+      for (; b > last; --b, offset += width) {
         if (undecided == 0) break;
         const std::uint64_t plane = static_cast<std::uint64_t>(bits >> offset) & all;
         if ((threshold >> b) & 1) {
@@ -113,9 +142,17 @@ class RowCoins {
     return below;
   }
 
+  // floor(128 / width) for widths 1..64, without a division per talk.
+  static constexpr auto PLANES_PER_BLOCK = [] {
+    std::array<std::uint8_t, chunk_width + 1> planes{};
+    for (std::uint32_t w = 1; w <= chunk_width; ++w) planes[w] = static_cast<std::uint8_t>(128 / w);
+    return planes;
+  }();
+
   CounterRng rng_;
   Stream stream_;
   Coin coin_;
+  int leading_zeros_;  // of the threshold's 32 bits (for 0 < threshold < 2^32)
 };
 
 // All U_j of a row, assembled bit by bit from their planes: the slow, obvious reading of

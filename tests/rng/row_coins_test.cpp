@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -19,7 +20,7 @@ std::vector<NodeId> iota_row(std::uint32_t degree) {
 // one) and thresholds with long runs of equal bits.
 TEST(RowCoins, ReachesExactlyTheContactsWhoseUniformIsBelowTheThreshold) {
   const CounterRng rng(77);
-  for (double p : {0.0, 1e-9, 0.1, 0.5, 0.75, 0.999999, 1.0}) {
+  for (double p : {0.0, 1e-9, 0.025, 0.1, 0.5, 0.75, 0.999999, 1.0}) {
     const Coin coin(p);
     const RowCoins coins(rng, Stream::transmission, coin);
     for (std::uint32_t degree : {1u, 2u, 3u, 20u, 42u, 43u, 63u, 64u, 65u, 127u, 200u}) {
@@ -44,7 +45,9 @@ TEST(RowCoins, ReachesExactlyTheContactsWhoseUniformIsBelowTheThreshold) {
 // over n contacts, |share - p| <= 4 sqrt(p(1-p)/n), and the same for pairs (p^2).
 // A talk given its first block from PhiloxLanes (as the kernels do, 32 talks at a time)
 // reaches the same contacts as one that draws its blocks itself, whether the row needs
-// one block, several, or several chunks.
+// one block, several, or several chunks; and so does a talk decided in two parts (the
+// first chunk from the row's length, then the rest), as the campaign's word of mouth
+// decides its talks ahead.
 TEST(RowCoins, FirstBlockFromLanesGivesTheSameTalk) {
   const CounterRng rng(20261123);
   for (double p : {0.01, 0.1, 0.5}) {
@@ -62,8 +65,16 @@ TEST(RowCoins, FirstBlockFromLanesGivesTheSameTalk) {
         coins.talk(7, u, 2 | 5u << 20, row, [&](NodeId v) { alone.push_back(v); });
         coins.talk(7, u, 2 | 5u << 20, row, lanes.block(lane), [&](NodeId v) { given.push_back(v); });
         ASSERT_EQ(given, alone) << "p " << p << " degree " << degree << " lane " << lane;
+        std::vector<NodeId> split;
+        for (std::uint64_t open = coins.first_chunk(7, u, 2 | 5u << 20, degree, lanes.block(lane));
+             open != 0; open &= open - 1) {
+          split.push_back(row[static_cast<std::size_t>(std::countr_zero(open))]);
+        }
+        coins.rest(7, u, 2 | 5u << 20, row, [&](NodeId v) { split.push_back(v); });
+        ASSERT_EQ(split, alone) << "p " << p << " degree " << degree << " lane " << lane;
       }
     }
+    EXPECT_EQ(coins.first_chunk(7, 1, 0, 0, CounterRng::Block{}), 0u);  // an empty row
   }
 }
 
