@@ -252,14 +252,9 @@ void ResultsWriter::write_summary(const RunAccumulator& accumulator,
   // A table per metric's series (a row per step) and one for all finals (a row per
   // replication): a few dozen HDF5 objects per scenario rather than hundreds, since each
   // costs HDF5 some 15-40 us whatever its size.
-  // The statistics first, on every thread (HDF5 is not thread-safe: the tables are
-  // written in order on this one).
-  std::vector<SeriesSummary> summaries(header.metric_names.size());
-  tbb::parallel_for(std::size_t{0}, summaries.size(),
-                    [&](std::size_t m) { summaries[m] = accumulator.series(m); });
   h5::Group series = scenario.group.create_group("series");
   for (std::size_t m = 0; m < header.metric_names.size(); ++m) {
-    const SeriesSummary& s = summaries[m];
+    const SeriesSummary s = accumulator.series(m);
     const std::array<std::span<const double>, SERIES_COLUMNS.size()> columns = {
         s.mean, s.sd, s.p05, s.p50, s.p95, s.ci95_lo, s.ci95_hi};
     series.write_table(header.metric_names[m], SERIES_COLUMNS, columns);
