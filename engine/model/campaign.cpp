@@ -293,7 +293,7 @@ class CampaignKernel final : public ReplicationKernel {
     talk.row = targets + offsets[u];
     talk.degree = static_cast<std::uint32_t>(offsets[u + 1] - offsets[u]);
     talk.first_chunk = coins(talker).first_chunk(r_, u, talk_index(talker, t), talk.degree, first);
-    if (talk.first_chunk != 0) {  // a row of up to 64 contacts spans at most a few lines
+    if (talk.first_chunk != 0) {  // the lines of the first and the last contact reached
       __builtin_prefetch(talk.row + std::countr_zero(talk.first_chunk));
       __builtin_prefetch(talk.row + 63 - std::countl_zero(talk.first_chunk));
     }
