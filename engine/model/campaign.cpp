@@ -405,9 +405,7 @@ class CampaignKernel final : public ReplicationKernel {
             lanes_.set_counter(lane, Stream::lead, r_, interested_[k], t);
           });
       const NodeId v = interested_[i];
-      const double propensity =
-          model_.segment(model_.segment_of(v)).propensity * model_.detractor_factor(put_off_[v]);
-      if (Coin(propensity)(block[0])) {
+      if (model_.lead(model_.segment_of(v), put_off_[v])(block[0])) {
         set_stage(v, LEAD);
         ++totals_.leads;
         new_leads_.push_back(std::uint64_t{block[2]} << 32 | v);
@@ -648,8 +646,8 @@ CampaignModel::CampaignModel(const CsrGraph& graph, const Scenario& scenario)
   const double longer = 1.5 - wom.style;   // myth: lasting buzz and loyalty
   for (std::size_t i = 0; i < seg.names.size(); ++i) {
     const double talk = wom.transmission * seg.talkativeness[i] * louder;
-    segments_.push_back({seg.propensity[i], Coin(talk), Coin(talk), seg.price[i],
-                         Coin(std::min(1.0, seg.repeat_rate[i] * longer))});
+    segments_.push_back(
+        {Coin(talk), Coin(talk), seg.price[i], Coin(std::min(1.0, seg.repeat_rate[i] * longer))});
   }
   segment_of_.resize(graph.num_nodes());
   NodeId first = 0;
@@ -665,11 +663,15 @@ CampaignModel::CampaignModel(const CsrGraph& graph, const Scenario& scenario)
   advertising_ = Coin(scenario.media.advertising);
   // Powers by repeated multiplication: exact and the same on every platform.
   double w = 1.0, d = 1.0;
+  std::vector<double> detractor;
   for (int k = 0; k < 256; ++k) {
     wearout_.push_back(w);
-    detractor_.push_back(d);
+    detractor.push_back(d);
     w *= scenario.media.wearout;
     d *= wom.detractor_effect;
+  }
+  for (std::size_t i = 0; i < seg.names.size(); ++i) {
+    for (const double factor : detractor) lead_.push_back(Coin(seg.propensity[i] * factor));
   }
   const auto& agency = scenario.agency;
   agency_refused_ = agency.budget_per_step > 0 && scenario.funnel.quality < agency.quality_threshold;

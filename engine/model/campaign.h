@@ -73,7 +73,6 @@ class CampaignModel final : public Model {
   std::vector<std::string> describe() const override;
 
   struct Segment {
-    double propensity;
     Coin talk;    // interested talkers: transmission x talkativeness x (0.5 + style)
     Coin customer_talk;  // advocates and detractors: the same chance, on Stream::advocacy
     double price;
@@ -93,7 +92,11 @@ class CampaignModel final : public Model {
   Coin forgetting() const { return forgetting_; }
   Coin advertising() const { return advertising_; }
   double wearout(std::uint32_t earlier_exposures) const { return wearout_[std::min<std::uint32_t>(earlier_exposures, 255)]; }
-  double detractor_factor(std::uint32_t contacts) const { return detractor_[std::min<std::uint32_t>(contacts, 255)]; }
+  // An interested person's weekly chance to become a lead: the segment's propensity,
+  // times detractor_effect for each detractor heard (at most 255 count).
+  Coin lead(std::uint8_t segment, std::uint8_t detractors) const {
+    return lead_[segment * 256u + detractors];
+  }
   bool agency_active() const { return agency_active_; }
   bool agency_refused() const { return agency_refused_; }
   double sales_capacity() const { return sales_capacity_; }
@@ -112,7 +115,8 @@ class CampaignModel final : public Model {
   std::vector<std::uint8_t> segment_of_;
   Step interest_lifetime_, advocate_lifetime_, detractor_lifetime_;
   Coin forgetting_, advertising_;
-  std::vector<double> wearout_, detractor_;  // powers 0 .. 255
+  std::vector<double> wearout_;  // powers 0 .. 255
+  std::vector<Coin> lead_;       // [segment][detractors heard]
   bool agency_active_ = false, agency_refused_ = false;
   double sales_capacity_ = 0, support_capacity_ = 0;
   std::vector<std::uint32_t> commitments_;
