@@ -93,7 +93,7 @@ class CampaignModel final : public Model {
   Coin advertising() const { return advertising_; }
   double wearout(std::uint32_t earlier_exposures) const { return wearout_[std::min<std::uint32_t>(earlier_exposures, 255)]; }
   // An interested person's weekly chance to become a lead: the segment's propensity,
-  // times detractor_effect for each detractor heard (at most 255 count).
+  // times detractor_effect for each detractor heard (counted up to 255).
   Coin lead(std::uint8_t segment, std::uint8_t detractors) const {
     return lead_[segment * 256u + detractors];
   }
