@@ -4,14 +4,14 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/dynamic_bitset.hpp>
+#include <boost/sort/spreadsort/integer_sort.hpp>
 #include <cmath>
 #include <limits>
 #include <set>
 
-#include <boost/dynamic_bitset.hpp>
-#include <boost/sort/spreadsort/integer_sort.hpp>
-
 #include "model/seeding.h"
+#include "model/talks_ahead.h"
 #include "rng/philox_lanes.h"
 #include "rng/row_coins.h"
 #include "rng/samplers.h"
@@ -97,14 +97,6 @@ class CampaignKernel final : public ReplicationKernel {
     std::uint8_t episode;  // interest episode - 1, at most 15 (0 for customers)
   };
   static_assert(sizeof(Talker) == 16);
-  // A talk decided ahead of being heard (word_of_mouth).
-  struct DecidedTalk {
-    const NodeId* row;
-    std::uint32_t degree;
-    bool speaks;
-    std::uint64_t first_chunk;  // bit i: contact i reached (contacts 0..63)
-  };
-  static constexpr std::size_t AHEAD = 12;
   struct QueuedLead {
     std::uint32_t who;  // person id, or EXTERNAL | index for an agency lead
     Step arrival;
@@ -220,83 +212,58 @@ class CampaignKernel final : public ReplicationKernel {
   }
 
   // Talkers at the start of step t contact their neighbours. Interested people and
-  // advocates convince receptive neighbours; detractors lower their propensity.
-  //
-  // A talk is decided AHEAD talkers before it is heard: whether the talker still speaks
-  // and which contacts its coins reach need only the talker's interest step and row
-  // length, so by the time the talk is heard only the row's lines that hold reached
-  // contacts have been asked for. At word of mouth's low probabilities half the talks
-  // reach no one and read no row at all.
+  // advocates convince receptive neighbours; detractors lower their propensity. Talks are
+  // decided ahead of being heard (talks_ahead.h). A talker whose buzz is over, or who is
+  // silent, is dropped: silence is for good (a person who forgot and is won again gets a
+  // new talker; customers never turn back).
   void word_of_mouth(Step t) {
     const CsrGraph& graph = model_.graph();
-    const std::span<const ArcIndex> offsets = graph.offsets();
-    const std::size_t count = talkers_.size();
     std::size_t kept = 0;
-    for (std::size_t i = 0; i < count + AHEAD; ++i) {
-      if (i + 2 * AHEAD < count) {  // what deciding the talk reads
-        const NodeId later = talkers_[i + 2 * AHEAD].who;
-        __builtin_prefetch(&offsets[later]);
-        __builtin_prefetch(&interest_step_[later]);
-      }
-      if (i < count) decide_talk(i, t, offsets, graph.targets().data());
-      if (i < AHEAD) continue;
-      const std::size_t k = i - AHEAD;
-      const DecidedTalk& talk = decided_[k % decided_.size()];
-      if (!talk.speaks) continue;  // over, or silent for good (see below)
-      const Talker talker = talkers_[k];
-      talkers_[kept++] = talker;
-      const std::span<const NodeId> row(talk.row, talk.degree);
-      const auto hear = [&](auto&& reached) {
-        for (std::uint64_t open = talk.first_chunk; open != 0; open &= open - 1) {
-          reached(row[static_cast<std::size_t>(std::countr_zero(open))]);
-        }
-        if (talk.degree > RowCoins::chunk_width) {
-          coins(talker).rest(r_, talker.who, talk_index(talker, t), row, reached);
-        }
-      };
-      if (talker.kind == Talk::detractor) {
-        hear([&](NodeId v) {
-          if (stage_[v] < LEAD) {
-            ++totals_.wom;
-            touch(v);
-            if (put_off_[v] < 255) ++put_off_[v];
+    talks_ahead_.walk(
+        talkers_.size(),
+        [&](std::size_t i, DecidedTalk& talk) {
+          if (i + TalksAhead::AHEAD < talkers_.size()) {  // what deciding a later talk reads
+            const NodeId later = talkers_[i + TalksAhead::AHEAD].who;
+            __builtin_prefetch(&graph.offsets()[later]);
+            __builtin_prefetch(&interest_step_[later]);
+          }
+          const CounterRng::Block first =  // the talk's first block, computed with the next ones
+              lanes_.walk(i, talkers_.size(), model_.rng(), [&](std::size_t lane, std::size_t k) {
+                coins(talkers_[k])
+                    .set_first_counter(lanes_, lane, r_, talkers_[k].who,
+                                       talk_index(talkers_[k], t));
+              });
+          const Talker& talker = talkers_[i];
+          if (t > talker.until || !speaks(talker)) {
+            talk.speaks = false;
+          } else {
+            talk.decide(graph, coins(talker), r_, talker.who, talk_index(talker, t), first);
+          }
+        },
+        [&](std::size_t k, const DecidedTalk& talk) {
+          if (!talk.speaks) return;
+          const Talker talker = talkers_[k];
+          talkers_[kept++] = talker;
+          if (talker.kind == Talk::detractor) {
+            talk.hear([&] { return coins(talker); }, r_,
+                      [&](NodeId v) {
+                        if (stage_[v] < LEAD) {
+                          ++totals_.wom;
+                          touch(v);
+                          if (put_off_[v] < 255) ++put_off_[v];
+                        }
+                      });
+          } else {  // interest or advocacy
+            talk.hear([&] { return coins(talker); }, r_,
+                      [&](NodeId v) {
+                        if (receptive(v)) {
+                          ++totals_.wom;
+                          mark_interested(v);
+                        }
+                      });
           }
         });
-      } else {  // interest or advocacy
-        hear([&](NodeId v) {
-          if (receptive(v)) {
-            ++totals_.wom;
-            mark_interested(v);
-          }
-        });
-      }
-    }
     talkers_.resize(kept);
-  }
-
-  // Decides talk i of step t (talkers_[i]) and asks for the lines of its row that hold
-  // the contacts it reaches. A talker whose buzz is over, or who is silent, is dropped
-  // when heard: silence is for good (a person who forgot and is won again gets a new
-  // talker; customers never turn back).
-  void decide_talk(std::size_t i, Step t, std::span<const ArcIndex> offsets,
-                   const NodeId* targets) {
-    const CounterRng::Block first =  // the talk's first block, computed with the next ones
-        lanes_.walk(i, talkers_.size(), model_.rng(), [&](std::size_t lane, std::size_t k) {
-          coins(talkers_[k])
-              .set_first_counter(lanes_, lane, r_, talkers_[k].who, talk_index(talkers_[k], t));
-        });
-    const Talker& talker = talkers_[i];
-    DecidedTalk& talk = decided_[i % decided_.size()];
-    talk.speaks = t <= talker.until && speaks(talker);
-    if (!talk.speaks) return;
-    const NodeId u = talker.who;
-    talk.row = targets + offsets[u];
-    talk.degree = static_cast<std::uint32_t>(offsets[u + 1] - offsets[u]);
-    talk.first_chunk = coins(talker).first_chunk(r_, u, talk_index(talker, t), talk.degree, first);
-    if (talk.first_chunk != 0) {  // the lines of the first and the last contact reached
-      __builtin_prefetch(talk.row + std::countr_zero(talk.first_chunk));
-      __builtin_prefetch(talk.row + 63 - std::countl_zero(talk.first_chunk));
-    }
   }
 
   // A person won again after forgetting talks with fresh coins: the episode number sits
@@ -611,7 +578,7 @@ class CampaignKernel final : public ReplicationKernel {
   std::vector<SourceMemory> memory_;
   std::vector<NodeId> touched_, interested_, satisfied_, pending_repeat_;
   std::vector<Talker> talkers_;
-  std::array<DecidedTalk, 16> decided_{};  // a ring of the talks decided ahead, AHEAD < 16
+  TalksAhead talks_ahead_;
   PhiloxLanes lanes_;  // blocks computed ahead: talks' first blocks and the per-person coins
   std::vector<std::uint64_t> new_leads_;  // queue order word << 32 | person
   LeadQueue queue_;

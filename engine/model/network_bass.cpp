@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "model/seeding.h"
+#include "model/talks_ahead.h"
 #include "rng/row_coins.h"
 
 namespace campaign {
@@ -58,18 +59,29 @@ class BassKernel final : public ReplicationKernel {
       // the others could reach no one, so they are dropped for good (the coins are keyed,
       // so skipping them changes no other draw). People marked in this step talk next step.
       std::erase_if(talkers_, [&](NodeId u) { return open_[u] == 0; });
+      // Talks are decided ahead of being heard (talks_ahead.h).
       const std::size_t talkers = talkers_.size();
-      for (std::size_t i = 0; i < talkers; ++i) {
-        const CounterRng::Block first =  // the talk's first block, with the next ones'
-            lanes_.walk(i, talkers, rng, [&](std::size_t lane, std::size_t k) {
-              talks.set_first_counter(lanes_, lane, r, talkers_[k], talk_index(talkers_[k], t));
-            });
-        graph.prefetch_ahead(talkers_, i, [](NodeId ahead) { return ahead; });
-        const NodeId u = talkers_[i];
-        talks.talk(r, u, talk_index(u, t), graph.neighbors(u), first, [&](NodeId v) {
-          if (adopted_at_[v] < 0) mark(v, t);
-        });
-      }
+      talks_ahead_.walk(
+          talkers,
+          [&](std::size_t i, DecidedTalk& talk) {
+            if (i + TalksAhead::AHEAD < talkers) {  // what deciding a later talk reads
+              const NodeId later = talkers_[i + TalksAhead::AHEAD];
+              __builtin_prefetch(&graph.offsets()[later]);
+              __builtin_prefetch(&adopted_at_[later]);
+            }
+            const CounterRng::Block first =  // the talk's first block, with the next ones'
+                lanes_.walk(i, talkers, rng, [&](std::size_t lane, std::size_t k) {
+                  talks.set_first_counter(lanes_, lane, r, talkers_[k], talk_index(talkers_[k], t));
+                });
+            const NodeId u = talkers_[i];
+            talk.decide(graph, talks, r, u, talk_index(u, t), first);
+          },
+          [&](std::size_t, const DecidedTalk& talk) {
+            talk.hear([&] { return talks; }, r,
+                      [&](NodeId v) {
+                        if (adopted_at_[v] < 0) mark(v, t);
+                      });
+          });
       talkers_.insert(talkers_.end(), adopters_.begin() + static_cast<std::ptrdiff_t>(before),
                       adopters_.end());
       record(out, t, adopters_.size() - before);
@@ -102,6 +114,7 @@ class BassKernel final : public ReplicationKernel {
   std::vector<NodeId> talkers_;      // adopters with a contact not adopted yet
   std::vector<NodeId> unadopted_;    // for the advertising coins, in id order
   PhiloxLanes lanes_;  // blocks computed ahead: advertising coins, talks' first blocks
+  TalksAhead talks_ahead_;
 };
 
 }  // namespace

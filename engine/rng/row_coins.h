@@ -98,9 +98,11 @@ class RowCoins {
     }
   }
 
-  // The coins of one chunk; its block 0 is `first` where given.
-  std::uint64_t decide(Replication r, NodeId u, std::uint32_t talk, std::uint32_t chunk,
-                       std::uint32_t width, const CounterRng::Block* first) const {
+  // The coins of one chunk; its block 0 is `first` where given. Always inlined: GCC
+  // otherwise left it out of line in the campaign's word of mouth, a few percent slower.
+  [[gnu::always_inline]] std::uint64_t decide(Replication r, NodeId u, std::uint32_t talk,
+                                              std::uint32_t chunk, std::uint32_t width,
+                                              const CounterRng::Block* first) const {
     const std::uint64_t all = width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
     const std::uint64_t threshold = coin_.threshold();
     if (threshold == 0) return 0;
