@@ -9,10 +9,8 @@
 //
 //   TalksAhead ahead;
 //   ahead.walk(talkers.size(),
-//              [&](std::size_t i, DecidedTalk& talk) { talk.decide(graph, coins, r, u, index,
-//              first); },
-//              [&](std::size_t i, const DecidedTalk& talk) { talk.hear([&] { return coins; }, r,
-//              reach); });
+//       [&](std::size_t i, DecidedTalk& talk) { talk.decide(graph, coins, r, u, index, first); },
+//       [&](std::size_t i, const DecidedTalk& talk) { talk.hear(coins_of, r, reach); });
 #pragma once
 
 #include <array>
