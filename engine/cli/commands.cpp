@@ -145,6 +145,7 @@ std::string variant_name(const std::string& base, const std::vector<std::string>
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
+  const auto command_start = tbb::tick_count::now();  // the share of writing is of this run
   std::string scenario_path;
   std::string out_path;
   std::vector<std::string> overrides, sweeps;
@@ -218,7 +219,7 @@ int run_command(const std::vector<std::string>& args) {
   // HDF5 output while nothing else runs, and the replications; the trajectories are
   // written while the replications go on, and counted apart.
   double write_seconds = (tbb::tick_count::now() - create_start).seconds();
-  double run_seconds = 0, trajectory_seconds = 0;
+  double trajectory_seconds = 0;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   // Variants that differ only outside the audience and graph share one graph.
@@ -265,7 +266,6 @@ int run_command(const std::vector<std::string>& args) {
     writer.write_summary(accumulator, model->derived_finals(accumulator));
     const double summary_seconds = (tbb::tick_count::now() - write_start).seconds();
     write_seconds += begin_seconds + summary_seconds;
-    run_seconds += record.seconds;
     trajectory_seconds += record.write_seconds;
     if (!quiet) print_summary(s, *graph, *model, record, accumulator);
   }
@@ -278,10 +278,13 @@ int run_command(const std::vector<std::string>& args) {
         save_trajectories
             ? fmt::format("; trajectories {:.3f} s, alongside the replications", trajectory_seconds)
             : "";
-    fmt::print("wrote     {} ({}, {} scenario{}; writing took {:.3f} s, {:.1f}% of the run{})\n",
-               out_path, file_size_text(out_path), variants.size(), variants.size() == 1 ? "" : "s",
-               write_seconds, 100.0 * write_seconds / std::max(1e-9, write_seconds + run_seconds),
-               trajectories);
+    const double command_seconds = (tbb::tick_count::now() - command_start).seconds();
+    fmt::print(
+        "wrote     {} ({}, {} scenario{}; writing took {:.3f} s, {:.1f}% of the run's {:.3f} "
+        "s{})\n",
+        out_path, file_size_text(out_path), variants.size(), variants.size() == 1 ? "" : "s",
+        write_seconds, 100.0 * write_seconds / std::max(1e-9, command_seconds), command_seconds,
+        trajectories);
   }
   return 0;
 }
