@@ -27,6 +27,7 @@ constexpr std::size_t CONTIGUOUS_LIMIT = 4096;      // elements; larger vectors 
 constexpr std::size_t CHUNK_BYTES = std::size_t{1} << 20;  // cap on one chunk
 constexpr std::uint64_t MATRIX_CHUNK_ROWS = 64;     // rows per chunk, before the byte cap
 constexpr unsigned DEFLATE_LEVEL = 1;  // zlib: 97% of level 4's gain in 70% of its time
+constexpr unsigned MAX_COMPACT_LINKS = 64, MIN_DENSE_LINKS = 48;  // a group's link storage
 
 // The file holds IEEE little-endian doubles, and so does memory here: tables are written
 // with the file's record type, and encoded chunks bypass HDF5's conversion altogether.
@@ -111,11 +112,15 @@ Handle string_type() {
   return type;
 }
 
-// Groups track link creation order so tools can list metrics in the engine's order.
+// Groups track link creation order so tools can list metrics in the engine's order. Up to
+// 64 links stay in the group's header (HDF5's default is 8), where adding one is cheaper
+// than in the heap and two B-trees of dense storage: a campaign's 27 series tables are
+// written 0.17 ms sooner (docs/performance.md).
 Handle group_creation_list() {
   Handle gcpl(H5Pcreate(H5P_GROUP_CREATE));
   if (!gcpl.valid() ||
-      H5Pset_link_creation_order(gcpl.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+      H5Pset_link_creation_order(gcpl.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+      H5Pset_link_phase_change(gcpl.id(), MAX_COMPACT_LINKS, MIN_DENSE_LINKS) < 0) {
     fail("create the group property list for", "groups", -1);
   }
   return gcpl;
