@@ -35,6 +35,31 @@ double representative(std::int64_t key, bool inexact) {
   return lo + (hi - lo) * 0.5;
 }
 
+// Walks the buckets in order (backward: from the last), adding their counts to `seen`, and
+// returns the number of buckets passed before `seen` reaches `rank` (the bucket that
+// reaches it is the next), or counts.size() with `seen` past the whole side. A side spans
+// 256 buckets per power of two, thousands for a metric such as revenue, so whole blocks
+// are skipped by their sums first: summing a block vectorizes, while adding bucket by
+// bucket is a chain of dependent adds and compares.
+std::size_t walk_to_rank(const std::vector<std::uint64_t>& counts, bool backward,
+                         std::uint64_t rank, std::uint64_t& seen) {
+  constexpr std::size_t BLOCK = 32;
+  const std::size_t n = counts.size();
+  std::size_t j = 0;
+  for (; j + BLOCK <= n; j += BLOCK) {
+    const std::uint64_t* block = counts.data() + (backward ? n - j - BLOCK : j);
+    std::uint64_t sum = 0;
+    for (std::size_t k = 0; k < BLOCK; ++k) sum += block[k];
+    if (seen + sum >= rank) break;
+    seen += sum;
+  }
+  for (; j < n; ++j) {
+    seen += counts[backward ? n - 1 - j : j];
+    if (seen >= rank) return j;
+  }
+  return n;
+}
+
 }  // namespace
 
 void QuantileSketch::Side::cover(std::int64_t lo, std::int64_t hi) {
@@ -133,21 +158,18 @@ double QuantileSketch::quantile(double q) const {
   auto finish = [&](double v) { return std::clamp(v, min_, max_); };
   std::uint64_t seen = 0;
   // Ascending order: negative side from the largest magnitude down, zeros, positive side up.
-  for (std::size_t i = negative_.counts.size(); i-- > 0;) {
-    seen += negative_.counts[i];
-    if (seen >= rank) {
-      const std::int64_t key = negative_.first_key + static_cast<std::int64_t>(i);
-      return finish(-representative(key, negative_.inexact[i] != 0));
-    }
+  const std::size_t negatives = negative_.counts.size();
+  if (const std::size_t j = walk_to_rank(negative_.counts, true, rank, seen); j < negatives) {
+    const std::size_t i = negatives - 1 - j;
+    const std::int64_t key = negative_.first_key + static_cast<std::int64_t>(i);
+    return finish(-representative(key, negative_.inexact[i] != 0));
   }
   seen += zeros_;
   if (seen >= rank) return finish(0.0);
-  for (std::size_t i = 0; i < positive_.counts.size(); ++i) {
-    seen += positive_.counts[i];
-    if (seen >= rank) {
-      const std::int64_t key = positive_.first_key + static_cast<std::int64_t>(i);
-      return finish(representative(key, positive_.inexact[i] != 0));
-    }
+  if (const std::size_t i = walk_to_rank(positive_.counts, false, rank, seen);
+      i < positive_.counts.size()) {
+    const std::int64_t key = positive_.first_key + static_cast<std::int64_t>(i);
+    return finish(representative(key, positive_.inexact[i] != 0));
   }
   return max_;  // unreachable: the sides and zeros hold count_ observations
 }
