@@ -67,7 +67,8 @@ class CampaignKernel final : public ReplicationKernel {
     if (model_.agency_refused()) totals_.agency_refused = 1;
     record(out, 0);
     for (Step t = 1; t <= s_.run.steps; ++t) {
-      word_of_mouth(t);
+      // Who speaks in step t is who was active at the end of step t - 1.
+      record_talkers(out, t - 1, word_of_mouth(t));
       advertising(t);
       media(t);
       leads_and_forgetting(t);
@@ -83,6 +84,7 @@ class CampaignKernel final : public ReplicationKernel {
       if (s_.media.advertising > 0) add_marketing(s_.media.advertising_cost);
       record(out, t);
     }
+    record_talkers(out, s_.run.steps, active_talkers(s_.run.steps + 1));  // no step speaks after
   }
 
  private:
@@ -97,6 +99,16 @@ class CampaignKernel final : public ReplicationKernel {
     std::uint8_t episode;  // interest episode - 1, at most 15 (0 for customers)
   };
   static_assert(sizeof(Talker) == 16);
+  // The talkers who speak in a step, and of which kind: the active, advocates and
+  // detractors metrics of the step before.
+  struct TalkerCounts {
+    double active = 0, advocates = 0, detractors = 0;
+    void add(Talk kind) {
+      ++active;
+      advocates += kind == Talk::advocate;
+      detractors += kind == Talk::detractor;
+    }
+  };
   struct QueuedLead {
     std::uint32_t who;  // person id, or EXTERNAL | index for an agency lead
     Step arrival;
@@ -215,10 +227,12 @@ class CampaignKernel final : public ReplicationKernel {
   // advocates convince receptive neighbours; detractors lower their propensity. Talks are
   // decided ahead of being heard (talks_ahead.h). A talker whose buzz is over, or who is
   // silent, is dropped: silence is for good (a person who forgot and is won again gets a
-  // new talker; customers never turn back).
-  void word_of_mouth(Step t) {
+  // new talker; customers never turn back). Returns the talkers who spoke, counted here
+  // rather than in a pass of their own, which reads every interest talker's state again.
+  TalkerCounts word_of_mouth(Step t) {
     const CsrGraph& graph = model_.graph();
     std::size_t kept = 0;
+    TalkerCounts spoke;
     talks_ahead_.walk(
         talkers_.size(),
         [&](std::size_t i, DecidedTalk& talk) {
@@ -244,6 +258,7 @@ class CampaignKernel final : public ReplicationKernel {
           if (!talk.speaks) return;
           const Talker talker = talkers_[k];
           talkers_[kept++] = talker;
+          spoke.add(talker.kind);
           if (talker.kind == Talk::detractor) {
             talk.hear([&] { return coins(talker); }, r_,
                       [&](NodeId v) {
@@ -264,6 +279,16 @@ class CampaignKernel final : public ReplicationKernel {
           }
         });
     talkers_.resize(kept);
+    return spoke;
+  }
+
+  // The talkers who would speak in step t: word_of_mouth's count, without the talks.
+  TalkerCounts active_talkers(Step t) const {
+    TalkerCounts counts;
+    for (const Talker& talker : talkers_) {
+      if (t <= talker.until && speaks(talker)) counts.add(talker.kind);
+    }
+    return counts;
   }
 
   // A person won again after forgetting talks with fresh coins: the episode number sits
@@ -546,23 +571,44 @@ class CampaignKernel final : public ReplicationKernel {
     totals_.cost += money;
   }
 
+  // The step's metrics but those of its talkers, which record_talkers fills in once the
+  // next step's word of mouth has counted them (NaN until then).
   void record(Trajectory& out, Step t) const {
-    double active = 0, advocates = 0, detractors = 0;
-    for (const Talker& talker : talkers_) {
-      if (talker.until < t + 1 || !speaks(talker)) continue;
-      ++active;
-      advocates += talker.kind == Talk::advocate;
-      detractors += talker.kind == Talk::detractor;
-    }
     const Totals& x = totals_;
-    const double values[CM_COUNT] = {
-        static_cast<double>(first_interests_), x.ever_interested, active, x.aware,
-        static_cast<double>(interested_.size()), x.leads, static_cast<double>(queue_.size()),
-        x.lost_capacity, x.lost_stock, x.lost_handoff, x.not_converted, x.customers, x.repeats,
-        x.repeats_lost_stock,
-        x.lost_support, x.lost_quality, advocates, detractors, x.messages, x.wom, x.agency_leads,
-        x.revenue, x.marketing, x.cost, x.revenue - x.cost, x.commitments, x.agency_refused};
+    constexpr double later = std::numeric_limits<double>::quiet_NaN();
+    const double values[CM_COUNT] = {static_cast<double>(first_interests_),
+                                     x.ever_interested,
+                                     later,
+                                     x.aware,
+                                     static_cast<double>(interested_.size()),
+                                     x.leads,
+                                     static_cast<double>(queue_.size()),
+                                     x.lost_capacity,
+                                     x.lost_stock,
+                                     x.lost_handoff,
+                                     x.not_converted,
+                                     x.customers,
+                                     x.repeats,
+                                     x.repeats_lost_stock,
+                                     x.lost_support,
+                                     x.lost_quality,
+                                     later,
+                                     later,
+                                     x.messages,
+                                     x.wom,
+                                     x.agency_leads,
+                                     x.revenue,
+                                     x.marketing,
+                                     x.cost,
+                                     x.revenue - x.cost,
+                                     x.commitments,
+                                     x.agency_refused};
     for (std::size_t m = 0; m < CM_COUNT; ++m) out.at(m, t) = values[m];
+  }
+  static void record_talkers(Trajectory& out, Step t, const TalkerCounts& counts) {
+    out.at(CM_ACTIVE, t) = counts.active;
+    out.at(CM_ADVOCATES, t) = counts.advocates;
+    out.at(CM_DETRACTORS, t) = counts.detractors;
   }
 
   const CampaignModel& model_;
