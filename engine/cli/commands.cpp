@@ -61,10 +61,12 @@ void print_summary(const Scenario& s, const GraphRecord& graph, const Model& mod
   const std::string_view unit = name_of(s.run.step_unit);
   fmt::print("scenario  {} ({})\n", s.run.name, s.source);
   fmt::print("graph     {}; built in {:.2f} s\n", graph.description, graph.seconds);
-  fmt::print("run       {} replications x {} {}s, {} on {} thread{}: {:.2f} s ({:.1f} replications/s)\n",
-             run.replications, s.run.steps, unit, name_of(s.diffusion.model), run.threads,
-             run.threads == 1 ? "" : "s",
-             run.seconds, run.seconds > 0 ? run.replications / run.seconds : 0.0);
+  fmt::print(
+      "run       {} replication{} x {} {}{}, {} on {} thread{}: {:.2f} s ({:.1f} replications/s)\n",
+      run.replications, run.replications == 1 ? "" : "s", s.run.steps, unit,
+      s.run.steps == 1 ? "" : "s", name_of(s.diffusion.model), run.threads,
+      run.threads == 1 ? "" : "s", run.seconds,
+      run.seconds > 0 ? run.replications / run.seconds : 0.0);
   for (const std::string& line : model.describe()) fmt::print("model     {}\n", line);
   // Headline metrics, where the model has them: final value, mean and spread.
   for (const char* headline : {"total_adopted", "customers", "revenue", "profit"}) {
