@@ -4,8 +4,8 @@ replications fall (p05-p95), and the 95% confidence interval of the mean, per sc
 
     python3 scripts/plot_run.py results.h5 -o adoption.png [--metric total_adopted] [--scenario NAME]
 
-Reads the layout of docs/hdf5-layout.md, schema 1 or 2 (series["mean"] is a group member in
-one, a table column in the other). Needs h5py, numpy and matplotlib: Debian's
+Reads the layout of docs/hdf5-layout.md, schemas 1 to 3 (a metric's series is a group of
+vectors in 1, a table of its own in 2, a row of the stacked `series` tables in 3). Needs h5py, numpy and matplotlib: Debian's
 python3-h5py, python3-numpy and python3-matplotlib. When another python3 comes first on
 PATH and lacks them, the script runs itself again with /usr/bin/python3.
 """
@@ -92,11 +92,16 @@ def main():
         units = set()
         for index, name in enumerate(names):
             group = f["scenarios"][name]
-            metrics = list(group["series"].keys()) if "series" in group else []
+            stacked = isinstance(group.get("series"), h5py.Dataset)  # schema 3
+            if stacked:
+                metrics = text(group.attrs.get("metrics", "")).split(",")
+            else:
+                metrics = list(group["series"].keys()) if "series" in group else []
             if args.metric not in metrics:
                 fail(f"no metric '{args.metric}' in scenario '{name}'; available: "
                      f"{', '.join(metrics) or '(none)'}")
-            series = group["series"][args.metric]
+            series = (group["series"][metrics.index(args.metric)] if stacked
+                      else group["series"][args.metric])
             mean = series["mean"][()]
             x = np.arange(mean.size)  # index 0: after seeding, before the first step
             units.add(step_unit(text(group.attrs.get("config_toml", ""))))

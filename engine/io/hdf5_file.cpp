@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
+#include <numeric>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -319,22 +321,27 @@ void Group::set_attribute(const std::string& name, double value) {
   write_scalar_attribute(handle_.id(), path_, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
-void Group::write_table(const std::string& name, std::span<const std::string> columns,
-                        std::span<const std::span<const double>> values) {
-  quiet();
-  const std::string path = join_path(path_, name);
-  if (columns.empty() || columns.size() != values.size()) {
+namespace {
+
+// The record type of a table: one float64 field per column, side by side. Checks what
+// write_table and write_tables promise: `values` holds whole tables of columns.size()
+// columns of one length, and the names are unique and non-empty.
+Handle record_type_of(const std::string& path, std::span<const std::string> columns,
+                      std::span<const std::span<const double>> values, Hid loc) {
+  if (columns.empty() || values.empty() || values.size() % columns.size() != 0) {
     throw std::invalid_argument("write_table '" + path + "': " + std::to_string(columns.size()) +
                                 " column names for " + std::to_string(values.size()) +
-                                " columns (at least one needed)");
+                                " columns (at least one, and whole tables, needed)");
   }
   const std::size_t rows = values[0].size();
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    if (values[c].size() != rows) {
-      throw std::invalid_argument("write_table '" + path + "': column '" + columns[c] + "' has " +
-                                  std::to_string(values[c].size()) + " rows, the first " +
-                                  std::to_string(rows));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i].size() != rows) {
+      throw std::invalid_argument(
+          "write_table '" + path + "': column '" + columns[i % columns.size()] + "' has " +
+          std::to_string(values[i].size()) + " rows, the first " + std::to_string(rows));
     }
+  }
+  for (std::size_t c = 0; c < columns.size(); ++c) {
     if (columns[c].empty() ||
         std::find(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(c), columns[c]) !=
             columns.begin() + static_cast<std::ptrdiff_t>(c)) {
@@ -342,14 +349,43 @@ void Group::write_table(const std::string& name, std::span<const std::string> co
                                   "' is empty or repeated");
     }
   }
-  const std::size_t row_bytes = columns.size() * sizeof(double);
-  Handle record_type(H5Tcreate(H5T_COMPOUND, row_bytes));
-  if (!record_type.valid()) fail("create the record type of", path, handle_.id());
+  Handle record_type(H5Tcreate(H5T_COMPOUND, columns.size() * sizeof(double)));
+  if (!record_type.valid()) fail("create the record type of", path, loc);
   for (std::size_t c = 0; c < columns.size(); ++c) {
     if (H5Tinsert(record_type.id(), columns[c].c_str(), c * sizeof(double), H5T_IEEE_F64LE) < 0) {
-      fail("add column '" + columns[c] + "' to the record type of", path, handle_.id());
+      fail("add column '" + columns[c] + "' to the record type of", path, loc);
     }
   }
+  return record_type;
+}
+
+// Records are rows of the columns side by side: rows [first, first + count) of each
+// table in `values`, table after table.
+void interleave(std::span<const std::span<const double>> values, std::size_t columns,
+                std::size_t first, std::size_t count, std::vector<double>& records) {
+  records.resize(values.size() / columns * count * columns);
+  std::size_t k = 0;
+  for (std::size_t t = 0; t < values.size(); t += columns) {
+    for (std::size_t r = 0; r < count; ++r) {
+      for (std::size_t c = 0; c < columns; ++c) records[k++] = values[t + c][first + r];
+    }
+  }
+}
+
+}  // namespace
+
+void Group::write_table(const std::string& name, std::span<const std::string> columns,
+                        std::span<const std::span<const double>> values) {
+  quiet();
+  const std::string path = join_path(path_, name);
+  if (values.size() != columns.size()) {
+    throw std::invalid_argument("write_table '" + path + "': " + std::to_string(columns.size()) +
+                                " column names for " + std::to_string(values.size()) +
+                                " columns (at least one needed)");
+  }
+  const Handle record_type = record_type_of(path, columns, values, handle_.id());
+  const std::size_t rows = values[0].size();
+  const std::size_t row_bytes = columns.size() * sizeof(double);
   const hsize_t dims[1] = {rows};
   Handle space(H5Screate_simple(1, dims, nullptr));
   if (!space.valid()) fail("create a dataspace for", path, handle_.id());
@@ -368,15 +404,10 @@ void Group::write_table(const std::string& name, std::span<const std::string> co
   Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), record_type.id(), space.id(), H5P_DEFAULT,
                             dcpl.id(), H5P_DEFAULT));
   if (!dataset.valid()) fail("create dataset", path, handle_.id());
-  // Records are rows of the columns side by side: interleave a block at a time.
-  std::vector<double> records(std::min(rows, block_rows) * columns.size());
+  std::vector<double> records;
   for (std::size_t first = 0; first < rows; first += block_rows) {
     const std::size_t count = std::min(block_rows, rows - first);
-    for (std::size_t r = 0; r < count; ++r) {
-      for (std::size_t c = 0; c < columns.size(); ++c) {
-        records[r * columns.size() + c] = values[c][first + r];
-      }
-    }
+    interleave(values, columns.size(), first, count, records);
     Handle memory_space;
     if (count < rows) {  // a block of a long table
       const hsize_t start[1] = {first}, block[1] = {count};
@@ -390,6 +421,26 @@ void Group::write_table(const std::string& name, std::span<const std::string> co
                  memory_space.valid() ? space.id() : H5S_ALL, H5P_DEFAULT, records.data()) < 0) {
       fail("write dataset", path, handle_.id());
     }
+  }
+}
+
+void Group::write_tables(const std::string& name, std::span<const std::string> columns,
+                         std::span<const std::span<const double>> values) {
+  quiet();
+  const std::string path = join_path(path_, name);
+  const Handle record_type = record_type_of(path, columns, values, handle_.id());
+  const std::size_t tables = values.size() / columns.size(), rows = values[0].size();
+  const hsize_t dims[2] = {tables, rows};
+  Handle space(H5Screate_simple(2, dims, nullptr));
+  if (!space.valid()) fail("create a dataspace for", path, handle_.id());
+  Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), record_type.id(), space.id(), H5P_DEFAULT,
+                            H5P_DEFAULT, H5P_DEFAULT));
+  if (!dataset.valid()) fail("create dataset", path, handle_.id());
+  std::vector<double> records;
+  interleave(values, columns.size(), 0, rows, records);
+  if (!records.empty() &&
+      H5Dwrite(dataset.id(), record_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, records.data()) < 0) {
+    fail("write dataset", path, handle_.id());
   }
 }
 
@@ -509,8 +560,8 @@ namespace {
 std::pair<Handle, Handle> open_table(Hid group, const std::string& path, const std::string& name) {
   Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("open dataset", path, group);
-  if (dataset_dims(dataset.id(), path).size() != 1) {
-    throw IoError("HDF5: dataset '" + path + "' is not one-dimensional");
+  if (const std::size_t rank = dataset_dims(dataset.id(), path).size(); rank != 1 && rank != 2) {
+    throw IoError("HDF5: dataset '" + path + "' is neither a table nor stacked tables");
   }
   Handle type(H5Dget_type(dataset.id()));
   if (!type.valid()) fail("get the type of", path, group);
@@ -553,7 +604,9 @@ std::vector<double> Group::read_column(const std::string& table, const std::stri
       H5Tinsert(memory_type.id(), column.c_str(), 0, H5T_NATIVE_DOUBLE) < 0) {
     fail("create a record type for column '" + column + "' of", path, handle_.id());
   }
-  std::vector<double> values(dataset_dims(dataset.id(), path)[0]);
+  const std::vector<std::uint64_t> dims = dataset_dims(dataset.id(), path);
+  std::vector<double> values(
+      std::accumulate(dims.begin(), dims.end(), std::uint64_t{1}, std::multiplies<>()));
   if (!values.empty() &&
       H5Dread(dataset.id(), memory_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
     fail("read column '" + column + "' of", path, handle_.id());

@@ -107,6 +107,13 @@ class Group {
   // when long.
   void write_table(const std::string& name, std::span<const std::string> columns,
                    std::span<const std::span<const double>> values);
+  // Tables of the same columns and length, stacked: a 2-D dataset [tables, rows] of the
+  // same records, table t being row t (h5py: dataset[t] is table t as a structured array).
+  // `values` holds the columns table after table: column c of table t is
+  // values[t * columns.size() + c]. Contiguous: for many short tables, whose objects
+  // would cost HDF5 more than their values.
+  void write_tables(const std::string& name, std::span<const std::string> columns,
+                    std::span<const std::span<const double>> values);
   MatrixWriter create_matrix(const std::string& name, std::uint64_t rows, std::uint64_t columns);
   const std::string& path() const { return path_; }
 
@@ -120,6 +127,7 @@ class Group {
   std::uint64_t read_uint_attribute(const std::string& name) const;
   double read_double_attribute(const std::string& name) const;
   std::vector<std::string> table_columns(const std::string& table) const;  // stored order
+  // One column of a table, or of stacked tables table after table.
   std::vector<double> read_column(const std::string& table, const std::string& column) const;
   Matrix read_matrix(const std::string& name) const;
   DatasetLayout layout(const std::string& name) const;

@@ -1,4 +1,4 @@
-// The results layout of docs/hdf5-layout.md (schema_version 2), written through the h5
+// The results layout of docs/hdf5-layout.md (schema_version 3), written through the h5
 // wrapper. Atomicity comes from the file system, not from HDF5: everything is written to a
 // temporary file in the same directory, and rename(2) moves it to the final name in one
 // step, so the final name holds either the previous file or a complete new one.
@@ -66,7 +66,7 @@ void check_can_create(const std::string& final_path, const std::string& temp_pat
   ::close(fd);
 }
 
-// The columns of a series table, in this order.
+// The columns of the series tables, in this order (SeriesSummary's fields).
 const std::array<std::string, 7> SERIES_COLUMNS = {"mean", "sd",      "p05",    "p50",
                                                    "p95",  "ci95_lo", "ci95_hi"};
 
@@ -249,16 +249,17 @@ void ResultsWriter::write_summary(const RunAccumulator& accumulator,
     names.push_back(extra.name);
     finals.push_back(extra.values);
   }
-  // A table per metric's series (a row per step) and one for all finals (a row per
-  // replication): a few dozen HDF5 objects per scenario rather than hundreds, since each
-  // costs HDF5 some 15-40 us whatever its size.
-  h5::Group series = scenario.group.create_group("series");
+  // Every metric's series in one dataset (a table per metric, a row per step, stacked in
+  // engine order) and all finals in one table (a row per replication): two HDF5 objects
+  // per scenario, since each costs HDF5 some 15-40 us whatever its size.
+  std::vector<SeriesSummary> summaries;
+  std::vector<std::span<const double>> series;
+  summaries.reserve(header.metric_names.size());
   for (std::size_t m = 0; m < header.metric_names.size(); ++m) {
-    const SeriesSummary s = accumulator.series(m);
-    const std::array<std::span<const double>, SERIES_COLUMNS.size()> columns = {
-        s.mean, s.sd, s.p05, s.p50, s.p95, s.ci95_lo, s.ci95_hi};
-    series.write_table(header.metric_names[m], SERIES_COLUMNS, columns);
+    const SeriesSummary& s = summaries.emplace_back(accumulator.series(m));
+    series.insert(series.end(), {s.mean, s.sd, s.p05, s.p50, s.p95, s.ci95_lo, s.ci95_hi});
   }
+  scenario.group.write_tables("series", SERIES_COLUMNS, series);
   scenario.group.write_table("finals", names, finals);
   scenario.summary_written = true;
 }

@@ -20,7 +20,7 @@
 
 namespace campaign {
 
-inline constexpr std::int64_t RESULTS_SCHEMA_VERSION = 2;
+inline constexpr std::int64_t RESULTS_SCHEMA_VERSION = 3;
 
 struct ScenarioHeader {
   std::string name;
@@ -46,8 +46,8 @@ class ResultsWriter {
   // idle TBB workers.
   void write_trajectories(std::uint64_t first_replication,
                           const std::vector<Trajectory>& trajectories);
-  // The series table of every metric, and the finals table: a column per metric, then
-  // one per derived final.
+  // The series tables of all metrics, stacked in one dataset (row m: metric m), and the
+  // finals table: a column per metric, then one per derived final.
   void write_summary(const RunAccumulator& accumulator, const std::vector<DerivedFinal>& derived = {});
   void commit();  // close and rename into place
 

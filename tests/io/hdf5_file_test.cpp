@@ -111,6 +111,36 @@ TEST_F(Hdf5File, TableColumnsMustMatch) {
   EXPECT_TRUE(f.member_names().empty());  // nothing half-made
 }
 
+TEST_F(Hdf5File, StackedTablesReadTableAfterTable) {
+  const std::vector<double> a0 = ramp(5, 1.5), b0 = ramp(5, -3.0), a1 = ramp(5, 10.0),
+                            b1 = ramp(5, 20.0), a2 = ramp(5, -7.0), b2 = ramp(5, 0.25);
+  const std::vector<std::string> two = {"a", "b"};
+  {
+    File f = File::create(path("stacked.h5"));
+    f.write_tables("s", two, std::vector<std::span<const double>>{a0, b0, a1, b1, a2, b2});
+    f.write_tables("empty", two, std::vector<std::span<const double>>{{}, {}});
+    const std::vector<double> four(4, 1.0);
+    EXPECT_THROW(
+        f.write_tables("ragged", two, std::vector<std::span<const double>>{a0, b0, a1, four}),
+        std::invalid_argument);
+    EXPECT_THROW(f.write_tables("partial", two, std::vector<std::span<const double>>{a0, b0, a1}),
+                 std::invalid_argument);
+    f.close();
+  }
+  File f = File::open_read_only(path("stacked.h5"));
+  EXPECT_EQ(f.member_names(), (std::vector<std::string>{"empty", "s"}));  // nothing half-made
+  EXPECT_EQ(f.table_columns("s"), two);
+  std::vector<double> a = a0, b = b0;
+  a.insert(a.end(), a1.begin(), a1.end());
+  a.insert(a.end(), a2.begin(), a2.end());
+  b.insert(b.end(), b1.begin(), b1.end());
+  b.insert(b.end(), b2.begin(), b2.end());
+  EXPECT_EQ(f.read_column("s", "a"), a);
+  EXPECT_EQ(f.read_column("s", "b"), b);
+  EXPECT_FALSE(f.layout("s").chunked);
+  EXPECT_TRUE(f.read_column("empty", "a").empty());
+}
+
 TEST_F(Hdf5File, MatrixWrittenInBands) {
   const std::uint64_t rows = 150, columns = 11;  // bands of 64 rows: 64, 64 and 22
   std::vector<double> expected(rows * columns);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end check of the results file layout (docs/hdf5-layout.md, schema_version 2).
+"""End-to-end check of the results file layout (docs/hdf5-layout.md, schema_version 3).
 
 Runs the CLI on a small independent-cascade scenario, opens the result with h5py and
 checks every documented group, dataset and attribute, the consistency of the summaries
@@ -108,8 +108,8 @@ def check_root(c, f, source_dir):
     c.check("root file_type", is_str(attrs.get("file_type"))
             and attrs["file_type"] == "campaign-sim results", repr(attrs.get("file_type")))
     version = attrs.get("schema_version")
-    c.check("root schema_version is int64 2",
-            isinstance(version, np.integer) and version.dtype == np.int64 and int(version) == 2,
+    c.check("root schema_version is int64 3",
+            isinstance(version, np.integer) and version.dtype == np.int64 and int(version) == 3,
             repr(version))
     engine = attrs.get("engine_version")
     expected = project_version(source_dir)
@@ -156,22 +156,21 @@ def check_scenario_attributes(c, g):
 def check_shapes(c, g):
     c.check("scenario members", sorted(g.keys()) == ["finals", "series", "trajectories"],
             str(list(g.keys())))
-    for group in ("series", "trajectories"):
-        # Groups track creation order, so h5py lists metrics as the engine names them.
-        c.check(f"{group} lists every metric in engine order", list(g[group].keys()) == METRICS,
-                str(list(g[group].keys())))
+    # Groups track creation order, so h5py lists metrics as the engine names them.
+    c.check("trajectories lists every metric in engine order",
+            list(g["trajectories"].keys()) == METRICS, str(list(g["trajectories"].keys())))
     finals = g["finals"]
     record = np.dtype([(name, "<f8") for name in METRICS])
     c.check(f"finals is a table of {REPLICATIONS} records, a float64 column per metric in "
             "engine order", isinstance(finals, h5py.Dataset) and finals.dtype == record
             and finals.shape == (REPLICATIONS,), f"{finals.dtype} {finals.shape}")
+    series = g["series"]
+    record = np.dtype([(name, "<f8") for name in SERIES])
+    c.check(f"series stacks a table per metric ({len(METRICS)}) of {STEPS + 1} records with "
+            f"float64 columns {', '.join(SERIES)}", isinstance(series, h5py.Dataset)
+            and series.dtype == record and series.shape == (len(METRICS), STEPS + 1),
+            f"{series.dtype} {series.shape}")
     for metric in METRICS:
-        series = g["series"][metric]
-        record = np.dtype([(name, "<f8") for name in SERIES])
-        c.check(f"series/{metric} is a table of {STEPS + 1} records with float64 columns "
-                f"{', '.join(SERIES)}", isinstance(series, h5py.Dataset)
-                and series.dtype == record and series.shape == (STEPS + 1,),
-                f"{series.dtype} {series.shape}")
         d = g["trajectories"][metric]
         c.check(f"trajectories/{metric} float64 ({REPLICATIONS}, {STEPS + 1})",
                 d.dtype == np.float64 and d.shape == (REPLICATIONS, STEPS + 1),
@@ -181,7 +180,9 @@ def check_shapes(c, g):
 def check_consistency(c, g):
     for metric in METRICS:
         traj = g["trajectories"][metric][()]
-        series = {name: g["series"][metric][name][()] for name in SERIES}
+        # Row m of series is the m-th metric of the metrics attribute.
+        row = g["series"][g.attrs["metrics"].split(",").index(metric)]
+        series = {name: row[name] for name in SERIES}
         finals = g["finals"][metric][()]
         c.check(f"{metric}: finals == trajectories[:, -1]", np.array_equal(finals, traj[:, -1]))
         c.check(f"{metric}: mean == trajectories.mean(axis=0)",

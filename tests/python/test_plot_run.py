@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end check of scripts/plot_run.py: it draws a results file of the current schema
-and one of schema 1 (rebuilt here from the same values with h5py, the layout engines up
-to 0.2.0 wrote), and it refuses a missing metric with one line and exit status 1.
+and ones of schemas 1 and 2 (rebuilt here from the same values with h5py, the layouts
+engines up to 0.2.0 and 0.3.0 wrote), and it refuses a missing metric with one line and
+exit status 1.
 
     python3 test_plot_run.py --cli build/campaign-sim --source-dir . --work-dir /tmp/w
 
@@ -25,21 +26,30 @@ SCENARIO = cascade_scenario(replications=30, steps=12, seed=5, people=2000, seed
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def write_schema_1(source, target):
-    """The same values in the schema 1 layout: a group of vectors per series, finals/<metric>."""
+def write_older_schema(source, target, schema):
+    """The same values in an older layout. Schema 2: a table per metric, series/<metric>;
+    schema 1: a group of vectors per metric, series/<metric>/<column>, and finals/<metric>."""
     with h5py.File(source, "r") as src, h5py.File(target, "w") as dst:
         for key, value in src.attrs.items():
             dst.attrs[key] = value
-        dst.attrs["schema_version"] = 1
+        dst.attrs["schema_version"] = schema
         for name, s in src["scenarios"].items():
             g = dst.create_group(f"scenarios/{name}")
             for key, value in s.attrs.items():
                 g.attrs[key] = value
-            for metric, table in s["series"].items():
-                for column in table.dtype.names:
-                    g[f"series/{metric}/{column}"] = table[column]
-            for column in s["finals"].dtype.names:
-                g[f"finals/{column}"] = s["finals"][column]
+            metrics = s.attrs["metrics"].split(",")
+            for m, metric in enumerate(metrics):
+                table = s["series"][m]  # schema 3: row m of the stacked tables
+                if schema == 2:
+                    g[f"series/{metric}"] = table
+                else:
+                    for column in table.dtype.names:
+                        g[f"series/{metric}/{column}"] = table[column]
+            if schema == 2:
+                g["finals"] = s["finals"][()]
+            else:
+                for column in s["finals"].dtype.names:
+                    g[f"finals/{column}"] = s["finals"][column]
 
 
 def main():
@@ -47,13 +57,15 @@ def main():
     scenario = write_scenario(args.work_dir, "plot.toml", SCENARIO)
     current = os.path.join(args.work_dir, "plot.h5")
     subprocess.run([args.cli, "run", scenario, "-o", current, "-q"], check=True)
-    old = os.path.join(args.work_dir, "plot_schema1.h5")
-    write_schema_1(current, old)
+    files = [("schema 3", current)]
+    for schema in (2, 1):
+        files.append((f"schema {schema}", os.path.join(args.work_dir, f"plot_schema{schema}.h5")))
+        write_older_schema(current, files[-1][1], schema)
     script = os.path.join(args.source_dir, "scripts", "plot_run.py")
     tally = Tally()
     check = tally.check
 
-    for label, results in (("schema 2", current), ("schema 1", old)):
+    for label, results in files:
         image = os.path.join(args.work_dir, f"plot_{label.replace(' ', '')}.png")
         if os.path.exists(image):
             os.remove(image)
