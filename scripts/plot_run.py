@@ -5,9 +5,10 @@ replications fall (p05-p95), and the 95% confidence interval of the mean, per sc
     python3 scripts/plot_run.py results.h5 -o adoption.png [--metric total_adopted] [--scenario NAME]
 
 Reads the layout of docs/hdf5-layout.md, schemas 1 to 3 (a metric's series is a group of
-vectors in 1, a table of its own in 2, a row of the stacked `series` tables in 3). Needs h5py, numpy and matplotlib: Debian's
-python3-h5py, python3-numpy and python3-matplotlib. When another python3 comes first on
-PATH and lacks them, the script runs itself again with /usr/bin/python3.
+vectors in 1, a table of its own in 2, a row of the stacked `series` tables in 3). Needs
+h5py, numpy and matplotlib: Debian's python3-h5py, python3-numpy and python3-matplotlib.
+When another python3 comes first on PATH and lacks them, the script runs itself again
+with /usr/bin/python3.
 """
 
 import argparse

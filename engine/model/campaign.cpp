@@ -207,12 +207,14 @@ class CampaignKernel final : public ReplicationKernel {
     receptive_[v] = stage <= AWARE;
   }
 
-  // Interest talk ends when the person loses interest (or is won again, which starts a new
-  // talk) and when the person buys: a customer speaks as an advocate or a detractor. Each
-  // of these changes the person's interest step (to -1, or to the new start).
-  bool speaks(const Talker& talker) const {
-    return talker.kind != Talk::interest ||
-           interest_step_[talker.who] == static_cast<std::int32_t>(talker.start);
+  // Whether the talker speaks in step t: its buzz is not over, and an interest talk has not
+  // ended, which happens when the person loses interest (or is won again, which starts a
+  // new talk) and when the person buys: a customer speaks as an advocate or a detractor.
+  // Each of these changes the person's interest step (to -1, or to the new start).
+  bool speaks(const Talker& talker, Step t) const {
+    return t <= talker.until &&
+           (talker.kind != Talk::interest ||
+            interest_step_[talker.who] == static_cast<std::int32_t>(talker.start));
   }
 
   // Marks v to become interested at the end of the step (once, however many reach v).
@@ -248,7 +250,7 @@ class CampaignKernel final : public ReplicationKernel {
                                        talk_index(talkers_[k], t));
               });
           const Talker& talker = talkers_[i];
-          if (t > talker.until || !speaks(talker)) {
+          if (!speaks(talker, t)) {
             talk.speaks = false;
           } else {
             talk.decide(graph, coins(talker), r_, talker.who, talk_index(talker, t), first);
@@ -286,7 +288,7 @@ class CampaignKernel final : public ReplicationKernel {
   TalkerCounts active_talkers(Step t) const {
     TalkerCounts counts;
     for (const Talker& talker : talkers_) {
-      if (t <= talker.until && speaks(talker)) counts.add(talker.kind);
+      if (speaks(talker, t)) counts.add(talker.kind);
     }
     return counts;
   }
