@@ -1,14 +1,21 @@
 // campaign-sim: dispatches to a subcommand and turns errors into one line and an exit
-// status (2: bad input or usage, 1: I/O or internal failure, 130: interrupted).
+// status (docs/errors.md): 2 bad input or usage (nothing was attempted), 1 the machine or
+// the file system failed (the output could not be written, out of memory), 128 + the
+// signal when interrupted (130 Ctrl-C, 143 SIGTERM).
 #include <boost/program_options/errors.hpp>
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/version.h"
 
 namespace {
@@ -18,15 +25,37 @@ constexpr const char* USAGE =
     "\n"
     "Usage:\n"
     "  campaign-sim run SCENARIO.toml -o OUT.h5 [options]   run a scenario (see run --help)\n"
+    "  campaign-sim run SCENARIO.toml --dry-run            what it would build and need\n"
     "  campaign-sim reference                              print the scenario key reference\n"
     "  campaign-sim graph convert EDGES[.gz] OUT.csr       cache an edge list as binary CSR\n"
     "  campaign-sim graph info FILE                        size and degrees of a graph file\n"
     "  campaign-sim graph generate SCENARIO.toml OUT       save a scenario's graph (.csr or text)\n"
-    "  campaign-sim --help | --version\n";
+    "  campaign-sim --help | --version\n"
+    "\n"
+    "Every subcommand takes --help. Exit status: 0 done, 2 bad input (nothing attempted),\n"
+    "1 the output could not be written or memory ran out, 130/143 interrupted.\n";
+
+// One line on stderr, whatever the message holds.
+void say(const std::string& message) {
+  fmt::print(stderr, "campaign-sim: {}\n", campaign::one_line(message));
+}
+
+const char* signal_name(int signal) {
+  switch (signal) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    default: return "a signal";
+  }
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything can create a file: the handlers that remove it on a signal.
+  campaign::install_signal_handlers();
+  // A log file shows each line as it is printed, not in 4 kB lumps.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.empty()) {
@@ -46,20 +75,24 @@ int main(int argc, char** argv) {
     if (command == "run") return campaign::run_command(rest);
     if (command == "reference") return campaign::reference_command(rest);
     if (command == "graph") return campaign::graph_command(rest);
-    fmt::print(stderr, "campaign-sim: unknown command '{}'; commands: run, reference, graph (see --help)\n",
-               command);
+    say(fmt::format("unknown command '{}'; commands: run, reference, graph (see --help)",
+                    campaign::excerpt(command, 40)));
     return 2;
   } catch (const campaign::InputError& e) {
-    fmt::print(stderr, "campaign-sim: {}\n", e.what());
+    say(e.what());
     return 2;
   } catch (const boost::program_options::error& e) {
-    fmt::print(stderr, "campaign-sim: {} (see campaign-sim {} --help)\n", e.what(), args[0]);
+    say(fmt::format("{} (see campaign-sim {} --help)", e.what(), args[0]));
     return 2;
-  } catch (const campaign::Interrupted&) {
-    fmt::print(stderr, "campaign-sim: interrupted; no results written\n");
-    return 130;
+  } catch (const campaign::Interrupted& e) {
+    say(fmt::format("interrupted by {}{}; no results written", signal_name(e.signal()),
+                    e.during().empty() ? "" : " while " + e.during()));
+    return 128 + e.signal();
+  } catch (const std::bad_alloc&) {
+    say("out of memory (see campaign-sim run --dry-run for what a run needs)");
+    return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "campaign-sim: error: {}\n", e.what());
+    say(fmt::format("error: {}", e.what()));
     return 1;
   }
 }

@@ -1,4 +1,5 @@
-// Typed errors. The library never exits; `main` catches these and prints one line.
+// Typed errors. The library never exits; `main` catches these and prints one line. The
+// exit statuses are documented in docs/errors.md.
 #pragma once
 
 #include <stdexcept>
@@ -6,23 +7,35 @@
 
 namespace campaign {
 
-// Bad user input: scenario files, --set overrides, edge lists. The message is the whole
-// line the user sees, already naming the file, line, key and what is allowed.
+// Bad user input: the command line, scenario files, --set overrides, edge lists, partner
+// tables, an output path the rules refuse, a run too large for the memory available.
+// The message is the whole line the user sees, already naming the file, line, key and
+// what is allowed. Exit status 2: nothing was attempted.
 class InputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-// Failure of the machine or the file system (cannot write the output, HDF5 error).
+// Failure of the machine or the file system (cannot create or write the output, HDF5
+// error, out of memory). Exit status 1.
 class IoError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-// The user asked the run to stop (Ctrl-C); nothing was written under the final name.
+// The user asked the command to stop (Ctrl-C, SIGTERM); nothing was written under the
+// final name. Exit status 128 + the signal's number (130, 143).
 class Interrupted : public std::runtime_error {
  public:
-  Interrupted() : std::runtime_error("interrupted") {}
+  explicit Interrupted(int signal, std::string during = "")
+      : std::runtime_error("interrupted"), signal_(signal), during_(std::move(during)) {}
+  int signal() const { return signal_; }
+  // What was under way ("building the graph"), when the catcher knew it.
+  const std::string& during() const { return during_; }
+
+ private:
+  int signal_;
+  std::string during_;
 };
 
 }  // namespace campaign

@@ -1,14 +1,18 @@
 #include "graph/csr_file.h"
 
-#include <unistd.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
 #include "core/error.h"
+#include "core/interrupt.h"
+#include "io/output_file.h"
 
 namespace campaign {
 namespace {
@@ -22,40 +26,42 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 
 template <class T>
 void read_exact(std::FILE* f, T* data, std::size_t count, const std::string& path) {
-  if (count > 0 && std::fread(data, sizeof(T), count, f) != count) {
-    throw InputError(path + ": binary CSR file is truncated");
-  }
-}
-
-template <class T>
-void write_exact(std::FILE* f, const T* data, std::size_t count, const std::string& path) {
-  if (count > 0 && std::fwrite(data, sizeof(T), count, f) != count) {
-    throw IoError("cannot write '" + path + "': " + std::strerror(errno));
-  }
-}
-
-// Runs `body(file)` on "<path>.tmp-<pid>" and renames it to `path`; on any failure the
-// temporary file is removed and `path` is untouched.
-template <class Body>
-void write_atomically(const std::string& path, Body&& body) {
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    File f(std::fopen(temp.c_str(), "wb"));
-    if (!f) throw IoError("cannot create '" + path + "': " + std::strerror(errno));
-    try {
-      body(f.get());
-      if (std::fflush(f.get()) != 0) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
-    } catch (...) {
-      f.reset();
-      std::remove(temp.c_str());
-      throw;
+  constexpr std::size_t PIECE = (std::size_t{64} << 20) / sizeof(T);
+  for (std::size_t done = 0; done < count; done += PIECE) {
+    throw_if_interrupted();
+    const std::size_t n = std::min(PIECE, count - done);
+    if (std::fread(data + done, sizeof(T), n, f) != n) {
+      throw InputError(path + ": binary CSR file is truncated");
     }
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temp.c_str());
-    throw IoError("cannot write '" + path + "': " + reason);
+}
+
+// In pieces of at most 64 MiB, so that an interrupt is answered between them.
+template <class T>
+void write_exact(std::FILE* f, const T* data, std::size_t count, const std::string& path) {
+  constexpr std::size_t PIECE = (std::size_t{64} << 20) / sizeof(T);
+  for (std::size_t done = 0; done < count; done += PIECE) {
+    throw_if_interrupted();
+    const std::size_t n = std::min(PIECE, count - done);
+    if (std::fwrite(data + done, sizeof(T), n, f) != n) {
+      throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+    }
   }
+}
+
+// Runs `body(file)` on a temporary file beside `path` and renames it to `path`; on any
+// failure (or an interrupt) the temporary file is removed and `path` is untouched.
+template <class Body>
+void write_atomically(const std::string& path, Body&& body) {
+  TempFile temp(path);
+  {
+    File f(std::fopen(temp.path().c_str(), "wb"));
+    if (!f) throw IoError("cannot create '" + path + "': " + std::strerror(errno));
+    body(f.get());
+    if (std::fflush(f.get()) != 0) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+  }
+  throw_if_interrupted();
+  temp.commit();
 }
 
 }  // namespace
@@ -79,33 +85,37 @@ void write_csr(const std::string& path, const CsrGraph& graph,
   });
 }
 
-void write_edge_list(const std::string& path, const CsrGraph& graph,
-                     const std::vector<std::uint64_t>& original_ids) {
-  write_atomically(path, [&](std::FILE* f) {
-    std::string buffer;
-    buffer.reserve(std::size_t{1} << 22);
-    char number[24];
-    auto append = [&](std::uint64_t id) {
-      buffer.append(number, std::to_chars(number, number + sizeof number, id).ptr);
-    };
-    for (NodeId u = 0; u < graph.num_nodes(); ++u) {
-      for (NodeId v : graph.neighbors(u)) {
-        if (v < u) continue;
-        append(original_ids.empty() ? u : original_ids[u]);
-        buffer += ' ';
-        append(original_ids.empty() ? v : original_ids[v]);
-        buffer += '\n';
-      }
-      if (buffer.size() >= (std::size_t{1} << 22)) {
-        write_exact(f, buffer.data(), buffer.size(), path);
-        buffer.clear();
-      }
+void stream_edge_list(std::FILE* out, const std::string& name, const CsrGraph& graph,
+                      const std::vector<std::uint64_t>& original_ids) {
+  std::string buffer;
+  buffer.reserve(std::size_t{1} << 22);
+  char number[24];
+  auto append = [&](std::uint64_t id) {
+    buffer.append(number, std::to_chars(number, number + sizeof number, id).ptr);
+  };
+  for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+    for (NodeId v : graph.neighbors(u)) {
+      if (v < u) continue;
+      append(original_ids.empty() ? u : original_ids[u]);
+      buffer += ' ';
+      append(original_ids.empty() ? v : original_ids[v]);
+      buffer += '\n';
     }
-    write_exact(f, buffer.data(), buffer.size(), path);
-  });
+    if (buffer.size() >= (std::size_t{1} << 22)) {
+      write_exact(out, buffer.data(), buffer.size(), name);
+      buffer.clear();
+    }
+  }
+  write_exact(out, buffer.data(), buffer.size(), name);
+  if (std::fflush(out) != 0) throw IoError("cannot write '" + name + "': " + std::strerror(errno));
 }
 
-LoadedGraph read_csr(const std::string& path) {
+void write_edge_list(const std::string& path, const CsrGraph& graph,
+                     const std::vector<std::uint64_t>& original_ids) {
+  write_atomically(path, [&](std::FILE* f) { stream_edge_list(f, path, graph, original_ids); });
+}
+
+CsrHeader read_csr_header(const std::string& path) {
   File f(std::fopen(path.c_str(), "rb"));
   if (!f) throw InputError(path + ": cannot open graph file: " + std::strerror(errno));
   char magic[8] = {};
@@ -113,13 +123,27 @@ LoadedGraph read_csr(const std::string& path) {
   if (std::memcmp(magic, MAGIC, 8) != 0) throw InputError(path + ": not a binary CSR file");
   std::uint64_t header[3] = {};
   read_exact(f.get(), header, 3, path);
-  const auto [nodes, arcs, has_ids] = header;
   std::fseek(f.get(), 0, SEEK_END);
   const auto size = static_cast<std::uint64_t>(std::ftell(f.get()));
-  const std::uint64_t expected = 8 + 24 + 8 * (nodes + 1) + 4 * arcs + (has_ids ? 8 * nodes : 0);
-  if (nodes >= 0xFFFF'FFFFull || has_ids > 1 || size != expected) {
-    throw InputError(path + ": binary CSR file is damaged (its sizes do not match its length)");
+  const auto [nodes, arcs, has_ids] = header;
+  // Every size is checked against the file's length before anything is multiplied, so a
+  // damaged header (2^62 arcs, say) cannot wrap the arithmetic or ask for memory.
+  const std::uint64_t payload = size >= 32 ? size - 32 : 0;
+  const bool sizes_fit = has_ids <= 1 && nodes < 0xFFFF'FFFFull && nodes + 1 <= payload / 8 &&
+                         arcs <= payload / 4;
+  if (!sizes_fit || 8 * (nodes + 1) + 4 * arcs + (has_ids ? 8 * nodes : 0) != payload) {
+    throw InputError(fmt::format("{}: binary CSR file is damaged: its header claims {} people and "
+                                 "{} arcs, which do not match its length of {} bytes",
+                                 path, nodes, arcs, size));
   }
+  if (nodes == 0) throw InputError(path + ": binary CSR file has no people");
+  return {nodes, arcs, has_ids == 1};
+}
+
+LoadedGraph read_csr(const std::string& path) {
+  const auto [nodes, arcs, has_ids] = read_csr_header(path);
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw InputError(path + ": cannot open graph file: " + std::strerror(errno));
   std::fseek(f.get(), 32, SEEK_SET);
   std::vector<ArcIndex> offsets(nodes + 1);
   std::vector<NodeId> targets(arcs);
@@ -141,6 +165,10 @@ LoadedGraph read_csr(const std::string& path) {
 }
 
 LoadedGraph load_graph_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(path + ": cannot read graph file: it is a directory");
+  }
   return is_csr_file(path) ? read_csr(path) : load_edge_list(path);
 }
 

@@ -7,6 +7,7 @@
 // magic, the sizes against the file length, and the CSR invariants it needs to be safe.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "graph/edge_list_loader.h"
@@ -24,6 +25,20 @@ void write_csr(const std::string& path, const CsrGraph& graph,
 // written under a temporary name and renamed into place. Throws IoError.
 void write_edge_list(const std::string& path, const CsrGraph& graph,
                      const std::vector<std::uint64_t>& original_ids);
+
+// The same text to an open stream (standard output); `name` names it in messages.
+void stream_edge_list(std::FILE* out, const std::string& name, const CsrGraph& graph,
+                      const std::vector<std::uint64_t>& original_ids);
+
+struct CsrHeader {
+  std::uint64_t nodes = 0;
+  std::uint64_t arcs = 0;  // 2 per undirected edge
+  bool has_original_ids = false;
+};
+
+// The header, checked against the file's length (InputError naming the file otherwise):
+// what reading the file will cost, known before reading it.
+CsrHeader read_csr_header(const std::string& path);
 
 // Throws InputError naming the file when it is not a valid CSR file.
 LoadedGraph read_csr(const std::string& path);

@@ -11,6 +11,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -18,15 +19,19 @@
 #include <charconv>
 #include <climits>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 
 #include "core/error.h"
+#include "core/interrupt.h"
+#include "core/text.h"
 
 namespace campaign {
 namespace {
 
 constexpr std::size_t CHUNK = std::size_t{4} << 20;
 constexpr std::size_t QUOTE_CHARS = 60;  // of a malformed line, in its error message
+constexpr std::size_t MAX_LINE = std::size_t{64} << 20;  // a longer "line" is not an edge list
 
 class GzReader {
  public:
@@ -40,17 +45,33 @@ class GzReader {
     gzbuffer(file_, 256 * 1024);
   }
   ~GzReader() { gzclose(file_); }
+  bool at_end() const { return gzeof(file_) != 0; }
+  // Bytes of the file read so far (compressed bytes for gzip).
+  long long compressed_offset() const { return static_cast<long long>(gzoffset(file_)); }
   GzReader(const GzReader&) = delete;
   GzReader& operator=(const GzReader&) = delete;
 
-  // Up to `size` bytes into `out`; 0 at the end of the file.
+  // Up to `size` bytes into `out`; 0 at the end of the file. A gzip stream that stops
+  // before its end marker (a cut-short download), or whose data or CRC is wrong, is an
+  // InputError, never a smaller graph: zlib reports the first as Z_BUF_ERROR at the end
+  // (and lets gzread return what it had), the second as Z_DATA_ERROR.
   std::size_t read(char* out, std::size_t size) {
     const int got = gzread(file_, out, static_cast<unsigned>(std::min<std::size_t>(size, INT_MAX)));
-    if (got < 0) {
-      int code = 0;
-      const char* message = gzerror(file_, &code);
-      throw InputError(
-          path_ + ": cannot read edge list: " + (code == Z_ERRNO ? std::strerror(errno) : message));
+    int code = Z_OK;
+    const char* message = gzerror(file_, &code);
+    if (got < 0 || (got == 0 && code != Z_OK)) {
+      const auto at = static_cast<long long>(gzoffset(file_));
+      if (code == Z_BUF_ERROR) {
+        throw InputError(fmt::format("{}: truncated gzip: the compressed stream ends at byte {} "
+                                     "before its end marker (the file was cut short)",
+                                     path_, at));
+      }
+      if (code == Z_DATA_ERROR) {
+        throw InputError(fmt::format("{}: corrupt gzip: {} at byte {}", path_,
+                                     message != nullptr ? message : "bad data", at));
+      }
+      throw InputError(path_ + ": cannot read edge list: " +
+                       (code == Z_ERRNO ? std::strerror(errno) : message));
     }
     return static_cast<std::size_t>(got);
   }
@@ -82,11 +103,10 @@ bool parse_edge(const char* p, const char* end, std::uint64_t& u, std::uint64_t&
 [[noreturn]] void malformed(const std::string& path, std::uint64_t line_no, const char* begin,
                             const char* end) {
   while (end > begin && (end[-1] == '\r' || end[-1] == '\n')) --end;
-  std::string text(begin,
-                   std::min<std::size_t>(static_cast<std::size_t>(end - begin), QUOTE_CHARS));
-  if (static_cast<std::size_t>(end - begin) > QUOTE_CHARS) text += "...";
+  const std::string_view line(begin, static_cast<std::size_t>(end - begin));
   throw InputError(path + ":" + std::to_string(line_no) +
-                   ": expected two non-negative integer node ids, got '" + text + "'");
+                   ": expected two non-negative integer node ids, got '" +
+                   excerpt(line.substr(0, 4 * QUOTE_CHARS), QUOTE_CHARS) + "'");
 }
 
 }  // namespace
@@ -99,7 +119,14 @@ LoadedGraph load_edge_list(const std::string& path) {
   std::uint64_t line_no = 0;
   std::uint64_t self_loops = 0;
   for (bool eof = false; !eof;) {
-    if (have == buf.size()) buf.resize(2 * buf.size());  // one line longer than the buffer
+    throw_if_interrupted();
+    if (have == buf.size()) {  // one line longer than the buffer
+      if (buf.size() >= MAX_LINE) {
+        throw InputError(fmt::format("{}:{}: a line longer than {} MiB; not an edge list", path,
+                                     line_no + 1, MAX_LINE >> 20));
+      }
+      buf.resize(2 * buf.size());
+    }
     const std::size_t got = reader.read(buf.data() + have, buf.size() - have);
     eof = got == 0;
     have += got;
@@ -176,6 +203,34 @@ LoadedGraph load_edge_list(const std::string& path) {
   loaded.report.edges_in += self_loops;
   loaded.report.self_loops_dropped += self_loops;
   return loaded;
+}
+
+EdgeListSize estimate_edge_list_size(const std::string& path) {
+  constexpr std::size_t SAMPLE = std::size_t{1} << 20;
+  GzReader reader(path);
+  std::vector<char> buf(SAMPLE);
+  std::size_t have = 0;
+  for (std::size_t got = 1; got > 0 && have < SAMPLE;) {
+    got = reader.read(buf.data() + have, SAMPLE - have);
+    have += got;
+  }
+  const bool whole = have < SAMPLE || reader.at_end();
+  double lines = 0;
+  bool line_start = true;
+  for (std::size_t i = 0; i < have; ++i) {
+    const char c = buf[i];
+    if (line_start && !is_blank(c) && c != '\n') {
+      lines += c != '#' && c != '%';
+      line_start = false;
+    }
+    if (c == '\n') line_start = true;
+  }
+  if (whole) return {lines, true};
+  std::error_code ec;
+  const auto size = static_cast<double>(std::filesystem::file_size(path, ec));
+  const double consumed = static_cast<double>(reader.compressed_offset());
+  if (ec || consumed <= 0) return {lines, false};
+  return {lines * size / consumed, false};
 }
 
 }  // namespace campaign

@@ -25,4 +25,13 @@ struct LoadedGraph {
 
 LoadedGraph load_edge_list(const std::string& path);
 
+// The edges of an edge list, without reading it all: the lines that are not comments in
+// its first MiB (decompressed), scaled by the file's size (and, for gzip, by the
+// compression ratio of that first part). Exact when the file is that small.
+struct EdgeListSize {
+  double edges = 0;
+  bool exact = false;
+};
+EdgeListSize estimate_edge_list_size(const std::string& path);
+
 }  // namespace campaign

@@ -18,6 +18,7 @@
 #include <string>
 #include <tuple>
 
+#include "core/interrupt.h"
 #include "rng/philox.h"
 
 namespace campaign {
@@ -38,6 +39,10 @@ enum class Draw : std::uint32_t {
 constexpr std::uint32_t tag(Draw d, std::uint32_t low = 0) {
   return (static_cast<std::uint32_t>(d) << 16) | (low & 0xFFFFu);
 }
+
+// Iterations between two looks at an interrupt request in the generators' loops: a few
+// milliseconds of work.
+constexpr std::uint64_t INTERRUPT_CHECK = 1 << 16;
 
 // Rows per block of the parallel samplers. Part of the reproducibility contract: the
 // block index keys the draws, so changing this changes every ER and SBM graph.
@@ -72,6 +77,7 @@ void sample_rows(const CounterRng& rng, std::uint32_t block, Draw draw_tag, doub
   if (p <= 0.0 || r0 >= r1) return;
   if (p >= 1.0) {
     for (NodeId u = r0; u < r1; ++u) {
+      throw_if_interrupted();
       const auto [lo, hi] = span(u);
       for (NodeId v = lo; v < hi; ++v) emit(u, v);
     }
@@ -81,6 +87,7 @@ void sample_rows(const CounterRng& rng, std::uint32_t block, Draw draw_tag, doub
   NodeId u = r0;
   auto [pos, hi] = span(u);  // pos: next candidate column of row u
   for (std::uint64_t i = 0;; ++i) {
+    if (i % INTERRUPT_CHECK == 0) throw_if_interrupted();
     const double r = rng.uniform(Stream::graph, 0, block, static_cast<std::uint32_t>(i),
                                  tag(draw_tag, static_cast<std::uint32_t>(i >> 32)));
     const double gap = std::floor(std::log(1.0 - r) * inv_log_q);  // 1 - r in (0, 1]
@@ -107,6 +114,7 @@ CsrGraph build_upper_triangle(NodeId n, Sample sample, BuildReport* report) {
   const auto blocks = static_cast<std::uint32_t>((std::uint64_t{n} + ROW_BLOCK - 1) / ROW_BLOCK);
   const auto over_blocks = [&](auto&& emit) {
     tbb::parallel_for(std::uint32_t{0}, blocks, [&](std::uint32_t b) {
+      throw_if_interrupted();
       const NodeId r0 = b * ROW_BLOCK;
       const auto r1 = static_cast<NodeId>(std::min<std::uint64_t>(n, std::uint64_t{r0} + ROW_BLOCK));
       sample(b, r0, r1, emit);
@@ -148,6 +156,7 @@ CsrGraph complete_graph(NodeId n) {
   std::vector<NodeId> targets(offsets[n]);
   ArcIndex at = 0;
   for (NodeId u = 0; u < n; ++u) {
+    throw_if_interrupted();
     for (NodeId v = 0; v < n; ++v) {
       if (v != u) targets[at++] = v;
     }
@@ -175,6 +184,7 @@ CsrGraph watts_strogatz(NodeId n, std::uint32_t k, double beta, std::uint64_t se
       tbb::blocked_range<NodeId>(0, n, 256), [&](const tbb::blocked_range<NodeId>& rows) {
         std::vector<NodeId> own(k);
         for (NodeId u = rows.begin(); u != rows.end(); ++u) {
+          throw_if_interrupted();
           for (std::uint32_t j = 1; j <= k; ++j)
             own[j - 1] = static_cast<NodeId>((std::uint64_t{u} + j) % n);
           for (std::uint32_t j = 1; j <= k; ++j) {
@@ -237,6 +247,7 @@ CsrGraph barabasi_albert(NodeId n, std::uint32_t m, std::uint64_t seed, BuildRep
   std::vector<NodeId> picked_by(n, std::numeric_limits<NodeId>::max());
   std::vector<NodeId> picked(m);
   for (NodeId t = m + 1; t < n; ++t) {
+    if (t % 4096 == 0) throw_if_interrupted();
     const std::size_t pool = ends.size();
     std::uint32_t draw = 0;
     for (std::uint32_t i = 0; i < m;) {
@@ -271,13 +282,17 @@ CsrGraph configuration_model(const std::vector<std::uint32_t>& degrees, std::uin
   for (const std::uint32_t d : degrees) total += d;
   std::vector<NodeId> stubs;
   stubs.reserve(total);
-  for (NodeId u = 0; u < n; ++u) stubs.insert(stubs.end(), degrees[u], u);
+  for (NodeId u = 0; u < n; ++u) {
+    if (u % INTERRUPT_CHECK == 0) throw_if_interrupted();
+    stubs.insert(stubs.end(), degrees[u], u);
+  }
   if (total % 2 == 1) stubs.pop_back();  // the last stub belongs to the last node with degree > 0
 
   const CounterRng rng(seed);
   constexpr std::size_t CHUNK = std::size_t{1} << 20;
   std::vector<std::uint64_t> pick;
   for (std::size_t hi = stubs.size(); hi > 1;) {
+    throw_if_interrupted();
     const std::size_t lo = hi > CHUNK ? hi - CHUNK : 1;  // positions [lo, hi), i >= 1
     pick.resize(hi - lo);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 4096),

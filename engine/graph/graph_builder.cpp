@@ -12,7 +12,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/interrupt.h"
+
 namespace campaign {
+namespace {
+
+constexpr std::size_t INTERRUPT_CHECK = std::size_t{1} << 22;  // edges between two looks
+
+}  // namespace
 
 CsrGraph GraphBuilder::build(BuildReport* report) && {
   std::vector<Edge> edges = std::move(edges_);
@@ -22,7 +29,9 @@ CsrGraph GraphBuilder::build(BuildReport* report) && {
 
   // offsets[u + 1] counts u's arcs, then an inclusive prefix sum turns counts into starts.
   std::vector<ArcIndex> offsets(std::size_t{n} + 1, 0);
+  std::size_t seen = 0;
   for (const auto& [u, v] : edges) {
+    if (++seen % INTERRUPT_CHECK == 0) throw_if_interrupted();
     if (u >= n || v >= n) {
       throw std::out_of_range("GraphBuilder: edge (" + std::to_string(u) + ", " +
                               std::to_string(v) + ") names a node >= num_nodes " +
@@ -40,6 +49,7 @@ CsrGraph GraphBuilder::build(BuildReport* report) && {
   std::vector<NodeId> targets(offsets[n]);
   {
     std::vector<ArcIndex> cursor(offsets.begin(), offsets.end() - 1);
+    throw_if_interrupted();
     for (const auto& [u, v] : edges) {
       if (u == v) continue;
       targets[cursor[u]++] = v;
@@ -50,6 +60,7 @@ CsrGraph GraphBuilder::build(BuildReport* report) && {
 
   // kept[u] = length of u's adjacency after sort + unique.
   std::vector<std::uint32_t> kept(n);
+  throw_if_interrupted();
   tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 1024),
                     [&](const tbb::blocked_range<NodeId>& rows) {
                       for (NodeId u = rows.begin(); u != rows.end(); ++u) {

@@ -1,21 +1,15 @@
 // The results layout of docs/hdf5-layout.md (schema_version 3), written through the h5
 // wrapper. Atomicity comes from the file system, not from HDF5: everything is written to a
-// temporary file in the same directory, and rename(2) moves it to the final name in one
-// step, so the final name holds either the previous file or a complete new one.
+// temporary file in the same directory (io/output_file.h), and rename(2) moves it to the
+// final name in one step, so the final name holds either the previous file or a complete
+// new one.
 #include "io/results_writer.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <tbb/parallel_for.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <ctime>
-#include <filesystem>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -38,32 +32,6 @@ std::string utc_now_iso8601() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
-}
-
-std::string parent_directory(const std::string& path) {
-  const std::string parent = std::filesystem::path(path).parent_path().string();
-  return parent.empty() ? "." : parent;
-}
-
-// Fails early with the operating system's reason, which is clearer than HDF5's stack
-// ("unable to open file: name = ..., errno = 2, ..."), and leaves an empty temp file that
-// HDF5 then truncates.
-void check_can_create(const std::string& final_path, const std::string& temp_path) {
-  struct stat info {};
-  if (::stat(final_path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
-    throw IoError("cannot create output file '" + final_path + "': it is a directory");
-  }
-  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    const int error = errno;
-    const std::string parent = parent_directory(final_path);
-    std::error_code ignored;
-    const std::string reason = error == ENOENT && !std::filesystem::is_directory(parent, ignored)
-                                   ? "directory '" + parent + "' does not exist"
-                                   : std::strerror(error);
-    throw IoError("cannot create output file '" + final_path + "': " + reason);
-  }
-  ::close(fd);
 }
 
 // The columns of the series tables, in this order (SeriesSummary's fields).
@@ -96,32 +64,25 @@ struct ResultsWriter::Impl {
       : file(h5::File::create(temp_path)), scenarios(file.create_group("scenarios")) {}
 };
 
-ResultsWriter::ResultsWriter(std::string final_path)
-    : final_path_(std::move(final_path)),
-      temp_path_(final_path_ + ".tmp-" + std::to_string(::getpid())) {
-  check_can_create(final_path_, temp_path_);
+ResultsWriter::ResultsWriter(const std::string& final_path) : temp_(final_path) {
   try {
-    impl_ = std::make_unique<Impl>(temp_path_);
+    impl_ = std::make_unique<Impl>(temp_.path());
     h5::File& file = impl_->file;
     file.set_attribute("file_type", std::string(FILE_TYPE));
     file.set_attribute("schema_version", RESULTS_SCHEMA_VERSION);
     file.set_attribute("engine_version", std::string(ENGINE_VERSION));
     file.set_attribute("created_utc", utc_now_iso8601());
   } catch (const IoError& e) {
-    // The destructor does not run for a throwing constructor: clean up here.
-    impl_.reset();
-    std::remove(temp_path_.c_str());
-    throw IoError("cannot create output file '" + final_path_ + "': " + e.what());
+    impl_.reset();  // before temp_ removes the file
+    throw IoError("cannot create output file '" + final_path + "': " + e.what());
   }
 }
 
 ResultsWriter::~ResultsWriter() {
-  if (committed_) return;
   try {
-    impl_.reset();  // handles close without throwing
+    impl_.reset();  // handles close without throwing; temp_ then removes the file
   } catch (...) {
   }
-  std::remove(temp_path_.c_str());  // best effort; a destructor must not throw
 }
 
 void ResultsWriter::begin_scenario(const ScenarioHeader& header) {
@@ -282,11 +243,7 @@ void ResultsWriter::commit() {
   }
   impl_->current.reset();
   impl_->file.close();
-  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-    const int error = errno;
-    throw IoError("cannot rename '" + temp_path_ + "' to '" + final_path_ +
-                  "': " + std::strerror(error));
-  }
+  temp_.commit();
   committed_ = true;
 }
 

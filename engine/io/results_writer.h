@@ -1,7 +1,8 @@
 // Writes a run's results in the documented, versioned layout (docs/hdf5-layout.md).
-// The file is written under "<out>.tmp-<pid>" and renamed to <out> only by commit(),
-// so a crash, an error or Ctrl-C never leaves a half-written file under the final name;
-// an uncommitted writer removes its temporary file on destruction.
+// The file is written under a unique temporary name beside <out> (io/output_file.h) and
+// renamed to <out> only by commit(), so a crash, an error or Ctrl-C never leaves a
+// half-written file under the final name; an uncommitted writer removes its temporary
+// file on destruction. The caller checks <out> first (checked_output_path).
 //
 //   ResultsWriter w(out_path);
 //   auto scenario = w.begin_scenario(name, resolved_toml, seed, replications, steps, metrics, save_traj);
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "io/output_file.h"
 #include "results/accumulator.h"
 
 namespace campaign {
@@ -34,7 +36,7 @@ struct ScenarioHeader {
 
 class ResultsWriter {
  public:
-  explicit ResultsWriter(std::string final_path);
+  explicit ResultsWriter(const std::string& final_path);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -51,13 +53,12 @@ class ResultsWriter {
   void write_summary(const RunAccumulator& accumulator, const std::vector<DerivedFinal>& derived = {});
   void commit();  // close and rename into place
 
-  const std::string& final_path() const { return final_path_; }
-  const std::string& temp_path() const { return temp_path_; }
+  const std::string& final_path() const { return temp_.final_path(); }
+  const std::string& temp_path() const { return temp_.path(); }
 
  private:
   struct Impl;
-  std::string final_path_;
-  std::string temp_path_;
+  TempFile temp_;  // declared before impl_: the file closes before it is removed
   std::unique_ptr<Impl> impl_;
   bool committed_ = false;
 };

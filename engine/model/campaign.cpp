@@ -10,6 +10,7 @@
 #include <limits>
 #include <set>
 
+#include "core/interrupt.h"
 #include "model/seeding.h"
 #include "model/talks_ahead.h"
 #include "rng/philox_lanes.h"
@@ -67,6 +68,7 @@ class CampaignKernel final : public ReplicationKernel {
     if (model_.agency_refused()) totals_.agency_refused = 1;
     record(out, 0);
     for (Step t = 1; t <= s_.run.steps; ++t) {
+      throw_if_interrupted();
       // Who speaks in step t is who was active at the end of step t - 1.
       record_talkers(out, t - 1, word_of_mouth(t));
       advertising(t);
@@ -77,9 +79,7 @@ class CampaignKernel final : public ReplicationKernel {
       sales(t);
       after_sale(t);
       repeat_purchases(t);
-      if (s_.funnel.restock_every > 0 && t % s_.funnel.restock_every == 0) {
-        stock_ += s_.funnel.restock_amount * s_.funnel.focus;
-      }
+      if (s_.funnel.restock_every > 0 && t % s_.funnel.restock_every == 0) restock();
       totals_.cost += s_.firm.fixed_cost;
       if (s_.media.advertising > 0) add_marketing(s_.media.advertising_cost);
       record(out, t);
@@ -500,6 +500,19 @@ class CampaignKernel final : public ReplicationKernel {
       queue_.pop_front();
       ++totals_.lost_capacity;
       if (!(lead.who & EXTERNAL)) set_stage(lead.who, LOST);
+    }
+  }
+
+  // At the end of a restocking step: the amount is added, or (order-up-to) stock is
+  // brought back up to that level; focus scales either (an unlimited amount at focus 0
+  // restocks nothing, not NaN).
+  void restock() {
+    const double amount =
+        s_.funnel.focus > 0 ? s_.funnel.restock_amount * s_.funnel.focus : 0.0;
+    if (s_.funnel.restock_policy == RestockPolicy::add) {
+      stock_ += amount;
+    } else {
+      stock_ = std::max(stock_, amount);
     }
   }
 

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "model/seeding.h"
 #include "rng/philox.h"
 
@@ -32,6 +33,7 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
   const CounterRng rng(s.run.seed);
   partners_.resize(p.count);
   for (std::uint32_t i = 0; i < p.count; ++i) {
+    throw_if_interrupted();
     Partner& partner = partners_[i];
     if (!p.roles.empty()) {
       partner.roles = parse_roles(p.roles[i]);
@@ -52,6 +54,7 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
   }
   const Coin cooperate_coin(p.cooperation);
   for (std::uint32_t a = 0; a < p.count; ++a) {
+    throw_if_interrupted();
     for (std::uint32_t b = a + 1; b < p.count; ++b) {
       if (cooperate_coin(rng.u32(Stream::partners, 0, a, b, DRAW_COOPERATION))) {
         partners_[a].peers.push_back(b);
@@ -86,6 +89,7 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
   constexpr std::uint32_t FRESH_TRIES = 64, MAX_TRIES = 4096;
   std::vector<std::uint32_t> candidates;
   for (Step t = m.start; t <= s.run.steps; t += m.cadence) {
+    throw_if_interrupted();
     Message msg;
     msg.start = t;
     const auto index = static_cast<std::uint32_t>(messages_.size());

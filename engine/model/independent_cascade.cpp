@@ -4,6 +4,7 @@
 #include <bit>
 #include <utility>
 
+#include "core/interrupt.h"
 #include "model/seeding.h"
 
 namespace campaign {
@@ -35,6 +36,7 @@ class CascadeKernel final : public ReplicationKernel {
     record_cascade_step(out, 0, frontier_.size(), adopted);
     Step t = 1;
     for (; t <= model_.steps() && !frontier_.empty(); ++t) {
+      throw_if_interrupted();
       next_.clear();
       for (std::size_t i = 0; i < frontier_.size(); ++i) {
         const CounterRng::Block first =  // the talk's first block, computed with the next ones

@@ -2,6 +2,7 @@
 
 #include <numeric>
 
+#include "core/interrupt.h"
 #include "model/seeding.h"
 #include "model/talks_ahead.h"
 #include "rng/row_coins.h"
@@ -35,6 +36,7 @@ class BassKernel final : public ReplicationKernel {
     record(out, 0, adopters_.size());  // the seeds
 
     for (Step t = 1; t <= model_.steps(); ++t) {
+      throw_if_interrupted();
       const std::size_t before = adopters_.size();
       if (advertised) {
         // The people not yet adopted, in id order; those who adopt leave the list. Their

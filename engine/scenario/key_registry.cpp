@@ -8,11 +8,17 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace campaign {
 namespace {
 
 constexpr std::int64_t MAX_PEOPLE = 2'000'000'000;  // NodeId is 32-bit; keep headroom
+// Any one amount of money (a price, a cost, a budget). With at most 2e9 people, 1e6 steps
+// and 1e6 bought leads per step, every total a replication adds up stays below 1e28: far
+// inside a double's range, so no sum can overflow to infinity (validate() checks the
+// bound on the actual values too).
+constexpr double MAX_MONEY = 1e12;
 
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
@@ -26,18 +32,57 @@ std::string type_name(const toml::node& node) {
   }
 }
 
-std::string shown(const toml::node& node) {
-  std::ostringstream out;
-  if (const auto* s = node.as_string()) {
-    out << '"' << s->get() << '"';
-  } else if (node.is_array() || node.is_table()) {
-    out << type_name(node);
-  } else {
-    node.visit([&](const auto& v) { out << v; });
+// The value as the user wrote it, compactly ([0.1, 0.2], {a = 1}), up to about `room`
+// characters (the caller shortens it).
+std::string rendered(const toml::node& node, std::size_t room) {
+  if (const auto* s = node.as_string()) return fmt::format("\"{}\"", s->get().substr(0, room));
+  if (const auto* f = node.as_floating_point()) return fmt::format("{}", f->get());
+  if (const auto* array = node.as_array()) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < array->size() && text.size() < room; ++i) {
+      if (i > 0) text += ", ";
+      text += rendered((*array)[i], room - text.size());
+    }
+    return text + "]";
   }
-  std::string text = out.str();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return text;
+  if (const auto* table = node.as_table()) {
+    std::string text = "{";
+    for (const auto& [key, value] : *table) {
+      if (text.size() >= room) break;
+      if (text.size() > 1) text += ", ";
+      text += fmt::format("{} = {}", key.str().substr(0, room), rendered(value, room - text.size()));
+    }
+    return text + "}";
+  }
+  std::ostringstream out;
+  node.visit([&](const auto& v) { out << v; });
+  return out.str();
+}
+
+std::string shown(const toml::node& node) { return excerpt(rendered(node, 60), 40); }
+
+// An integer from an integer node, or from a number with no fractional part (1e3), as a
+// TOML file or --set may write it. Fails with the key's message otherwise.
+std::int64_t integer_value(const toml::node& node, const std::string& where, const std::string& key,
+                           std::int64_t lo, std::int64_t hi) {
+  if (const auto* v = node.as_integer()) {
+    if (v->get() < lo || v->get() > hi) {
+      throw InputError(fmt::format("{}: {} = {} is out of range; allowed: {} .. {}", where, key,
+                                   v->get(), lo, hi));
+    }
+    return v->get();
+  }
+  const auto* f = node.as_floating_point();
+  if (f == nullptr || !std::isfinite(f->get()) || std::trunc(f->get()) != f->get()) {
+    throw InputError(fmt::format("{}: {} must be an integer, got {} {}", where, key, type_name(node),
+                                 shown(node)));
+  }
+  const double x = f->get();
+  if (x < static_cast<double>(lo) || x > static_cast<double>(hi)) {
+    throw InputError(fmt::format("{}: {} = {} is out of range; allowed: {} .. {}", where, key,
+                                 shown(node), lo, hi));
+  }
+  return static_cast<std::int64_t>(x);
 }
 
 [[noreturn]] void fail_type(const std::string& where, const std::string& key, const char* expected,
@@ -50,6 +95,17 @@ std::string real_to_toml(double x) {
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   std::string text = fmt::format("{}", x);
   if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+  return text;
+}
+
+// "a, b, c": each item shown, joined by commas.
+template <class Range, class Show>
+std::string joined(const Range& items, Show show) {
+  std::string text;
+  for (const auto& item : items) {
+    if (!text.empty()) text += ", ";
+    text += show(item);
+  }
   return text;
 }
 
@@ -73,13 +129,7 @@ KeySpec integer_key(std::string key, Get get, std::int64_t def, std::int64_t lo,
   spec.unit = std::move(unit);
   spec.doc = std::move(doc);
   spec.assign = [key, get, lo, hi](Scenario& s, const toml::node& node, const std::string& where) {
-    const auto* v = node.as_integer();
-    if (v == nullptr) fail_type(where, key, "an integer", node);
-    const std::int64_t x = v->get();
-    if (x < lo || x > hi) {
-      throw InputError(fmt::format("{}: {} = {} is out of range; allowed: {} .. {}", where, key, x,
-                                   lo, hi));
-    }
+    const std::int64_t x = integer_value(node, where, key, lo, hi);
     auto& field = get(s);
     field = static_cast<std::remove_reference_t<decltype(field)>>(x);
   };
@@ -98,8 +148,8 @@ struct RealRange {
     return (lo_open ? x > lo : x >= lo) && (hi_open ? x < hi : x <= hi);
   }
   std::string text() const {
-    return fmt::format("{}{}, {}{}", lo_open ? '(' : '[', real_to_toml(lo), real_to_toml(hi),
-                       hi_open ? ')' : ']');
+    const auto bound = [](double x) { return std::abs(x) >= 1e9 && std::isfinite(x) ? fmt::format("{:g}", x) : real_to_toml(x); };
+    return fmt::format("{}{}, {}{}", lo_open ? '(' : '[', bound(lo), bound(hi), hi_open ? ')' : ']');
   }
 };
 
@@ -151,10 +201,8 @@ KeySpec text_key(std::string key, Get get, std::string def, std::string allowed,
 
 template <class E, class Get>
 KeySpec choice_key(std::string key, Get get, E def, std::string doc) {
-  std::string allowed;
-  for (const auto& [name, value] : EnumNames<E>::values) {
-    allowed += (allowed.empty() ? "" : ", ") + std::string(name);
-  }
+  const std::string allowed =
+      joined(EnumNames<E>::values, [](const auto& entry) { return std::string(entry.first); });
   KeySpec spec;
   spec.key = key;
   spec.kind = ValueKind::choice;
@@ -170,8 +218,8 @@ KeySpec choice_key(std::string key, Get get, E def, std::string doc) {
         return;
       }
     }
-    throw InputError(
-        fmt::format("{}: {} = \"{}\" is not allowed; allowed: {}", where, key, v->get(), allowed));
+    throw InputError(fmt::format("{}: {} = \"{}\" is not allowed; allowed: {}", where, key,
+                                 excerpt(v->get(), 40), allowed));
   };
   spec.to_toml = [get](const Scenario& s) {
     return quoted(name_of(get(const_cast<Scenario&>(s))));
@@ -195,22 +243,13 @@ KeySpec integer_list_key(std::string key, Get get, std::int64_t lo, std::int64_t
     std::vector<std::int64_t> values;
     values.reserve(array->size());
     for (std::size_t i = 0; i < array->size(); ++i) {
-      const auto* v = (*array)[i].as_integer();
-      if (v == nullptr) {
-        throw InputError(fmt::format("{}: {}[{}] must be an integer, got {} {}", where, key, i,
-                                     type_name((*array)[i]), shown((*array)[i])));
-      }
-      if (v->get() < lo || v->get() > hi) {
-        throw InputError(fmt::format("{}: {}[{}] = {} is out of range; allowed: {} .. {}", where,
-                                     key, i, v->get(), lo, hi));
-      }
-      values.push_back(v->get());
+      values.push_back(integer_value((*array)[i], where, fmt::format("{}[{}]", key, i), lo, hi));
     }
     get(s) = std::move(values);
   };
   spec.to_toml = [get](const Scenario& s) {
     const auto& values = get(const_cast<Scenario&>(s));
-    return "[" + fmt::format("{}", fmt::join(values, ", ")) + "]";
+    return fmt::format("[{}]", fmt::join(values, ", "));
   };
   return spec;
 }
@@ -221,9 +260,7 @@ KeySpec real_list_key(std::string key, Get get, std::vector<double> def, RealRan
   KeySpec spec;
   spec.key = key;
   spec.kind = ValueKind::real_list;
-  std::string text;
-  for (double x : def) text += (text.empty() ? "" : ", ") + real_to_toml(x);
-  spec.default_toml = "[" + text + "]";
+  spec.default_toml = fmt::format("[{}]", joined(def, real_to_toml));
   spec.allowed = "list of numbers in " + range.text();
   spec.unit = std::move(unit);
   spec.doc = std::move(doc);
@@ -251,9 +288,7 @@ KeySpec real_list_key(std::string key, Get get, std::vector<double> def, RealRan
     get(s) = std::move(values);
   };
   spec.to_toml = [get](const Scenario& s) {
-    std::string text;
-    for (double x : get(const_cast<Scenario&>(s))) text += (text.empty() ? "" : ", ") + real_to_toml(x);
-    return "[" + text + "]";
+    return fmt::format("[{}]", joined(get(const_cast<Scenario&>(s)), real_to_toml));
   };
   return spec;
 }
@@ -264,9 +299,7 @@ KeySpec text_list_key(std::string key, Get get, std::vector<std::string> def, st
   KeySpec spec;
   spec.key = key;
   spec.kind = ValueKind::text_list;
-  std::string text;
-  for (const auto& x : def) text += (text.empty() ? "" : ", ") + quoted(x);
-  spec.default_toml = "[" + text + "]";
+  spec.default_toml = fmt::format("[{}]", joined(def, quoted));
   spec.allowed = std::move(allowed);
   spec.doc = std::move(doc);
   spec.assign = [key, get](Scenario& s, const toml::node& node, const std::string& where) {
@@ -284,14 +317,13 @@ KeySpec text_list_key(std::string key, Get get, std::vector<std::string> def, st
     get(s) = std::move(values);
   };
   spec.to_toml = [get](const Scenario& s) {
-    std::string text;
-    for (const auto& x : get(const_cast<Scenario&>(s))) text += (text.empty() ? "" : ", ") + quoted(x);
-    return "[" + text + "]";
+    return fmt::format("[{}]", joined(get(const_cast<Scenario&>(s)), quoted));
   };
   return spec;
 }
 
 constexpr double INF = std::numeric_limits<double>::infinity();
+const RealRange MONEY{0.0, MAX_MONEY};
 
 std::vector<KeySpec> make_keys() {
   std::vector<KeySpec> k;
@@ -407,7 +439,7 @@ std::vector<KeySpec> make_keys() {
                             {0.0, 100.0}, "multiplier",
                             "campaign: multiplies word_of_mouth.transmission for talkers of the segment."));
   k.push_back(real_list_key("segments.price", [](Scenario& s) -> auto& { return s.segments.price; },
-                            {100.0}, {0.0, INF, false, true}, "money per purchase",
+                            {100.0}, MONEY, "money per purchase",
                             "campaign: what a purchase brings in."));
   k.push_back(real_list_key("segments.repeat_rate", [](Scenario& s) -> auto& { return s.segments.repeat_rate; },
                             {0.0}, {0.0, 1.0}, "probability per step",
@@ -419,7 +451,7 @@ std::vector<KeySpec> make_keys() {
                        "partner per line; sets partners.count, roles, reach, credibilities and costs "
                        "(the resolved scenario stores those values instead of the file name)."));
   k.push_back(integer_key("partners.count", [](Scenario& s) -> auto& { return s.partners.count; }, 0,
-                          0, 60000, "partners", "campaign: key partners in the ecosystem."));
+                          0, MAX_PARTNERS, "partners", "campaign: key partners in the ecosystem."));
   k.push_back(real_key("partners.owner_share", [](Scenario& s) -> auto& { return s.partners.owner_share; },
                        0.5, {0.0, 1.0}, "probability",
                        "campaign: chance a partner can be an event owner (when partners.roles is empty)."));
@@ -447,10 +479,10 @@ std::vector<KeySpec> make_keys() {
                             [](Scenario& s) -> auto& { return s.partners.credibilities; }, {}, {0.0, 1.0},
                             "", "campaign: explicit credibility per partner."));
   k.push_back(real_key("partners.cost", [](Scenario& s) -> auto& { return s.partners.cost; }, 100.0,
-                       {0.0, INF, false, true}, "money per activation",
+                       MONEY, "money per activation",
                        "campaign: what a partner costs each time it takes part in a message."));
   k.push_back(real_list_key("partners.costs", [](Scenario& s) -> auto& { return s.partners.costs; }, {},
-                            {0.0, INF, false, true}, "money per activation",
+                            MONEY, "money per activation",
                             "campaign: explicit cost per partner."));
   k.push_back(real_key("partners.cooperation", [](Scenario& s) -> auto& { return s.partners.cooperation; },
                        0.3, {0.0, 1.0}, "probability",
@@ -462,19 +494,19 @@ std::vector<KeySpec> make_keys() {
   k.push_back(real_key("firm.credibility", [](Scenario& s) -> auto& { return s.firm.credibility; }, 0.5,
                        {0.0, 1.0}, "", "campaign: the firm's credibility as a source."));
   k.push_back(real_key("firm.message_cost", [](Scenario& s) -> auto& { return s.firm.message_cost; },
-                       300.0, {0.0, INF, false, true}, "money per message",
+                       300.0, MONEY, "money per message",
                        "campaign: cost of a message the firm sends alone."));
   k.push_back(real_key("firm.fixed_cost", [](Scenario& s) -> auto& { return s.firm.fixed_cost; }, 0.0,
-                       {0.0, INF, false, true}, "money per step", "campaign: fixed costs."));
+                       MONEY, "money per step", "campaign: fixed costs."));
   k.push_back(real_key("firm.unit_cost", [](Scenario& s) -> auto& { return s.firm.unit_cost; }, 0.0,
-                       {0.0, INF, false, true}, "money per unit", "campaign: cost of goods sold."));
+                       MONEY, "money per unit", "campaign: cost of goods sold."));
   // [media]
   k.push_back(choice_key("media.strategy", [](Scenario& s) -> auto& { return s.media.strategy; },
                          MediaStrategy::none,
                          "campaign: none; solo = the firm's own messages; triads = messages by "
                          "(owner, source, channel) partner triads."));
   k.push_back(real_key("media.budget", [](Scenario& s) -> auto& { return s.media.budget; }, 0.0,
-                       {0.0, INF, false, true}, "money",
+                       MONEY, "money",
                        "campaign: money for messages over the run; messages go out every cadence "
                        "steps while it lasts."));
   k.push_back(integer_key("media.cadence", [](Scenario& s) -> auto& { return s.media.cadence; }, 1, 1,
@@ -506,7 +538,7 @@ std::vector<KeySpec> make_keys() {
                        "campaign: broadcast advertising (Bass p): chance per step that anyone not "
                        "yet interested becomes interested."));
   k.push_back(real_key("media.advertising_cost", [](Scenario& s) -> auto& { return s.media.advertising_cost; },
-                       0.0, {0.0, INF, false, true}, "money per step",
+                       0.0, MONEY, "money per step",
                        "campaign: cost of broadcast advertising."));
   // [word_of_mouth]
   k.push_back(real_key("word_of_mouth.transmission",
@@ -553,7 +585,14 @@ std::vector<KeySpec> make_keys() {
   k.push_back(integer_key("funnel.restock_every", [](Scenario& s) -> auto& { return s.funnel.restock_every; },
                           0, 0, 1'000'000, "steps", "campaign: steps between restocks; 0 = never."));
   k.push_back(real_key("funnel.restock_amount", [](Scenario& s) -> auto& { return s.funnel.restock_amount; },
-                       0.0, {0.0, INF}, "units", "campaign: units added per restock at full focus."));
+                       0.0, {0.0, INF}, "units",
+                       "campaign: units added per restock at full focus (restock_policy = "
+                       "\"add\"), or the level stock is brought back to (\"order_up_to\")."));
+  k.push_back(choice_key("funnel.restock_policy",
+                         [](Scenario& s) -> auto& { return s.funnel.restock_policy; },
+                         RestockPolicy::add,
+                         "campaign: add = each restock adds restock_amount units; order_up_to = "
+                         "each restock refills stock up to restock_amount (never removes any)."));
   k.push_back(real_key("funnel.quality", [](Scenario& s) -> auto& { return s.funnel.quality; }, 0.9,
                        {0.0, 1.0}, "probability", "campaign: chance a buyer is satisfied by the product."));
   k.push_back(real_key("funnel.support_need", [](Scenario& s) -> auto& { return s.funnel.support_need; }, 0.0,
@@ -563,10 +602,10 @@ std::vector<KeySpec> make_keys() {
                        "buyers per step", "campaign: buyers support can serve per step at full focus."));
   // [agency]
   k.push_back(real_key("agency.budget_per_step", [](Scenario& s) -> auto& { return s.agency.budget_per_step; },
-                       0.0, {0.0, INF, false, true}, "money per step",
+                       0.0, MONEY, "money per step",
                        "campaign: what the performance agency spends on leads per step; 0 = no agency."));
   k.push_back(real_key("agency.cost_per_lead", [](Scenario& s) -> auto& { return s.agency.cost_per_lead; },
-                       10.0, {0.0, INF, true, true}, "money per lead",
+                       10.0, {0.0, MAX_MONEY, true, false}, "money per lead",
                        "campaign: leads bought per step ~ Poisson(budget_per_step / cost_per_lead)."));
   k.push_back(integer_key("agency.handoffs", [](Scenario& s) -> auto& { return s.agency.handoffs; }, 0, 0,
                           100, "contractors", "campaign: outside contractors a lead passes through."));
@@ -618,12 +657,17 @@ const KeySpec* find_key(std::string_view key) {
 }
 
 std::string closest_key(std::string_view key) {
+  // Edit distance costs |a| x |b|: a huge name (a 10 MB table name) gets no suggestion.
+  constexpr std::size_t LONGEST_COMPARED = 64;
+  if (key.size() > LONGEST_COMPARED) return "";
+  const auto bare = [](std::string_view k) { return k.substr(k.find('.') + 1); };
   std::string best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   for (const auto& spec : scenario_keys()) {
-    // Also compare the bare name, so a key put in the wrong section is found.
-    const std::string_view name = std::string_view(spec.key).substr(spec.key.find('.') + 1);
-    const std::size_t d = std::min(edit_distance(key, spec.key), edit_distance(key, name));
+    // Also compare the bare names, so a key put in the wrong section ("seeding.steps")
+    // is found in its own ("run.steps").
+    const std::size_t d =
+        std::min(edit_distance(key, spec.key), edit_distance(bare(key), bare(spec.key)));
     if (d < best_distance) {
       best_distance = d;
       best = spec.key;

@@ -31,7 +31,8 @@ struct KeySpec {
 
 const std::vector<KeySpec>& scenario_keys();
 const KeySpec* find_key(std::string_view key);
-// The valid key nearest to `key` by edit distance (for "did you mean").
+// The valid key nearest to `key` by edit distance, comparing whole keys and the names
+// after the section (for "did you mean"); "" for a name too long to compare.
 std::string closest_key(std::string_view key);
 // The documented sections, in order.
 const std::vector<std::string>& scenario_sections();

@@ -9,6 +9,7 @@
 
 namespace campaign {
 
-void load_partner_table(Scenario& scenario, const KeyOrigins& origins);
+// Returns the table's path ("" when partners.file is empty).
+std::string load_partner_table(Scenario& scenario, const KeyOrigins& origins);
 
 }  // namespace campaign

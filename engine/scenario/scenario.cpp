@@ -2,6 +2,7 @@
 // (scenario/key_registry.cpp); here are the rules that tie keys together.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <set>
@@ -17,6 +18,12 @@ namespace {
 constexpr std::uint32_t MAX_COMPLETE_GRAPH = 20'000;
 // A person's segment is stored in one byte.
 constexpr std::size_t MAX_SEGMENTS = 255;
+// Leads an agency may buy per step, on average: each is simulated one by one (queued,
+// processed, converted), and the Poisson sampler stays exact and fast far beyond it.
+constexpr double MAX_AGENCY_LEADS_PER_STEP = 1e6;
+// Totals of money must stay finite (the statistics refuse infinities): this bounds what a
+// replication can add up, far below the largest double.
+constexpr double MAX_MONEY_TOTAL = 1e300;
 
 class Checker {
  public:
@@ -60,6 +67,31 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
                 "segments.shares sum to {}; they must sum to 1", total);
   check.require(s.agency.segment < n, "agency.segment",
                 "agency.segment = {} is not a segment; allowed: 0 .. {}", s.agency.segment, n - 1);
+
+  const auto& a = s.agency;
+  const double leads_per_step = a.budget_per_step > 0 ? a.budget_per_step / a.cost_per_lead : 0.0;
+  check.require(leads_per_step <= MAX_AGENCY_LEADS_PER_STEP, "agency.budget_per_step",
+                "agency.budget_per_step / agency.cost_per_lead = {:.6g} leads per step, more than the "
+                "{:.0e} the model simulates one by one; lower agency.budget_per_step or raise "
+                "agency.cost_per_lead",
+                leads_per_step, MAX_AGENCY_LEADS_PER_STEP);
+  // The most money a replication can add up: every person buying in every step, every
+  // bought lead buying, every cost paid every step.
+  const double people = s.audience.size > 0 ? s.audience.size : 2e9;
+  const double steps = s.run.steps;
+  const double purchases = people * (steps + 1) + leads_per_step * steps;
+  double price = 0;
+  for (double x : seg.price) price = std::max(price, x);
+  double partner_cost = s.partners.cost;
+  for (double x : s.partners.costs) partner_cost = std::max(partner_cost, x);
+  const double spend = s.media.budget + steps * (a.budget_per_step + s.firm.fixed_cost +
+                                                 s.media.advertising_cost +
+                                                 3 * partner_cost + s.firm.message_cost) +
+                       purchases * s.firm.unit_cost;
+  check.require(price * purchases < MAX_MONEY_TOTAL && spend < MAX_MONEY_TOTAL, "segments.price",
+                "the money a replication can add up (prices x purchases, costs x steps) could "
+                "exceed {:.0e}; lower the prices and costs",
+                MAX_MONEY_TOTAL);
 
   const auto& p = s.partners;
   const std::pair<const char*, std::size_t> partner_lists[] = {{"partners.roles", p.roles.size()},

@@ -22,6 +22,7 @@ enum class GraphModel {
 enum class DegreeDistribution { power_law, poisson, sequence };
 enum class DiffusionModel { independent_cascade, network_bass, campaign };
 enum class MediaStrategy { none, solo, triads };
+enum class RestockPolicy { add, order_up_to };
 
 struct RunSettings {
   std::string name;              // names the HDF5 group; defaults to the file's stem
@@ -76,6 +77,9 @@ struct SegmentSettings {
   std::vector<double> repeat_rate;    // chance per step a satisfied customer buys again
 };
 
+// Partners are sources of 16-bit ids in the campaign's wear-out memory, with the firm.
+inline constexpr std::uint32_t MAX_PARTNERS = 60000;
+
 struct PartnerSettings {
   std::string file;                 // CSV table name,roles,reach,credibility,cost (fills the lists below)
   std::uint32_t count = 0;
@@ -129,7 +133,8 @@ struct FunnelSettings {
   double conversion = 0;        // chance a processed lead buys
   double stock = 0;             // units at the start (inf: unlimited)
   std::uint32_t restock_every = 0;  // steps between restocks (0: never)
-  double restock_amount = 0;    // units per restock at full focus
+  double restock_amount = 0;    // units added per restock, or the level restocked to, at full focus
+  RestockPolicy restock_policy = RestockPolicy::add;
   double quality = 0;           // chance a buyer is satisfied by the product
   double support_need = 0;      // chance a buyer needs support
   double support_capacity = 0;  // buyers supported per step at full focus
@@ -188,6 +193,12 @@ template <>
 struct EnumNames<MediaStrategy> {
   static constexpr std::pair<std::string_view, MediaStrategy> values[] = {
       {"none", MediaStrategy::none}, {"solo", MediaStrategy::solo}, {"triads", MediaStrategy::triads}};
+};
+
+template <>
+struct EnumNames<RestockPolicy> {
+  static constexpr std::pair<std::string_view, RestockPolicy> values[] = {
+      {"add", RestockPolicy::add}, {"order_up_to", RestockPolicy::order_up_to}};
 };
 
 template <class E>

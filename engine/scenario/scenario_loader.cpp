@@ -7,9 +7,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <cctype>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "scenario/key_registry.h"
 #include "scenario/partner_table.h"
 
@@ -22,9 +24,25 @@ bool is_section(std::string_view name) {
 }
 
 [[noreturn]] void unknown_key(const std::string& where, const std::string& key) {
-  throw InputError(fmt::format("{}: {} is not a scenario key; did you mean {}? (see "
-                               "docs/scenario-reference.md)",
-                               where, key, closest_key(key)));
+  const std::string suggestion = closest_key(key);
+  throw InputError(fmt::format("{}: {} is not a scenario key; {}see docs/scenario-reference.md", where,
+                               excerpt(key), suggestion.empty() ? "" : "did you mean " + suggestion + "? "));
+}
+
+// A number as a user types it on a command line, made TOML: ".5" -> "0.5", "5." -> "5.0".
+std::string as_toml_number(std::string text) {
+  const std::size_t sign = !text.empty() && (text[0] == '+' || text[0] == '-') ? 1 : 0;
+  const auto digit = [&](std::size_t i) {
+    return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]));
+  };
+  if (text.size() > sign + 1 && text[sign] == '.' && digit(sign + 1)) {
+    text.insert(sign, "0");
+  } else if (text.size() > sign + 1 && text.back() == '.' &&
+             std::all_of(text.begin() + static_cast<std::ptrdiff_t>(sign), text.end() - 1,
+                         [](unsigned char c) { return std::isdigit(c); })) {
+    text += '0';
+  }
+  return text;
 }
 
 std::string line_of(const std::string& source, const toml::node& node) {
@@ -45,7 +63,7 @@ void apply_table(Scenario& s, KeyOrigins& origins, const toml::table& root,
   for (const auto& [section_key, section] : root) {
     const std::string section_name(section_key.str());
     if (!is_section(section_name) || !section.is_table()) {
-      if (section.is_table()) unknown_key(line_of(source, section), "[" + section_name + "]");
+      if (section.is_table()) unknown_key(line_of(source, section), fmt::format("[{}]", section_name));
       unknown_key(line_of(source, section), section_name);
     }
     for (const auto& [key, value] : *section.as_table()) {
@@ -60,7 +78,7 @@ void apply_table(Scenario& s, KeyOrigins& origins, const toml::table& root,
 }
 
 void apply_override(Scenario& s, KeyOrigins& origins, const std::string& assignment) {
-  const std::string where = "--set " + assignment;
+  const std::string where = "--set " + excerpt(assignment, 80);
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError(fmt::format("{}: expected section.key=value", where));
@@ -69,11 +87,18 @@ void apply_override(Scenario& s, KeyOrigins& origins, const std::string& assignm
   const std::string text = assignment.substr(eq + 1);
   const KeySpec* spec = find_key(key);
   if (spec == nullptr) unknown_key(where, key);
-  // The value is read as TOML; anything that is not TOML is taken as a bare string.
+  // The value is read as TOML; anything that is not TOML is taken as a bare string,
+  // except for a number key, where it is a number TOML cannot read (1e400, 2^64).
+  const bool numeric = spec->kind == ValueKind::integer || spec->kind == ValueKind::real;
   toml::table parsed;
   try {
-    parsed = toml::parse("v = " + text);
-  } catch (const toml::parse_error&) {
+    parsed = toml::parse("v = " + (numeric ? as_toml_number(text) : text));
+  } catch (const toml::parse_error& e) {
+    if (numeric) {
+      throw InputError(fmt::format("{}: {} = {} is not a number that can be read ({}); allowed: {}",
+                                   where, key, excerpt(text, 40), excerpt(e.description(), 60),
+                                   spec->allowed));
+    }
     parsed = toml::table{{"v", text}};
   }
   spec->assign(s, *parsed.get("v"), where);
@@ -87,14 +112,21 @@ void apply_override(Scenario& s, KeyOrigins& origins, const std::string& assignm
 
 LoadedScenario load(const toml::table& root, const std::string& source, const std::string& base_dir,
                     const std::vector<std::string>& overrides) {
-  LoadedScenario loaded{defaults(), KeyOrigins(source)};
+  LoadedScenario loaded{defaults(), KeyOrigins(source), {}};
   Scenario& s = loaded.scenario;
   s.source = source;
   s.base_dir = base_dir;
   apply_table(s, loaded.origins, root, source);
   for (const auto& assignment : overrides) apply_override(s, loaded.origins, assignment);
   if (s.graph.model == GraphModel::edge_list) s.audience.size = 0;  // read from the file
-  load_partner_table(s, loaded.origins);
+  if (s.graph.model == GraphModel::edge_list && !s.graph.path.empty()) {
+    std::filesystem::path graph(s.graph.path);
+    if (graph.is_relative()) graph = std::filesystem::path(base_dir) / graph;
+    loaded.inputs.push_back(graph.lexically_normal().string());
+  }
+  if (std::string table = load_partner_table(s, loaded.origins); !table.empty()) {
+    loaded.inputs.push_back(std::move(table));
+  }
   if (s.run.name.empty()) s.run.name = std::filesystem::path(source).stem().string();
   validate(s, loaded.origins);
   return loaded;
@@ -106,7 +138,7 @@ toml::table parse_or_throw(std::string_view text, const std::string& source) {
   } catch (const toml::parse_error& e) {
     throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", source,
                                  e.source().begin.line, e.source().begin.column,
-                                 e.description()));
+                                 excerpt(e.description(), 120)));
   }
 }
 
@@ -131,7 +163,9 @@ LoadedScenario load_scenario_file(const std::string& path,
   text << in.rdbuf();
   const toml::table root = parse_or_throw(text.str(), path);
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
-  return load(root, path, base_dir, overrides);
+  LoadedScenario loaded = load(root, path, base_dir, overrides);
+  loaded.inputs.insert(loaded.inputs.begin(), path);
+  return loaded;
 }
 
 LoadedScenario load_scenario_text(std::string_view text, const std::string& source_name,

@@ -33,6 +33,9 @@ class KeyOrigins {
 struct LoadedScenario {
   Scenario scenario;
   KeyOrigins origins;
+  // The files it was read from: the scenario, the partner table, the graph file (a
+  // command must not write over any of them).
+  std::vector<std::string> inputs;
 };
 
 LoadedScenario load_scenario_file(const std::string& path,

@@ -11,6 +11,7 @@
 #include <exception>
 
 #include "core/error.h"
+#include "core/interrupt.h"
 
 namespace campaign {
 namespace {
@@ -20,14 +21,19 @@ struct Block {
   std::vector<Trajectory> trajectories;
 };
 
-std::uint32_t choose_block_size(std::uint64_t replications, int threads) {
+}  // namespace
+
+std::uint32_t choose_block_size(std::uint64_t replications, int threads, std::size_t metrics,
+                                std::uint32_t steps) {
   // Enough blocks to balance the threads (8 per thread), small enough to keep the
-  // in-order stage's buffered trajectories small, at most 64 replications.
+  // in-order stage's buffered trajectories small: at most 64 replications, and at most
+  // BLOCK_BYTES of trajectories per block when steps are many.
   const std::uint64_t per_block = replications / (8ull * static_cast<std::uint64_t>(threads));
-  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(per_block, 1, 64));
+  const std::uint64_t trajectory_bytes = metrics * (steps + std::uint64_t{1}) * sizeof(double);
+  const std::uint64_t fit = BLOCK_BYTES / std::max<std::uint64_t>(1, trajectory_bytes);
+  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(std::min(per_block, fit), 1, 64));
 }
 
-}  // namespace
 
 RunRecord run_replications(const Model& model, const RunOptions& options,
                            RunAccumulator& accumulator, ResultsWriter* trajectory_writer) {
@@ -36,9 +42,10 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
   record.threads = static_cast<int>(std::min<std::size_t>(
       tbb::this_task_arena::max_concurrency(),
       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
-  record.block_size =
-      options.block_size ? options.block_size : choose_block_size(options.replications, record.threads);
   const std::size_t num_metrics = model.metric_names().size();
+  record.block_size = options.block_size ? options.block_size
+                                         : choose_block_size(options.replications, record.threads,
+                                                             num_metrics, options.steps);
 
   // Kernels own O(people) scratch state; one per thread, reused across blocks. A kernel's
   // output never depends on what it simulated before, so reuse keeps results invariant.
@@ -63,7 +70,7 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
           tbb::filter_mode::serial_in_order,
           [&](tbb::flow_control& fc) -> Block {
             if (next_first >= options.replications || failed.load(std::memory_order_relaxed) ||
-                (options.cancel && options.cancel->load(std::memory_order_relaxed))) {
+                interrupt_requested()) {
               cancelled = next_first < options.replications;
               fc.stop();
               return {};
@@ -108,7 +115,7 @@ RunRecord run_replications(const Model& model, const RunOptions& options,
           }));
   record.seconds = (tbb::tick_count::now() - start).seconds();
   if (failure) std::rethrow_exception(failure);
-  if (cancelled) throw Interrupted();
+  if (cancelled) throw Interrupted(interrupt_signal());
   return record;
 }
 

@@ -6,10 +6,10 @@
 // fed to the accumulator and the writer in replication order. Each replication draws only
 // from counter-based streams keyed by its own index, so the results are bit-identical at
 // any thread count and any block size. Thread count is capped by the caller
-// (tbb::global_control).
+// (tbb::global_control). An interrupt request (core/interrupt.h) stops the run within a
+// step of each replication in flight and throws Interrupted.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -25,7 +25,6 @@ struct RunOptions {
   std::uint32_t block_size = 0;  // 0: chosen from the replications and threads
   // Called from the in-order stage after each block: (replications done, total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
-  const std::atomic<bool>* cancel = nullptr;  // set to stop early (throws Interrupted)
 };
 
 // Execution record of a run.
@@ -36,6 +35,13 @@ struct RunRecord {
   double seconds = 0;        // wall time of the parallel run, writing trajectories included
   double write_seconds = 0;  // of which spent writing trajectories
 };
+
+// Trajectories of at most this many bytes per block (unless one alone is larger).
+inline constexpr std::uint64_t BLOCK_BYTES = std::uint64_t{4} << 20;
+// The replications per block when RunOptions::block_size is 0; the parallel pipeline
+// holds at most 2 x threads blocks.
+std::uint32_t choose_block_size(std::uint64_t replications, int threads, std::size_t metrics,
+                                std::uint32_t steps);
 
 // When `trajectory_writer` is given, every replication's trajectory is written to it.
 RunRecord run_replications(const Model& model, const RunOptions& options,

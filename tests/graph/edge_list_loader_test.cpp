@@ -108,7 +108,10 @@ TEST_F(EdgeListLoader, MalformedLineNamesFileLineAndText) {
   const std::string long_text = "1 " + std::string(200, 'z');
   const std::string p = write("long.edges", long_text + "\n");
   EXPECT_EQ(error_of(p), p + ":1: expected two non-negative integer node ids, got '" +
-                             long_text.substr(0, 60) + "...'");
+                             long_text.substr(0, 60) + "…'");
+  // Control characters and bytes that are not UTF-8 are escaped: the message stays one line.
+  const std::string q = write("binary.edges", std::string("0 1\n\x01\x02\xff\r\x1b[2J\n"));
+  EXPECT_EQ(error_of(q), q + ":2: expected two non-negative integer node ids, got '\\x01\\x02\\xFF\\r\\x1B[2J'");
 }
 
 TEST_F(EdgeListLoader, MissingFileAndNoEdges) {

@@ -88,7 +88,11 @@ TEST_F(ResultsWriterTest, CommitWritesTheDocumentedLayout) {
   RunAccumulator acc({}, 0);
   {
     ResultsWriter w(out);
-    EXPECT_EQ(w.temp_path(), out + ".tmp-" + std::to_string(::getpid()));
+    // "<out>.tmp-<pid>-<16 hex digits>": unique even for two processes with one pid.
+    const std::string prefix = out + ".tmp-" + std::to_string(::getpid()) + "-";
+    ASSERT_EQ(w.temp_path().rfind(prefix, 0), 0u) << w.temp_path();
+    EXPECT_TRUE(std::regex_match(w.temp_path().substr(prefix.size()), std::regex("[0-9a-f]{16}")))
+        << w.temp_path();
     EXPECT_TRUE(fs::exists(w.temp_path()));
     EXPECT_FALSE(fs::exists(out));
     acc = write_scenario(w, header);

@@ -139,12 +139,66 @@ const BadCase BAD_CASES[] = {
     {"NameWithSlash", "[run]\nname = \"a/b\"\n", {}, {"bad.toml:2:", "run.name = \"a/b\" is not allowed"}},
     {"OverrideUnknownKey", "", {"run.stpes=4"}, {"--set run.stpes=4:", "did you mean run.steps?"}},
     {"OverrideWithoutValue", "", {"run.steps"}, {"--set run.steps:", "expected section.key=value"}},
-    {"OverrideWrongType", "", {"run.steps=ten"}, {"--set run.steps=ten:", "run.steps must be an integer, got a string \"ten\""}},
+    {"OverrideWrongType", "", {"run.steps=ten"}, {"--set run.steps=ten:", "run.steps = ten is not a number that can be read", "allowed: 1 .. 1000000"}},
+    {"KeyInWrongSectionFindsItsSection", "[seeding]\nsteps = 3\n", {}, {"bad.toml:2:", "seeding.steps is not a scenario key", "did you mean run.steps?"}},
+    {"ArrayForNumberShowsTheArray", "[diffusion]\ntransmission = [0.1, 0.2]\n", {},
+     {"bad.toml:2:", "diffusion.transmission must be a number, got an array [0.1, 0.2]"}},
+    {"ArrayForInteger", "[run]\nsteps = [1]\n", {}, {"bad.toml:2:", "run.steps must be an integer, got an array [1]"}},
+    {"TableForNumber", "[diffusion]\ntransmission = { a = 1 }\n", {}, {"bad.toml:2:", "must be a number, got a table {a = 1}"}},
+    {"NegativeSeed", "", {"run.seed=-1"}, {"--set run.seed=-1:", "run.seed = -1 is out of range; allowed: 0 .. 9223372036854775807"}},
+    {"SeedBeyond64Bits", "", {"run.seed=18446744073709551615"},
+     {"--set run.seed=18446744073709551615:", "is not a number that can be read", "allowed: 0 .. 9223372036854775807"}},
+    {"IntegralNumberBeyondRange", "[run]\nsteps = 1e7\n", {}, {"bad.toml:2:", "run.steps = 10000000 is out of range; allowed: 1 .. 1000000"}},
+    {"ControlCharactersEscaped", "[graph]\nmodel = \"er\\u001b[31m\\nx\"\n", {},
+     {"bad.toml:2:", "graph.model = \"er\\x1B[31m\\nx\" is not allowed"}},
+    {"PriceNearTheDoubleLimit", "[diffusion]\nmodel = \"campaign\"\n[segments]\nprice = [1e308]\n", {},
+     {"bad.toml:4:", "segments.price[0] = 1e+308 is out of range; allowed: [0.0, 1e+12]"}},
+    {"FixedCostNearTheDoubleLimit", "[firm]\nfixed_cost = 1e308\n", {}, {"bad.toml:2:", "firm.fixed_cost = 1e+308 is out of range; allowed: [0.0, 1e+12]"}},
+    {"AgencyBudgetNearTheDoubleLimit", "[agency]\nbudget_per_step = 1e308\n", {}, {"bad.toml:2:", "agency.budget_per_step = 1e+308 is out of range"}},
+    {"AgencyBuysMoreLeadsThanSimulated", "[diffusion]\nmodel = \"campaign\"\n[agency]\nbudget_per_step = 1e12\ncost_per_lead = 10\n", {},
+     {"bad.toml:4:", "agency.budget_per_step / agency.cost_per_lead = 1e+11 leads per step", "lower agency.budget_per_step"}},
     {"OverrideOutOfRange", "", {"diffusion.q=-0.1"}, {"--set diffusion.q=-0.1:", "allowed: [0.0, 1.0]"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cases, BadScenario, ::testing::ValuesIn(BAD_CASES),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// Numbers as people type them on a command line: ".5" and "5." for a number key, "1e3"
+// (a number with no fractional part) for an integer key; in a file too.
+TEST(ScenarioOverrides, NumbersAsPeopleTypeThem) {
+  const Scenario s = load_scenario_text("[run]\nreplications = 2e2\n", "ok.toml",
+                                        {"diffusion.transmission=.5", "run.steps=1e3", "diffusion.q=-.0",
+                                         "diffusion.p=1."})
+                         .scenario;
+  EXPECT_EQ(s.diffusion.transmission, 0.5);
+  EXPECT_EQ(s.run.steps, 1000u);
+  EXPECT_EQ(s.run.replications, 200u);
+  EXPECT_EQ(s.diffusion.q, 0.0);
+  EXPECT_EQ(s.diffusion.p, 1.0);
+  // A string key keeps such text as it is.
+  EXPECT_EQ(load_scenario_text("", "ok.toml", {"run.name=.5"}).scenario.run.name, ".5");
+}
+
+// Every amount of money at its largest allowed value, on the largest audience and the most
+// steps: the totals a replication adds up stay finite, and validation accepts it.
+TEST(ScenarioValidation, MoneyAtItsLimitsStillValidates) {
+  const std::string text =
+      "[run]\nsteps = 1000000\n[audience]\nsize = 2000000000\n[diffusion]\nmodel = \"campaign\"\n"
+      "[segments]\nprice = [1e12]\n[partners]\ncost = 1e12\n[firm]\nmessage_cost = 1e12\n"
+      "fixed_cost = 1e12\nunit_cost = 1e12\n[media]\nbudget = 1e12\nadvertising_cost = 1e12\n"
+      "[agency]\nbudget_per_step = 1e12\ncost_per_lead = 1e6\n";
+  EXPECT_NO_THROW(load_scenario_text(text, "max.toml"));
+}
+
+// A huge unknown name is refused at once, in one short line (the suggestion's edit
+// distance is not computed for it).
+TEST(ScenarioFile, HugeUnknownNameIsRefusedInOneShortLine) {
+  const std::string name(10'000'000, 'x');
+  const std::string message = error_of("[" + name + "]\nkey = 1\n");
+  EXPECT_NE(message.find("bad.toml:1: [xxx"), std::string::npos) << message.substr(0, 200);
+  EXPECT_LE(message.size(), 300u);
+  EXPECT_EQ(message.find('\n'), std::string::npos);
+}
 
 TEST(ScenarioFile, MissingFileIsOneLine) {
   try {

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <csignal>
+
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "graph/generators.h"
 #include "io/results_writer.h"
 #include "support/checks.h"
@@ -84,17 +87,40 @@ TEST(Runner, VariantsShareCoinsForTheSamePersonArcAndStep) {
   }
 }
 
-TEST(Runner, CancelStopsWithInterrupted) {
+TEST(Runner, AnInterruptRequestStopsWithInterrupted) {
   const Scenario s = scenario_from(CASCADE);
   const CsrGraph graph = erdos_renyi(3000, 8.0 / 2999, s.run.seed);
   const auto model = make_model(s, graph);
   RunAccumulator acc(model->metric_names(), s.run.steps);
-  std::atomic<bool> cancel{true};
   RunOptions options;
   options.replications = s.run.replications;
   options.steps = s.run.steps;
-  options.cancel = &cancel;
-  EXPECT_THROW(run_replications(*model, options, acc, nullptr), Interrupted);
+  request_interrupt(SIGTERM);
+  try {
+    run_replications(*model, options, acc, nullptr);
+    ADD_FAILURE() << "the run went on";
+  } catch (const Interrupted& e) {
+    EXPECT_EQ(e.signal(), SIGTERM);
+  }
+  reset_interrupt_state();
+  EXPECT_LT(acc.replications(), s.run.replications);
+}
+
+// Each model's kernel polls the request at every step, so a long replication stops
+// within a step, not at the end of its block.
+TEST(Runner, EveryKernelStopsAtAStepWhenInterrupted) {
+  const CsrGraph graph = erdos_renyi(3000, 8.0 / 2999, 17);
+  for (const auto& [model_name, model_kind] : EnumNames<DiffusionModel>::values) {
+    Scenario s = scenario_from(CASCADE);
+    s.diffusion.model = model_kind;
+    const auto model = make_model(s, graph);
+    const auto kernel = model->make_kernel();
+    Trajectory trajectory(model->metric_names().size(), s.run.steps);
+    request_interrupt(SIGINT);
+    EXPECT_THROW(kernel->simulate(0, trajectory), Interrupted) << model_name;
+    reset_interrupt_state();
+    EXPECT_NO_THROW(kernel->simulate(0, trajectory)) << model_name;
+  }
 }
 
 // A model whose kernel fails at one replication, as a write or an allocation can.

@@ -1,0 +1,78 @@
+#include "core/text.h"
+
+#include <fmt/format.h>
+
+namespace campaign {
+namespace {
+
+// Length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlong forms, no
+// surrogates, nothing past U+10FFFF), or 0 when the byte there does not start one.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+std::string escaped(std::string_view text, std::size_t max_chars) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::string piece;
+    std::size_t used = 1;
+    if (c == '\n') {
+      piece = "\\n";
+    } else if (c == '\r') {
+      piece = "\\r";
+    } else if (c == '\t') {
+      piece = "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      piece = fmt::format("\\x{:02X}", c);
+    } else if (c < 0x80) {
+      piece.assign(1, static_cast<char>(c));
+    } else if (const std::size_t n = utf8_length(text, i); n == 0) {
+      piece = fmt::format("\\x{:02X}", c);
+    } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      piece = fmt::format("\\x{:02X}\\x{:02X}", c, static_cast<unsigned char>(text[i + 1]));  // C1
+      used = 2;
+    } else {
+      piece.assign(text.substr(i, n));
+      used = n;
+    }
+    const std::size_t width = piece.size() == used && c >= 0x80 ? 1 : piece.size();
+    if (chars + width > max_chars) return out + "…";
+    out += piece;
+    chars += width;
+    i += used;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string excerpt(std::string_view text, std::size_t max_chars) { return escaped(text, max_chars); }
+
+std::string one_line(std::string_view message, std::size_t max_chars) {
+  return escaped(message, max_chars);
+}
+
+}  // namespace campaign

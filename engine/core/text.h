@@ -1,0 +1,22 @@
+// User text made fit to echo in a one-line message. Whatever a user typed or a file held
+// (a key, a value, a line of an edge list, a path) may be huge or hold newlines, NUL,
+// terminal escape sequences or bytes that are not UTF-8; a message must stay one short,
+// printable line. Control characters (C0, DEL and C1) become \n, \r, \t or \xNN, invalid
+// UTF-8 bytes become \xNN, and the text is cut with "…" past a number of characters.
+//
+//   throw InputError(path + ": unknown column '" + excerpt(name) + "'");
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace campaign {
+
+// For a piece of user text inside a message: at most `max_chars` characters.
+std::string excerpt(std::string_view text, std::size_t max_chars = 60);
+
+// For a whole message, as `main` prints it: the same escaping, at most `max_chars`.
+std::string one_line(std::string_view message, std::size_t max_chars = 300);
+
+}  // namespace campaign
