@@ -501,13 +501,14 @@ bool parse_graph_args(const std::vector<std::string>& args, const std::string& u
   return false;
 }
 
-void require_fits(const GraphEstimate& estimate, unsigned workers, bool force, const std::string& where) {
+void require_fits(const GraphEstimate& estimate, unsigned workers, bool force, const std::string& where,
+                  const std::string& task) {
   if (force) return;
   Footprint f;
   f.graph = estimate;
   f.peak_bytes = estimate.build_bytes;
   f.peak_is_build = true;
-  check_fits(f, memory_limit(workers), where);
+  check_fits(f, memory_limit(workers), where, task);
 }
 
 int graph_convert(const std::vector<std::string>& args) {
@@ -522,7 +523,7 @@ int graph_convert(const std::vector<std::string>& args) {
   const std::string out = checked_output_path(out_arg, OutputFormat::csr, {in}, force);
   const GraphEstimate estimate = estimate_graph_file(in);
   const unsigned workers = threads_in_use(0);
-  require_fits(estimate, workers, force, in);
+  require_fits(estimate, workers, force, in, "reading this graph");
   const std::string note = estimate_note(estimate.build_bytes, memory_limit(workers));
   const auto start = tbb::tick_count::now();
   const LoadedGraph loaded = in_phase("reading " + in, note, [&] { return load_graph_file(in); });
@@ -542,9 +543,13 @@ int graph_convert(const std::vector<std::string>& args) {
 
 int graph_info(const std::vector<std::string>& args) {
   const std::string usage = "campaign-sim graph info FILE (an edge list, a .csr file, or a scenario .toml)";
+  po::options_description extra;
+  extra.add_options()("force", po::bool_switch(), "read FILE even when the memory estimate exceeds "
+                                                  "what is available");
   po::variables_map vm;
-  if (parse_graph_args(args, usage, {"FILE"}, po::options_description(), vm)) return 0;
+  if (parse_graph_args(args, usage, {"FILE"}, extra, vm)) return 0;
   const std::string file = vm["FILE"].as<std::string>();
+  const bool force = vm["force"].as<bool>();
   const unsigned workers = threads_in_use(0);
   if (std::filesystem::path(file).extension() == ".toml") {
     // A scenario: what its graph will be, without building it.
@@ -559,7 +564,7 @@ int graph_info(const std::vector<std::string>& args) {
     return 0;
   }
   const GraphEstimate estimate = estimate_graph_file(file);
-  require_fits(estimate, workers, false, file);
+  require_fits(estimate, workers, force, file, "reading this graph");
   const auto start = tbb::tick_count::now();
   const LoadedGraph loaded = in_phase("reading " + file, estimate_note(estimate.build_bytes, memory_limit(workers)),
                                       [&] { return load_graph_file(file); });
@@ -598,7 +603,7 @@ int graph_generate(const std::vector<std::string>& args) {
                                            loaded.inputs, force);
   const GraphEstimate estimate = estimate_graph(loaded.scenario);
   const unsigned workers = threads_in_use(0);
-  require_fits(estimate, workers, force, scenario);
+  require_fits(estimate, workers, force, scenario, "building this graph");
   const std::string note = estimate_note(estimate.build_bytes, memory_limit(workers));
   const GraphRecord record = in_phase("building the graph", note, [&] { return make_graph(loaded); });
   std::FILE* summary = to_stdout ? stderr : stdout;

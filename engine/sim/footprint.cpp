@@ -369,7 +369,8 @@ MemoryLimit memory_limit(unsigned threads) {
   return limit;
 }
 
-void check_fits(const Footprint& f, const MemoryLimit& limit, const std::string& where) {
+void check_fits(const Footprint& f, const MemoryLimit& limit, const std::string& where,
+                const std::string& task) {
   if (f.peak_bytes <= limit.bytes) return;
   std::string parts;
   std::vector<std::string> keys;
@@ -382,7 +383,7 @@ void check_fits(const Footprint& f, const MemoryLimit& limit, const std::string&
     }
   };
   if (f.peak_is_build) {
-    parts = fmt::format("building the graph: {}", format_bytes(f.graph.build_bytes));
+    parts = fmt::format("the graph while it is built or read: {}", format_bytes(f.graph.build_bytes));
     add_keys(f.graph.keys);
   } else {
     std::vector<MemoryPart> sorted = f.run_parts;
@@ -395,10 +396,10 @@ void check_fits(const Footprint& f, const MemoryLimit& limit, const std::string&
     }
   }
   throw InputError(fmt::format(
-      "{}: this run needs about {} of memory at its peak ({}), more than the {} available ({}); "
-      "lower {}, or add --force to try anyway (--dry-run shows the estimate)",
-      where, format_bytes(f.peak_bytes), parts, format_bytes(limit.bytes), limit.source,
-      fmt::join(keys, ", ")));
+      "{}: {} needs about {} of memory at its peak ({}), more than the {} available ({}); driven "
+      "by {}; add --force to try anyway{}",
+      where, task, format_bytes(f.peak_bytes), parts, format_bytes(limit.bytes), limit.source,
+      fmt::join(keys, ", "), task == "this run" ? " (--dry-run shows the estimate)" : ""));
 }
 
 std::string format_bytes(double bytes) {

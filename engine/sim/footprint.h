@@ -69,8 +69,10 @@ struct MemoryLimit {
 MemoryLimit memory_limit(unsigned threads);
 
 // InputError when the peak exceeds the limit: one line with the estimate, the limit and
-// its source, the largest parts and the keys that drive them, and --force.
-void check_fits(const Footprint& footprint, const MemoryLimit& limit, const std::string& where);
+// its source, the largest parts and the keys that drive them, and --force. `task` names
+// what needs it ("this run", "reading this graph").
+void check_fits(const Footprint& footprint, const MemoryLimit& limit, const std::string& where,
+                const std::string& task = "this run");
 
 // "1.4 GB", "350.2 MB", "12.0 kB", "800 B" (decimal units, as the run summary prints).
 std::string format_bytes(double bytes);

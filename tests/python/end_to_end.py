@@ -6,11 +6,14 @@ import os
 
 
 def parse_args():
-    """--cli (the campaign-sim binary), --source-dir and --work-dir (created)."""
+    """--cli (the campaign-sim binary), --source-dir and --work-dir (created), and
+    --sanitized when the binary is built with AddressSanitizer (which reserves terabytes
+    of address space, so checks under `ulimit -v` cannot run)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--cli", required=True)
     parser.add_argument("--source-dir", required=True)
     parser.add_argument("--work-dir", required=True)
+    parser.add_argument("--sanitized", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.work_dir, exist_ok=True)
     return args
@@ -34,7 +37,7 @@ def write_scenario(work_dir, name, text):
 
 class Tally:
     def __init__(self):
-        self.passed = self.failed = 0
+        self.passed = self.failed = self.skipped = 0
 
     def check(self, condition, what):
         if condition:
@@ -42,8 +45,15 @@ class Tally:
         else:
             self.failed += 1
             print("FAILED:", what)
+        return condition
+
+    def skip(self, what, why):
+        """A check that cannot run here, said aloud (never skipped silently)."""
+        self.skipped += 1
+        print(f"SKIPPED: {what}: {why}")
 
     def finish(self):
         """Prints the summary line; the exit status: 1 if any check failed."""
-        print(f"{self.passed} passed, {self.failed} failed")
+        skipped = f" ({self.skipped} skipped, listed above)" if self.skipped else ""
+        print(f"{self.passed} passed, {self.failed} failed{skipped}")
         return 1 if self.failed else 0

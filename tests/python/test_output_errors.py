@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """End-to-end check that a results file that cannot be written costs nothing else: with
-the file size limited (as on a full disk), `campaign-sim run` fails with exit status 1
-and one line naming the file and the system's reason, leaves no temporary file, keeps
-the previous results file as it was, and does not crash on the way out (it used to,
-inside HDF5's shutdown at exit).
+the file size limited (`ulimit -f`, as a full disk or a quota would), `campaign-sim run`
+fails with exit status 1 and one line naming the file and the system's reason, instead
+of dying of SIGXFSZ (whose default action kills the process: the engine ignores the
+signal, so the write fails with EFBIG); it leaves no temporary file, keeps the previous
+results file as it was, and does not crash on the way out (it used to, inside HDF5's
+shutdown at exit).
 
     python3 test_output_errors.py --cli build/campaign-sim --source-dir . --work-dir /tmp/w
 
@@ -24,7 +26,7 @@ PREVIOUS = b"previous results, kept on failure\n"
 
 
 def limit_file_size():
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # as a shell leaves it: the default kills
     resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
 
 
