@@ -164,11 +164,15 @@ LoadedGraph read_csr(const std::string& path) {
   return loaded;
 }
 
-LoadedGraph load_graph_file(const std::string& path) {
+void check_graph_path(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw InputError(path + ": cannot read graph file: it is a directory");
   }
+}
+
+LoadedGraph load_graph_file(const std::string& path) {
+  check_graph_path(path);
   return is_csr_file(path) ? read_csr(path) : load_edge_list(path);
 }
 

@@ -43,6 +43,9 @@ CsrHeader read_csr_header(const std::string& path);
 // Throws InputError naming the file when it is not a valid CSR file.
 LoadedGraph read_csr(const std::string& path);
 
+// InputError when `path` is a directory (which the readers would report obscurely).
+void check_graph_path(const std::string& path);
+
 // A text edge list or a binary CSR file, whichever `path` holds.
 LoadedGraph load_graph_file(const std::string& path);
 

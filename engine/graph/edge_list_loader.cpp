@@ -67,8 +67,9 @@ class GzReader {
                                      path_, at));
       }
       if (code == Z_DATA_ERROR) {
-        throw InputError(fmt::format("{}: corrupt gzip: {} at byte {}", path_,
-                                     message != nullptr ? message : "bad data", at));
+        std::string_view what = message != nullptr ? message : "bad data";
+        if (what.starts_with(path_ + ": ")) what.remove_prefix(path_.size() + 2);  // zlib's prefix
+        throw InputError(fmt::format("{}: corrupt gzip: {} at byte {}", path_, what, at));
       }
       throw InputError(path_ + ": cannot read edge list: " +
                        (code == Z_ERRNO ? std::strerror(errno) : message));

@@ -77,7 +77,8 @@ GraphEstimate generated_graph(const Scenario& s) {
       build = csr_bytes(n, e.edges) + OFFSET * n;  // build_upper_triangle: + an atomic cursor
       break;
     case GraphModel::barabasi_albert:
-      e.edges = n * g.m;
+      // A clique of m + 1 people, then m links from each newcomer.
+      e.edges = g.m * (g.m + 1.0) / 2 + (n - g.m - 1) * g.m;
       e.exact = true;
       e.keys += ", graph.m";
       // Its edge list and the list of edge ends, then the builder.
@@ -140,6 +141,7 @@ GraphEstimate generated_graph(const Scenario& s) {
 }  // namespace
 
 GraphEstimate estimate_graph_file(const std::string& file) {
+  check_graph_path(file);
   GraphEstimate e;
   e.source = file;
   e.keys = "graph.path";

@@ -64,6 +64,15 @@ TEST_F(Cli, VersionAndHelp) {
   r = run_cli("run --help", dir_);
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("--save-trajectories"), std::string::npos);
+  // Every subcommand: usage on stdout, exit 0, and nothing read or written.
+  for (const char* help : {"help", "-h", "run -h", "reference --help", "graph --help", "graph info --help",
+                           "graph convert --help", "graph generate --help", "graph info -h"}) {
+    r = run_cli(help, dir_);
+    EXPECT_EQ(r.status, 0) << help << ": " << r.err;
+    EXPECT_NE(r.out.find("campaign-sim"), std::string::npos) << help << ": " << r.out;
+    EXPECT_EQ(r.err, "") << help;
+  }
+  EXPECT_TRUE(leftovers().empty());
 }
 
 TEST_F(Cli, RunWritesResultsAndASummary) {
@@ -136,6 +145,24 @@ TEST_F(Cli, BadInputGivesOneLineAndLeavesTheOldOutputAlone) {
       {"run -o " + out, 2, "missing SCENARIO.toml"},
       {"jump", 2, "unknown command 'jump'"},
       {"run " + s + " -o /nonexistent-dir/out.h5", 1, "cannot create output file"},
+      {"run " + s + " -o " + out + " --threads -1", 2, "--threads -1 is not allowed; allowed: 0 (every core) .. 4096"},
+      {"run " + s + " -o " + out + " --threads 5000", 2, "--threads 5000 is not allowed"},
+      {"run " + s + " -o " + out + " --seed -1", 2, "run.seed = -1 is out of range; allowed: 0 .."},
+      {"run " + s + " -o " + out + " --replications 1e3x", 2, "run.replications = 1e3x is not a number"},
+      {"run " + s + " -o " + out + " --sweep graph.mean_degree=2 --sweep graph.mean_degree=4", 2,
+       "--sweep graph.mean_degree: the key is swept twice"},
+      {"run " + s + " -o " + out + " --set graph.mean_degree=3 --sweep graph.mean_degree=2,4", 2,
+       "--set graph.mean_degree=3: the key is also swept"},
+      {"run " + s + " -o " + out + " --set seeding.steps=3", 2, "did you mean run.steps?"},
+      {"run " + s + " -o " + (dir_ / "out.csv").string(), 2, "does not fit an HDF5 results file"},
+      {"run " + s + " -o " + s, 2, "is the input file"},
+      {"graph convert " + (dir_ / "missing.edges").string() + " " + (dir_ / "m.csr").string(), 2,
+       "cannot open edge list"},
+      {"graph info " + dir_.string(), 2, "is a directory"},
+      {"graph frobnicate", 2, "graph: unknown subcommand 'frobnicate'"},
+      {"graph", 2, "graph: missing a subcommand"},
+      {"graph convert " + s, 2, "graph: missing OUT"},
+      {"reference extra", 2, "reference: takes no arguments"},
   };
   for (const auto& c : cases) {
     write("out.h5", "previous results");

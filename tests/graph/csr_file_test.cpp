@@ -61,6 +61,39 @@ TEST_F(CsrFile, DamagedFilesAreInputErrors) {
   }
 }
 
+// A header that lies is refused from the header and the file's length alone, before any
+// allocation: sizes that overflow 64-bit arithmetic (2^62 arcs times 4 bytes wraps to 0),
+// counts beyond the file, and a file with no people.
+TEST_F(CsrFile, HeadersAreCheckedAgainstTheFileLength) {
+  const auto write_header = [&](std::uint64_t nodes, std::uint64_t arcs, std::uint64_t ids,
+                                std::uint64_t payload) {
+    const std::string path = (dir_ / "h.csr").string();
+    std::ofstream f(path, std::ios::binary);
+    f.write("CSIMCSR1", 8);
+    for (const std::uint64_t x : {nodes, arcs, ids}) f.write(reinterpret_cast<const char*>(&x), 8);
+    f << std::string(payload, '\0');
+    return path;
+  };
+  const auto message = [](const std::string& path) {
+    try {
+      read_csr_header(path);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  // 2^62 arcs: 8 (n + 1) + 4 arcs wraps to the length of a file of one person.
+  EXPECT_NE(message(write_header(0, std::uint64_t{1} << 62, 0, 8)).find("do not match its length"), std::string::npos);
+  EXPECT_NE(message(write_header(std::uint64_t{1} << 61, 0, 0, 16)).find("do not match its length"), std::string::npos);
+  EXPECT_NE(message(write_header(3, 4, 2, 8 * 4 + 16)).find("damaged"), std::string::npos);  // ids flag 2
+  EXPECT_NE(message(write_header(0, 0, 0, 8)).find("has no people"), std::string::npos);
+  EXPECT_THROW(read_csr(write_header(0, 0, 0, 8)), InputError);
+  const CsrHeader ok = read_csr_header(write_header(3, 4, 1, 8 * 4 + 16 + 24));
+  EXPECT_EQ(ok.nodes, 3u);
+  EXPECT_EQ(ok.arcs, 4u);
+  EXPECT_TRUE(ok.has_original_ids);
+}
+
 TEST_F(CsrFile, UnwritableDestinationIsAnIoError) {
   EXPECT_THROW(write_csr((dir_ / "missing" / "g.csr").string(), complete_graph(3), {}), IoError);
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "core/error.h"
@@ -136,6 +137,49 @@ TEST_F(EdgeListLoader, LinesAcrossReadChunks) {
   EXPECT_EQ(loaded.graph.num_edges(), n);
   for (NodeId u = 0; u < n; ++u) ASSERT_EQ(loaded.graph.degree(u), 2u) << "node " << u;
   EXPECT_EQ(loaded.original_ids.front(), 1000000u);
+}
+
+// A gzip file cut anywhere before its end, or with a byte of its data or CRC changed, is
+// refused: never loaded as a smaller (or wrong) graph. Every cut point is tried.
+TEST_F(EdgeListLoader, TruncatedOrCorruptGzipIsRefused) {
+  std::string text;
+  for (int i = 0; i < 600; ++i) text += std::to_string(i) + " " + std::to_string((i * 7 + 1) % 600) + "\n";
+  const std::string whole = write_gz("whole.edges.gz", text);
+  std::ifstream in(whole, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 100u);
+  const LoadedGraph reference = load_edge_list(whole);
+  int truncated = 0;
+  for (std::size_t cut = 1; cut < bytes.size(); ++cut) {
+    std::ofstream(dir_ / "cut.edges.gz", std::ios::binary) << bytes.substr(0, cut);
+    const std::string message = error_of((dir_ / "cut.edges.gz").string());
+    // Cut inside the 10-byte header, the file is not gzip: read as text, it is malformed.
+    EXPECT_FALSE(message.empty()) << "cut at " << cut << " of " << bytes.size() << " loaded";
+    truncated += message.find("truncated gzip") != std::string::npos;
+  }
+  EXPECT_GE(truncated, static_cast<int>(bytes.size()) - 12);
+  std::string corrupt = bytes;
+  corrupt[corrupt.size() - 6] ^= 0x5A;  // in the CRC-32 of the trailer
+  std::ofstream(dir_ / "crc.edges.gz", std::ios::binary) << corrupt;
+  EXPECT_NE(error_of((dir_ / "crc.edges.gz").string()).find("corrupt gzip: incorrect data check at byte"),
+            std::string::npos);
+  EXPECT_EQ(load_edge_list(whole).graph.num_edges(), reference.graph.num_edges());
+}
+
+// The size estimate reads one MiB: exact for a small file, within a few percent of the
+// truth for the large text and gzip lists below.
+TEST_F(EdgeListLoader, SizeEstimateFromTheFirstMebibyte) {
+  const std::string small = write("small.edges", "# c\n0 1\n\n1 2\n% c\n2 0\n");
+  const EdgeListSize exact = estimate_edge_list_size(small);
+  EXPECT_TRUE(exact.exact);
+  EXPECT_EQ(exact.edges, 3.0);
+  std::string text = "# a large list\n";
+  for (int i = 0; i < 400'000; ++i) text += std::to_string(i) + "\t" + std::to_string(i * 13 % 400'000 + 1) + "\n";
+  for (const std::string& path : {write("large.edges", text).string(), write_gz("large.edges.gz", text)}) {
+    const EdgeListSize estimate = estimate_edge_list_size(path);
+    EXPECT_FALSE(estimate.exact) << path;
+    EXPECT_NEAR(estimate.edges, 400'000, 0.1 * 400'000) << path;
+  }
 }
 
 struct RealNetwork {

@@ -234,6 +234,51 @@ TEST(FunnelMechanics, RestockAddsUnitsEveryRestockSteps) {
   EXPECT_EQ(series(half, CM_LEADS_LOST_STOCK), lost);
 }
 
+TEST(FunnelMechanics, OrderUpToRefillsToTheLevelAndNeverRemovesStock) {
+  // The ten leads of step 1, one processed a step, a level of 1 unit refilled every step:
+  // every lead buys.
+  const Trajectory refilled = run_one({"funnel.capacity=1", "funnel.stock=1", "funnel.restock_every=1",
+                                       "funnel.restock_amount=1", "funnel.restock_policy=\"order_up_to\""});
+  EXPECT_EQ(series(refilled, CM_CUSTOMERS), (std::vector<double>{0, 1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(refilled.at(CM_LEADS_LOST_STOCK, 6), 0.0);
+  // Three processed a step from an empty shelf refilled to 2: 3 lost, then 2 sold and 1
+  // lost a step, then the last lead sold.
+  const Trajectory level = run_one({"funnel.capacity=3", "funnel.stock=0", "funnel.restock_every=1",
+                                    "funnel.restock_amount=2", "funnel.restock_policy=\"order_up_to\""});
+  EXPECT_EQ(series(level, CM_CUSTOMERS), (std::vector<double>{0, 0, 2, 4, 5, 5, 5}));
+  EXPECT_EQ(series(level, CM_LEADS_LOST_STOCK), (std::vector<double>{0, 3, 4, 5, 5, 5, 5}));
+  // A stock above the level is kept: 9 units, level 1, three leads a step.
+  const Trajectory above = run_one({"funnel.capacity=3", "funnel.stock=9", "funnel.restock_every=1",
+                                    "funnel.restock_amount=1", "funnel.restock_policy=\"order_up_to\""});
+  EXPECT_EQ(series(above, CM_CUSTOMERS), (std::vector<double>{0, 3, 6, 9, 10, 10, 10}));
+}
+
+// Retail's order-up-to rule against its closed form: demand D ~ Poisson(20) a step (the
+// agency's leads, all buying at once), a shelf of 20 refilled to 20 at every step's end.
+// Lost sales per step E[(D - 20)+] = 20 - E[min(D, 20)] = 1.77671 and the fill rate
+// E[min(D, 20)] / 20 = 0.911165 (pmf sums, below). Steps are independent, so each
+// replication's per-step mean is tested: |mean - exact| <= 4 sd / sqrt(R).
+TEST(FunnelMechanics, OrderUpToAgainstThePoissonClosedForm) {
+  EXPECT_NEAR(20 - expected_min_poisson(20, 20), 1.77671, 1e-5);
+  EXPECT_NEAR(expected_min_poisson(20, 20) / 20, 0.911165, 1e-6);
+  const Scenario s = load_scenario_text(PARADOX, "order_up_to.toml",
+                                        {"agency.budget_per_step=200", "funnel.capacity=inf",
+                                         "funnel.conversion=1", "funnel.stock=20", "funnel.restock_every=1",
+                                         "funnel.restock_amount=20", "funnel.restock_policy=\"order_up_to\""})
+                         .scenario;
+  const double steps = s.run.steps, R = s.run.replications;
+  const RunResult result = run(s, complete_graph(10));
+  const double exact_lost = 20 - expected_min_poisson(20, 20), fill = expected_min_poisson(20, 20) / 20;
+  std::vector<double> lost, residual;
+  for (std::size_t r = 0; r < R; ++r) {
+    lost.push_back(result.acc.finals(CM_LEADS_LOST_STOCK)[r] / steps);
+    residual.push_back(result.acc.finals(CM_CUSTOMERS)[r] - fill * result.acc.finals(CM_AGENCY_LEADS)[r]);
+  }
+  EXPECT_LE(std::abs(mean_of(lost) - exact_lost), 4 * sd_of(lost) / std::sqrt(R)) << mean_of(lost);
+  // The fill rate as a ratio of means: customers - 0.911165 x leads has mean 0.
+  EXPECT_LE(std::abs(mean_of(residual)), 4 * sd_of(residual) / std::sqrt(R)) << mean_of(residual);
+}
+
 TEST(FunnelMechanics, FocusScalesCapacity) {
   const char* twenty =
       "[run]\nsteps = 5\nseed = 3\n[audience]\nsize = 20\n[graph]\nmodel = \"complete\"\n"
