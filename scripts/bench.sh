@@ -20,7 +20,7 @@ PYTHON=/usr/bin/python3
 scaling=0
 [[ ${1:-} == --scaling ]] && scaling=1
 
-BUILD_DIR=$BUILD_DIR scripts/setup.sh >/dev/null
+BUILD_DIR=$BUILD_DIR TARGETS=all scripts/setup.sh >/dev/null
 mkdir -p "$OUT_DIR"
 bench="$BUILD_DIR/campaign_bench"
 cli="$BUILD_DIR/campaign-sim"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what campaign-sim needs from Debian's packages (only what is missing), then
-# configures and builds it. Safe to run again: it only does what is left to do.
+# configures it and builds the campaign-sim binary (scripts/test.sh builds the tests and
+# benchmarks too). Safe to run again: it only does what is left to do.
 #
-#   scripts/setup.sh                      # Release build in build/
+#   scripts/setup.sh                      # Release build of build/campaign-sim
+#   TARGETS=all scripts/setup.sh          # every target: tests, benchmarks
 #   BUILD_DIR=build-asan scripts/setup.sh -DCAMPAIGN_SANITIZE=ON   # extra CMake arguments
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,5 +37,5 @@ if ((${#missing[@]})); then
 fi
 
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" "$@" >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)"
-echo "setup: built $BUILD_DIR/campaign-sim"
+cmake --build "$BUILD_DIR" -j"$(nproc)" --target "${TARGETS:-campaign-sim}"
+echo "setup: built ${TARGETS:-campaign-sim} in $BUILD_DIR"

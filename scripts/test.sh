@@ -19,7 +19,7 @@ run_suite() {
   local name=$1 dir=$2 type=$3
   shift 3
   echo "== $name: build ($dir)"
-  if ! BUILD_DIR=$dir BUILD_TYPE=$type scripts/setup.sh "$@"; then
+  if ! BUILD_DIR=$dir BUILD_TYPE=$type TARGETS=all scripts/setup.sh "$@"; then
     echo "== $name: build failed"
     failed=$((failed + 1))
     status=1
