@@ -274,6 +274,7 @@ def main():
     parser.add_argument("--cli", required=True, help="path to the campaign-sim executable")
     parser.add_argument("--source-dir", required=True, help="repository root")
     parser.add_argument("--work-dir", required=True, help="scratch directory (its files are replaced)")
+    parser.add_argument("--sanitized", action="store_true", help="the binary has the sanitizers")
     args = parser.parse_args()
 
     c = Checks()
