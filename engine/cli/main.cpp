@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,10 @@ int main(int argc, char** argv) {
     return 128 + e.signal();
   } catch (const std::bad_alloc&) {
     say("out of memory (see campaign-sim run --dry-run for what a run needs)");
+    return 1;
+  } catch (const std::length_error&) {
+    say("out of memory: a size is beyond what this machine can allocate (see campaign-sim run "
+        "--dry-run for what a run needs)");
     return 1;
   } catch (const std::exception& e) {
     say(fmt::format("error: {}", e.what()));
