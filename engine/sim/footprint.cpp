@@ -351,21 +351,20 @@ MemoryLimit memory_limit(unsigned threads) {
     limit.bytes = group;
     limit.source = "cgroup memory limit";
   }
-  struct rlimit rl {};
-  if (::getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-    const double room = static_cast<double>(rl.rlim_cur) - status_bytes("VmSize") -
+  // Address space (ulimit -v) and data segment (ulimit -d): the room left under each.
+  const struct {
+    int resource;
+    const char* used;
+    const char* source;
+  } rlimits[] = {{RLIMIT_AS, "VmSize", "ulimit -v"}, {RLIMIT_DATA, "VmData", "ulimit -d"}};
+  for (const auto& r : rlimits) {
+    struct rlimit rl {};
+    if (::getrlimit(r.resource, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) continue;
+    const double room = static_cast<double>(rl.rlim_cur) - status_bytes(r.used) -
                         PER_THREAD_VIRTUAL * std::max(1u, threads);
     if (room < limit.bytes) {
       limit.bytes = std::max(0.0, room);
-      limit.source = "ulimit -v";
-    }
-  }
-  if (::getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-    const double room = static_cast<double>(rl.rlim_cur) - status_bytes("VmData") -
-                        PER_THREAD_VIRTUAL * std::max(1u, threads);
-    if (room < limit.bytes) {
-      limit.bytes = std::max(0.0, room);
-      limit.source = "ulimit -d";
+      limit.source = r.source;
     }
   }
   return limit;

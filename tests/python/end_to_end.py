@@ -3,6 +3,7 @@ directory, and a tally of checks that ends with the "N passed, N failed" line.""
 
 import argparse
 import os
+import shutil
 
 
 def parse_args():
@@ -26,6 +27,14 @@ def cascade_scenario(replications, steps, seed, people, seeds, transmission=None
     if transmission is not None:
         text += f"[diffusion]\ntransmission = {transmission}\n"
     return text
+
+
+def fresh_dir(work_dir, name):
+    """work_dir/name, emptied."""
+    path = os.path.join(work_dir, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
 
 
 def write_scenario(work_dir, name, text):

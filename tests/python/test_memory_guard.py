@@ -15,12 +15,11 @@ Prints "N passed, N failed" last (and names any check it cannot run here).
 
 import os
 import resource
-import shutil
 import struct
 import subprocess
 import sys
 
-from end_to_end import Tally, parse_args, write_scenario
+from end_to_end import Tally, fresh_dir, parse_args, write_scenario
 
 GB = 10**9
 LIMIT = 2 * GB  # ulimit -v for the checks below
@@ -37,9 +36,7 @@ def main():
     args = parse_args()
     tally = Tally()
     check = tally.check
-    work = os.path.join(args.work_dir, "memory")
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = fresh_dir(args.work_dir, "memory")
     out = os.path.join(work, "out.h5")
     source = os.path.join(args.source_dir, "scenarios")
 

@@ -16,13 +16,12 @@ Prints "N passed, N failed" last (and names any check it cannot run here).
 
 import hashlib
 import os
-import shutil
 import socket
 import stat
 import subprocess
 import sys
 
-from end_to_end import Tally, cascade_scenario, parse_args, write_scenario
+from end_to_end import Tally, fresh_dir, cascade_scenario, parse_args, write_scenario
 
 SCENARIO = cascade_scenario(replications=20, steps=5, seed=3, people=500, seeds=2)
 EDGES = "0 1\n1 2\n2 3\n3 0\n0 2\n"
@@ -42,9 +41,7 @@ def main():
     args = parse_args()
     tally = Tally()
     check = tally.check
-    work = os.path.join(args.work_dir, "safety")
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = fresh_dir(args.work_dir, "safety")
     scenario = write_scenario(work, "s.toml", SCENARIO)
     edges = write_scenario(work, "e.edges", EDGES)
     before = {p: digest(p) for p in (scenario, edges)}
