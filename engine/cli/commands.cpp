@@ -12,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <new>
 #include <optional>
 #include <set>
@@ -322,14 +323,26 @@ int run_command(const std::vector<std::string>& args) {
   std::vector<Variant> variants;
   std::vector<std::string> inputs;
   std::set<std::string> names;
+  std::map<std::string, std::string> configurations;  // resolved scenario -> variant name
   for (const auto& assignments : sweep_grid(sweeps)) {
     std::vector<std::string> all_overrides = overrides;
     all_overrides.insert(all_overrides.end(), assignments.begin(), assignments.end());
     LoadedScenario loaded = load_scenario_file(scenario_path, all_overrides);
     Scenario& s = loaded.scenario;
     if (!assignments.empty()) s.run.name = variant_name(s.run.name, assignments);
+    // Two spellings of one value (1 and 1.0, 0.1 and 0.10) make one scenario twice.
+    Scenario unnamed = s;
+    unnamed.run.name.clear();
+    const auto [same, fresh] = configurations.emplace(resolved_toml(unnamed), s.run.name);
+    if (!fresh) {
+      throw InputError(fmt::format("--sweep: variants {} and {} are the same scenario (a value is "
+                                   "listed twice, perhaps spelled two ways)",
+                                   excerpt(same->second, 80), excerpt(s.run.name, 80)));
+    }
     if (!names.insert(s.run.name).second) {
-      throw InputError(fmt::format("--sweep: variant {} is listed twice", excerpt(s.run.name, 120)));
+      throw InputError(fmt::format("--sweep: two variants are named {}: their values differ only in "
+                                   "characters a name cannot hold (replaced by '_')",
+                                   excerpt(s.run.name, 120)));
     }
     inputs.insert(inputs.end(), loaded.inputs.begin(), loaded.inputs.end());
     Footprint footprint = estimate_footprint(s, workers, save_trajectories);

@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/text.h"
 #include "core/version.h"
 
@@ -36,9 +37,10 @@ constexpr const char* USAGE =
     "Every subcommand takes --help. Exit status: 0 done, 2 bad input (nothing attempted),\n"
     "1 the output could not be written or memory ran out, 130/143 interrupted.\n";
 
-// One line on stderr, whatever the message holds.
+// One line on stderr of at most 300 characters, whatever the message holds.
 void say(const std::string& message) {
-  fmt::print(stderr, "campaign-sim: {}\n", campaign::one_line(message));
+  constexpr std::string_view PREFIX = "campaign-sim: ";
+  fmt::print(stderr, "{}{}\n", PREFIX, campaign::one_line(message, 300 - PREFIX.size()));
 }
 
 const char* signal_name(int signal) {
@@ -51,6 +53,15 @@ const char* signal_name(int signal) {
 }
 
 }  // namespace
+
+// An error that follows an interrupt request (an open or a read that returned EINTR, a
+// write cut short) is the interruption's doing: report that, not the error.
+int interrupted_status() {
+  const int signal = campaign::interrupt_signal();
+  if (signal == 0 || campaign::final_commit_begun()) return 0;
+  say(fmt::format("interrupted by {}; no results written", signal_name(signal)));
+  return 128 + signal;
+}
 
 int main(int argc, char** argv) {
   // Before anything can create a file: the handlers that remove it on a signal.
@@ -80,6 +91,7 @@ int main(int argc, char** argv) {
                     campaign::excerpt(command, 40)));
     return 2;
   } catch (const campaign::InputError& e) {
+    if (const int status = interrupted_status()) return status;
     say(e.what());
     return 2;
   } catch (const boost::program_options::error& e) {
@@ -90,13 +102,16 @@ int main(int argc, char** argv) {
                     e.during().empty() ? "" : " while " + e.during()));
     return 128 + e.signal();
   } catch (const std::bad_alloc&) {
+    if (const int status = interrupted_status()) return status;
     say("out of memory (see campaign-sim run --dry-run for what a run needs)");
     return 1;
   } catch (const std::length_error&) {
+    if (const int status = interrupted_status()) return status;
     say("out of memory: a size is beyond what this machine can allocate (see campaign-sim run "
         "--dry-run for what a run needs)");
     return 1;
   } catch (const std::exception& e) {
+    if (const int status = interrupted_status()) return status;
     say(fmt::format("error: {}", e.what()));
     return 1;
   }

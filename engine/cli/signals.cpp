@@ -27,7 +27,10 @@ void install_signal_handlers() {
   struct sigaction stop {};
   stop.sa_handler = on_stop_signal;
   sigemptyset(&stop.sa_mask);
-  stop.sa_flags = SA_RESTART;  // a read or write in progress goes on; loops poll the request
+  // No SA_RESTART: a call blocked on an input (opening a FIFO that no one writes, reading
+  // a pipe) returns EINTR and the command stops, instead of waiting on; loops poll the
+  // request. A read or write that fails this way is reported as the interruption (main).
+  stop.sa_flags = 0;
   for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &stop, nullptr);
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;

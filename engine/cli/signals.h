@@ -6,7 +6,8 @@
 //   128 + the signal (130, 143, 129). A second one while the command is still working
 //   ends the process at once, after removing the temporary files (io/output_file.h).
 //   Once the output is being committed, signals are only recorded: the file lands whole
-//   and the command succeeds.
+//   and the command succeeds. System calls are not restarted after a handler, so a
+//   command blocked on an input (a FIFO with no writer) stops too.
 // - SIGXFSZ (a file-size limit): ignored, so the write fails with EFBIG and the command
 //   reports it in one line with exit status 1 instead of dying of the signal.
 // - SIGPIPE (standard output closed, `| head`): ignored likewise; the failed write ends

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 namespace campaign {
 namespace {
 
@@ -70,6 +72,18 @@ std::string escaped(std::string_view text, std::size_t max_chars) {
 }  // namespace
 
 std::string excerpt(std::string_view text, std::size_t max_chars) { return escaped(text, max_chars); }
+
+std::string excerpt_path(std::string_view path, std::size_t max_chars) {
+  const std::string whole = escaped(path, std::string_view::npos);
+  // Count characters as escaped() does: UTF-8 sequences are one each.
+  std::vector<std::size_t> starts;  // byte offset of each character
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if ((static_cast<unsigned char>(whole[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  if (starts.size() <= max_chars || max_chars < 8) return escaped(path, max_chars);
+  const std::size_t head = max_chars / 4, tail = max_chars - head - 1;
+  return whole.substr(0, starts[head]) + "…" + whole.substr(starts[starts.size() - tail]);
+}
 
 std::string one_line(std::string_view message, std::size_t max_chars) {
   return escaped(message, max_chars);

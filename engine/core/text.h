@@ -16,6 +16,10 @@ namespace campaign {
 // For a piece of user text inside a message: at most `max_chars` characters.
 std::string excerpt(std::string_view text, std::size_t max_chars = 60);
 
+// For a path inside a message: its start and its end (the file's name) when it is long,
+// "/very/long/…/dir/file.h5", at most `max_chars` characters, escaped likewise.
+std::string excerpt_path(std::string_view path, std::size_t max_chars = 80);
+
 // For a whole message, as `main` prints it: the same escaping, at most `max_chars`.
 std::string one_line(std::string_view message, std::size_t max_chars = 300);
 

@@ -165,9 +165,17 @@ LoadedGraph read_csr(const std::string& path) {
 }
 
 void check_graph_path(const std::string& path) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::is_directory(status)) {
     throw InputError(path + ": cannot read graph file: it is a directory");
+  }
+  // A FIFO or a device would block on opening and could be read only once, where a
+  // graph file is read twice (its size, then its edges).
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    throw InputError(path + ": cannot read graph file: it is not a regular file (a FIFO, a device "
+                            "or a socket); save the edge list to a file first");
   }
 }
 

@@ -43,7 +43,8 @@ CsrHeader read_csr_header(const std::string& path);
 // Throws InputError naming the file when it is not a valid CSR file.
 LoadedGraph read_csr(const std::string& path);
 
-// InputError when `path` is a directory (which the readers would report obscurely).
+// InputError when `path` is a directory, a FIFO, a device or a socket (which the readers
+// would report obscurely, or block on).
 void check_graph_path(const std::string& path);
 
 // A text edge list or a binary CSR file, whichever `path` holds.

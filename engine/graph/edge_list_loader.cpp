@@ -208,6 +208,9 @@ LoadedGraph load_edge_list(const std::string& path) {
 
 EdgeListSize estimate_edge_list_size(const std::string& path) {
   constexpr std::size_t SAMPLE = std::size_t{1} << 20;
+  // Bytes of a line "u v\n" with ids of a few digits, when the sample holds no edge to
+  // measure: a header of comments must not make a large list look empty.
+  constexpr double DEFAULT_EDGE_BYTES = 8;
   GzReader reader(path);
   std::vector<char> buf(SAMPLE);
   std::size_t have = 0;
@@ -216,22 +219,32 @@ EdgeListSize estimate_edge_list_size(const std::string& path) {
     have += got;
   }
   const bool whole = have < SAMPLE || reader.at_end();
-  double lines = 0;
-  bool line_start = true;
-  for (std::size_t i = 0; i < have; ++i) {
-    const char c = buf[i];
-    if (line_start && !is_blank(c) && c != '\n') {
-      lines += c != '#' && c != '%';
-      line_start = false;
+  // Lines that hold an edge, the bytes they take, and the bytes of comment lines.
+  double edges = 0, edge_bytes = 0, comment_bytes = 0;
+  for (std::size_t i = 0; i < have;) {
+    const char* begin = buf.data() + i;
+    const auto* nl = static_cast<const char*>(std::memchr(begin, '\n', have - i));
+    const std::size_t length = nl ? static_cast<std::size_t>(nl - begin) + 1 : have - i;
+    std::size_t k = 0;
+    while (k < length && is_blank(begin[k])) ++k;
+    if (k < length && begin[k] != '\n' && begin[k] != '#' && begin[k] != '%') {
+      ++edges;
+      edge_bytes += static_cast<double>(length);
+    } else {
+      comment_bytes += static_cast<double>(length);
     }
-    if (c == '\n') line_start = true;
+    i += length;
   }
-  if (whole) return {lines, true};
+  if (whole) return {edges, true};
   std::error_code ec;
   const auto size = static_cast<double>(std::filesystem::file_size(path, ec));
   const double consumed = static_cast<double>(reader.compressed_offset());
-  if (ec || consumed <= 0) return {lines, false};
-  return {lines * size / consumed, false};
+  if (ec || consumed <= 0) return {edges, false};
+  // The whole file's text (scaled by the sample's compression ratio for gzip), less the
+  // comments seen, at the sample's bytes per edge.
+  const double text = size * static_cast<double>(have) / consumed;
+  const double per_edge = edges > 0 ? edge_bytes / edges : DEFAULT_EDGE_BYTES;
+  return {std::max(edges, (text - comment_bytes) / per_edge), false};
 }
 
 }  // namespace campaign

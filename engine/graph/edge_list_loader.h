@@ -25,9 +25,10 @@ struct LoadedGraph {
 
 LoadedGraph load_edge_list(const std::string& path);
 
-// The edges of an edge list, without reading it all: the lines that are not comments in
-// its first MiB (decompressed), scaled by the file's size (and, for gzip, by the
-// compression ratio of that first part). Exact when the file is that small.
+// The edges of an edge list, without reading it all: the bytes per edge line in its
+// first MiB (decompressed; 8 when that MiB holds only comments), into the rest of the
+// file's size (for gzip, scaled by the compression ratio of that first part). Exact when
+// the file is that small.
 struct EdgeListSize {
   double edges = 0;
   bool exact = false;

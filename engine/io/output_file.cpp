@@ -26,7 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string shown(const std::string& path) { return fmt::format("'{}'", excerpt(path, 120)); }
+std::string shown(const std::string& path) { return fmt::format("'{}'", excerpt_path(path, 80)); }
 
 const std::vector<std::string>& extensions(OutputFormat format) {
   static const std::vector<std::string> hdf5 = {".h5", ".hdf5", ".he5", ".hdf"};

@@ -78,6 +78,16 @@ ResultsWriter::ResultsWriter(const std::string& final_path) : temp_(final_path) 
   }
 }
 
+// HDF5 names the file it writes, the temporary one; the user knows the output by its name.
+void ResultsWriter::rethrow_naming_output(const IoError& error) const {
+  std::string message = error.what();
+  const std::string& temp = temp_.path();
+  for (auto at = message.find(temp); at != std::string::npos; at = message.find(temp, at)) {
+    message.replace(at, temp.size(), temp_.final_path());
+  }
+  throw IoError(message);
+}
+
 ResultsWriter::~ResultsWriter() {
   try {
     impl_.reset();  // handles close without throwing; temp_ then removes the file
@@ -85,7 +95,7 @@ ResultsWriter::~ResultsWriter() {
   }
 }
 
-void ResultsWriter::begin_scenario(const ScenarioHeader& header) {
+void ResultsWriter::begin_scenario(const ScenarioHeader& header) try {
   if (committed_) throw std::logic_error("ResultsWriter::begin_scenario after commit");
   if (impl_->current && !impl_->current->summary_written) {
     throw std::logic_error("ResultsWriter::begin_scenario: scenario '" +
@@ -124,10 +134,12 @@ void ResultsWriter::begin_scenario(const ScenarioHeader& header) {
   }
   impl_->current.emplace(
       Impl::OpenScenario{header, std::move(group), std::move(trajectories), std::move(bands)});
+} catch (const IoError& e) {
+  rethrow_naming_output(e);
 }
 
 void ResultsWriter::write_trajectories(std::uint64_t first_replication,
-                                       const std::vector<Trajectory>& trajectories) {
+                                       const std::vector<Trajectory>& trajectories) try {
   if (committed_ || !impl_->current) {
     throw std::logic_error("ResultsWriter::write_trajectories outside a scenario");
   }
@@ -178,10 +190,12 @@ void ResultsWriter::write_trajectories(std::uint64_t first_replication,
       for (std::size_t m = 0; m < metrics; ++m) scenario.trajectories[m].write_band(encoded[m]);
     }
   }
+} catch (const IoError& e) {
+  rethrow_naming_output(e);
 }
 
 void ResultsWriter::write_summary(const RunAccumulator& accumulator,
-                                  const std::vector<DerivedFinal>& derived) {
+                                  const std::vector<DerivedFinal>& derived) try {
   if (committed_ || !impl_->current) {
     throw std::logic_error("ResultsWriter::write_summary outside a scenario");
   }
@@ -223,9 +237,11 @@ void ResultsWriter::write_summary(const RunAccumulator& accumulator,
   scenario.group.write_tables("series", SERIES_COLUMNS, series);
   scenario.group.write_table("finals", names, finals);
   scenario.summary_written = true;
+} catch (const IoError& e) {
+  rethrow_naming_output(e);
 }
 
-void ResultsWriter::commit() {
+void ResultsWriter::commit() try {
   if (committed_) throw std::logic_error("ResultsWriter::commit called twice");
   if (impl_->current) {
     const Impl::OpenScenario& scenario = *impl_->current;
@@ -245,6 +261,8 @@ void ResultsWriter::commit() {
   impl_->file.close();
   temp_.commit();
   committed_ = true;
+} catch (const IoError& e) {
+  rethrow_naming_output(e);
 }
 
 }  // namespace campaign

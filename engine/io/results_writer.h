@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "io/output_file.h"
 #include "results/accumulator.h"
 
@@ -57,6 +58,7 @@ class ResultsWriter {
   const std::string& temp_path() const { return temp_.path(); }
 
  private:
+  [[noreturn]] void rethrow_naming_output(const IoError& error) const;
   struct Impl;
   TempFile temp_;  // declared before impl_: the file closes before it is removed
   std::unique_ptr<Impl> impl_;

@@ -673,7 +673,22 @@ std::string closest_key(std::string_view key) {
       best = spec.key;
     }
   }
-  return best;
+  // A suggestion as far from the name as the name is long is noise ("[extra]").
+  return best_distance <= std::max<std::size_t>(4, key.size() / 2) ? best : "";
+}
+
+std::string closest_section(std::string_view name) {
+  if (name.size() > 64) return "";
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& section : scenario_sections()) {
+    const std::size_t d = edit_distance(name, section);
+    if (d < best_distance) {
+      best_distance = d;
+      best = section;
+    }
+  }
+  return best_distance <= std::max<std::size_t>(3, name.size() / 2) ? best : "";
 }
 
 std::string scenario_reference_markdown() {

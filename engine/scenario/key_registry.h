@@ -32,8 +32,11 @@ struct KeySpec {
 const std::vector<KeySpec>& scenario_keys();
 const KeySpec* find_key(std::string_view key);
 // The valid key nearest to `key` by edit distance, comparing whole keys and the names
-// after the section (for "did you mean"); "" for a name too long to compare.
+// after the section (for "did you mean"); "" for a name too long to compare or with no
+// key near it.
 std::string closest_key(std::string_view key);
+// The section nearest to `name` ("" when none is near).
+std::string closest_section(std::string_view name);
 // The documented sections, in order.
 const std::vector<std::string>& scenario_sections();
 std::string scenario_reference_markdown();

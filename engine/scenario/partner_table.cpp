@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/text.h"
 
 namespace campaign {
@@ -70,6 +71,7 @@ std::string load_partner_table(Scenario& s, const KeyOrigins& origins) {
   }
   std::ifstream in(name);
   if (!in) {
+    throw_if_interrupted();  // a FIFO with no writer, left by Ctrl-C
     throw InputError(fmt::format("{}: cannot read partner table named by partners.file: {}", name,
                                  std::strerror(errno)));
   }
@@ -82,6 +84,7 @@ std::string load_partner_table(Scenario& s, const KeyOrigins& origins) {
   bool header = false;
   while (std::getline(in, line)) {
     ++number;
+    if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // a UTF-8 BOM (Excel)
     const auto fields = split_csv_line(line);
     if (fields.size() == 1 && fields[0].empty()) continue;
     if (!fields[0].empty() && fields[0][0] == '#') continue;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/text.h"
 #include "scenario/key_registry.h"
 #include "scenario/partner_table.h"
@@ -63,7 +64,12 @@ void apply_table(Scenario& s, KeyOrigins& origins, const toml::table& root,
   for (const auto& [section_key, section] : root) {
     const std::string section_name(section_key.str());
     if (!is_section(section_name) || !section.is_table()) {
-      if (section.is_table()) unknown_key(line_of(source, section), fmt::format("[{}]", section_name));
+      if (section.is_table()) {
+        const std::string suggestion = closest_section(section_name);
+        throw InputError(fmt::format("{}: [{}] is not a scenario section; {}see docs/scenario-reference.md",
+                                     line_of(source, section), excerpt(section_name),
+                                     suggestion.empty() ? "" : "did you mean [" + suggestion + "]? "));
+      }
       unknown_key(line_of(source, section), section_name);
     }
     for (const auto& [key, value] : *section.as_table()) {
@@ -96,7 +102,7 @@ void apply_override(Scenario& s, KeyOrigins& origins, const std::string& assignm
   } catch (const toml::parse_error& e) {
     if (numeric) {
       throw InputError(fmt::format("{}: {} = {} is not a number that can be read ({}); allowed: {}",
-                                   where, key, excerpt(text, 40), excerpt(e.description(), 60),
+                                   where, key, excerpt(text, 40), excerpt(e.description(), 100),
                                    spec->allowed));
     }
     parsed = toml::table{{"v", text}};
@@ -157,6 +163,7 @@ LoadedScenario load_scenario_file(const std::string& path,
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
+    throw_if_interrupted();  // a FIFO with no writer, left by Ctrl-C
     throw InputError(fmt::format("{}: cannot read scenario file: {}", path, std::strerror(errno)));
   }
   std::ostringstream text;

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "graph/csr_file.h"
 #include "graph/edge_list_loader.h"
 #include "sim/runner.h"
@@ -398,8 +399,8 @@ void check_fits(const Footprint& f, const MemoryLimit& limit, const std::string&
   }
   throw InputError(fmt::format(
       "{}: {} needs about {} of memory at its peak ({}), more than the {} available ({}); driven "
-      "by {}; add --force to try anyway{}",
-      where, task, format_bytes(f.peak_bytes), parts, format_bytes(limit.bytes), limit.source,
+      "by {}; --force tries anyway{}",
+      excerpt_path(where, 60), task, format_bytes(f.peak_bytes), parts, format_bytes(limit.bytes), limit.source,
       fmt::join(keys, ", "), task == "this run" ? " (--dry-run shows the estimate)" : ""));
 }
 

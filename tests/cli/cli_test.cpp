@@ -196,6 +196,13 @@ TEST_F(Cli, SweepWritesOneScenarioPerValueIntoOneFile) {
                              dir_);
   EXPECT_EQ(twice.status, 2);
   EXPECT_NE(twice.err.find("is listed twice"), std::string::npos) << twice.err;
+  // Two spellings of one value are one scenario too.
+  for (const char* values : {"diffusion.transmission=0.1,0.10", "run.steps=5,5.0", "run.steps=5,5e0"}) {
+    const auto spelled = run_cli("run " + scenario.string() + " -o " + (dir_ / "out2.h5").string() +
+                                     " --sweep " + values, dir_);
+    EXPECT_EQ(spelled.status, 2) << values;
+    EXPECT_NE(spelled.err.find("are the same scenario"), std::string::npos) << spelled.err;
+  }
   const auto malformed = run_cli("run " + scenario.string() + " -o " + (dir_ / "out2.h5").string() +
                                      " --sweep diffusion.transmission",
                                  dir_);

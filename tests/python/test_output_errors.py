@@ -50,7 +50,8 @@ def main():
         lines = run.stderr.strip().splitlines()
         check(run.returncode == 1, f"{label}: exit status {run.returncode} (a negative one is a "
               "signal)")
-        check(len(lines) == 1 and "File too large" in lines[0] and "results.h5" in lines[0],
+        check(len(lines) == 1 and "File too large" in lines[0] and "results.h5" in lines[0]
+              and ".tmp-" not in lines[0],
               f"{label}: one line with the file and the reason: {run.stderr!r}")
         check(os.listdir(out_dir) == ["results.h5"], f"{label}: left {os.listdir(out_dir)}")
         with open(out, "rb") as f:

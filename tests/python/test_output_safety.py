@@ -99,6 +99,11 @@ def main():
             ["is a directory"])
     sock.close()
     no_temporaries("special files")
+    # A graph file is read twice (its size, then its edges): a FIFO is refused, not waited on.
+    on_fifo = write_scenario(work, "on_fifo.toml", "[graph]\nmodel = \"edge_list\"\npath = \"pipe.h5\"\n")
+    refused("a FIFO as the graph file", run(args.cli, "run", on_fifo, "-o", os.path.join(work, "o.h5")),
+            ["not a regular file"])
+    refused("graph info on a FIFO", run(args.cli, "graph", "info", fifo), ["not a regular file"])
 
     # Names that are options or standard output, and extensions that contradict the format.
     refused("run -o -", run(args.cli, "run", scenario, "-o", "-"), ["cannot be written to standard output"])

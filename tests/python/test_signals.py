@@ -81,6 +81,24 @@ def main():
         check(latency < LATENCY, f"{label}: answered in {latency:.2f} s, more than {LATENCY} s")
         check(leftovers(out_dir) == [], f"{label}: left {leftovers(out_dir)}")
 
+    # A scenario that is a FIFO no one writes: the command is blocked opening it, and one
+    # SIGTERM still ends it (system calls are not restarted after the handler).
+    fifo = os.path.join(args.work_dir, "fifo.toml")
+    if os.path.exists(fifo):
+        os.remove(fifo)
+    os.mkfifo(fifo)
+    process = start(args.cli, fifo, out, [])
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+    check(process.returncode == 143 and len(err.strip().splitlines()) == 1,
+          f"blocked on a FIFO: exit status {process.returncode}, {err!r}")
+    check(leftovers(out_dir) == [], f"blocked on a FIFO: left {leftovers(out_dir)}")
+
     # A second Ctrl-C does not wait for the loops: the command ends at once, temp file removed.
     scenario = write_scenario(args.work_dir, "signals.toml", CASES[1][1])
     process = start(args.cli, scenario, out, [])

@@ -43,6 +43,9 @@ TEST_F(PartnerTable, FillsTheListsAndStandsAlone) {
   EXPECT_EQ(s.partners.credibilities, (std::vector<double>{0.6, 0.8, 0.7}));
   EXPECT_EQ(s.partners.costs, (std::vector<double>{120, 50, 40}));
   EXPECT_EQ(s.partners.file, "");  // the resolved scenario carries the values, not the file
+  // As a spreadsheet saves it: a UTF-8 byte-order mark and CRLF line ends.
+  const Scenario bom = load("\xEF\xBB\xBFname,roles,reach,credibility,cost\r\nclub,owner,500,0.7,40\r\n").scenario;
+  EXPECT_EQ(bom.partners.count, 1u);
 }
 
 TEST_F(PartnerTable, BadTablesNameTheLineAndColumn) {

@@ -102,7 +102,7 @@ TEST_P(BadScenario, GivesOneClearLine) {
 const BadCase BAD_CASES[] = {
     {"UnknownKeySuggestsClosest", "[run]\nsteps = 3\n[graph]\nmean_degre = 4\n", {},
      {"bad.toml:4:", "graph.mean_degre is not a scenario key", "did you mean graph.mean_degree?"}},
-    {"UnknownSection", "[grpah]\nmodel = \"complete\"\n", {}, {"bad.toml:1:", "[grpah]", "did you mean graph."}},
+    {"UnknownSection", "[grpah]\nmodel = \"complete\"\n", {}, {"bad.toml:1:", "[grpah] is not a scenario section; did you mean [graph]?"}},
     {"KeyOutsideSection", "replications = 5\n", {}, {"bad.toml:1:", "did you mean run.replications?"}},
     {"KeyInWrongSection", "[run]\ntransmission = 0.2\n", {}, {"bad.toml:2:", "did you mean diffusion.transmission?"}},
     {"StringForInteger", "[run]\nreplications = \"many\"\n", {},
@@ -196,6 +196,7 @@ TEST(ScenarioFile, HugeUnknownNameIsRefusedInOneShortLine) {
   const std::string name(10'000'000, 'x');
   const std::string message = error_of("[" + name + "]\nkey = 1\n");
   EXPECT_NE(message.find("bad.toml:1: [xxx"), std::string::npos) << message.substr(0, 200);
+  EXPECT_EQ(message.find("did you mean"), std::string::npos) << message.substr(0, 200);
   EXPECT_LE(message.size(), 300u);
   EXPECT_EQ(message.find('\n'), std::string::npos);
 }
