@@ -603,7 +603,9 @@ std::vector<KeySpec> make_keys() {
   // [agency]
   k.push_back(real_key("agency.budget_per_step", [](Scenario& s) -> auto& { return s.agency.budget_per_step; },
                        0.0, MONEY, "money per step",
-                       "campaign: what the performance agency spends on leads per step; 0 = no agency."));
+                       "campaign: what the performance agency spends on leads per step; 0 = no agency. "
+                       "budget_per_step / cost_per_lead may be at most 1e6 leads per step (each is "
+                       "simulated)."));
   k.push_back(real_key("agency.cost_per_lead", [](Scenario& s) -> auto& { return s.agency.cost_per_lead; },
                        10.0, {0.0, MAX_MONEY, true, false}, "money per lead",
                        "campaign: leads bought per step ~ Poisson(budget_per_step / cost_per_lead)."));
