@@ -8,6 +8,7 @@
 namespace campaign {
 
 int run_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 int reference_command(const std::vector<std::string>& args);
 int graph_command(const std::vector<std::string>& args);
 

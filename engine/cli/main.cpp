@@ -28,6 +28,8 @@ constexpr const char* USAGE =
     "Usage:\n"
     "  campaign-sim run SCENARIO.toml -o OUT.h5 [options]   run a scenario (see run --help)\n"
     "  campaign-sim run SCENARIO.toml --dry-run            what it would build and need\n"
+    "  campaign-sim sweep SCENARIO.toml -o OUT.h5 --vary KEY=SPEC...\n"
+    "                                                      run a design of variants (sweep --help)\n"
     "  campaign-sim reference                              print the scenario key reference\n"
     "  campaign-sim graph convert EDGES[.gz] OUT.csr       cache an edge list as binary CSR\n"
     "  campaign-sim graph info FILE                        size and degrees of a graph file\n"
@@ -85,9 +87,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (command == "run") return campaign::run_command(rest);
+    if (command == "sweep") return campaign::sweep_command(rest);
     if (command == "reference") return campaign::reference_command(rest);
     if (command == "graph") return campaign::graph_command(rest);
-    say(fmt::format("unknown command '{}'; commands: run, reference, graph (see --help)",
+    say(fmt::format("unknown command '{}'; commands: run, sweep, reference, graph (see --help)",
                     campaign::excerpt(command, 40)));
     return 2;
   } catch (const campaign::InputError& e) {

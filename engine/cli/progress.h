@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 namespace campaign {
@@ -10,7 +11,11 @@ namespace campaign {
 class ProgressBar {
  public:
   explicit ProgressBar(bool enabled);
-  void update(std::uint64_t done, std::uint64_t total);
+  bool enabled() const { return enabled_; }
+  void update(std::uint64_t done, std::uint64_t total);  // replications of one run
+  // A sweep: variants done of total, the replication rate, the sweep's ETA, failures.
+  void update_study(std::size_t variants_done, std::size_t total, std::uint64_t replications_done,
+                    std::size_t failures);
   void finish();  // clears the line
 
  private:
@@ -18,6 +23,7 @@ class ProgressBar {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
+  std::size_t first_done_ = static_cast<std::size_t>(-1);  // variants done at the first update
 };
 
 }  // namespace campaign

@@ -23,6 +23,18 @@ class IoError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An allocation failed (the memory estimate was wrong, or --force overrode it) while the
+// engine was doing `during` ("building the graph"): the front end adds the estimate.
+class OutOfMemory : public IoError {
+ public:
+  explicit OutOfMemory(std::string during)
+      : IoError("out of memory while " + during), during_(std::move(during)) {}
+  const std::string& during() const { return during_; }
+
+ private:
+  std::string during_;
+};
+
 // The user asked the command to stop (Ctrl-C, SIGTERM); nothing was written under the
 // final name. Exit status 128 + the signal's number (130, 143).
 class Interrupted : public std::runtime_error {

@@ -89,4 +89,11 @@ std::string one_line(std::string_view message, std::size_t max_chars) {
   return escaped(message, max_chars);
 }
 
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return std::string(text.substr(first, last - first + 1));
+}
+
 }  // namespace campaign

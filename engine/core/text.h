@@ -23,4 +23,7 @@ std::string excerpt_path(std::string_view path, std::size_t max_chars = 80);
 // For a whole message, as `main` prints it: the same escaping, at most `max_chars`.
 std::string one_line(std::string_view message, std::size_t max_chars = 300);
 
+// `text` without leading and trailing spaces and tabs.
+std::string trim(std::string_view text);
+
 }  // namespace campaign

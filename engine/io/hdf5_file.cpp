@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <functional>
 #include <numeric>
 #include <stdexcept>
@@ -444,6 +445,65 @@ void Group::write_tables(const std::string& name, std::span<const std::string> c
   }
 }
 
+void Group::write_columns(const std::string& name, std::span<const Column> columns) {
+  quiet();
+  const std::string path = join_path(path_, name);
+  if (columns.empty()) throw std::invalid_argument("write_columns '" + path + "': no columns");
+  const std::size_t rows = columns[0].size();
+  // Every field is 8 bytes in the record: a double, an int64 or a char* (HDF5's in-memory
+  // variable-length string).
+  static_assert(sizeof(const char*) == 8 && sizeof(double) == 8);
+  const std::size_t row_bytes = columns.size() * 8;
+  Handle memory_type(H5Tcreate(H5T_COMPOUND, row_bytes));
+  Handle text = string_type();
+  if (!memory_type.valid()) fail("create the record type of", path, handle_.id());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const Column& column = columns[c];
+    if (column.size() != rows || column.name.empty()) {
+      throw std::invalid_argument("write_columns '" + path + "': column '" + column.name +
+                                  "' is unnamed or has another length than the first");
+    }
+    const Hid type = column.values.index() == 0   ? H5T_IEEE_F64LE
+                     : column.values.index() == 1 ? H5T_STD_I64LE
+                                                  : text.id();
+    if (H5Tinsert(memory_type.id(), column.name.c_str(), c * 8, type) < 0) {
+      fail("add column '" + column.name + "' to the record type of", path, handle_.id());
+    }
+  }
+  std::vector<unsigned char> records(rows * row_bytes);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    std::visit(
+        [&](const auto& values) {
+          for (std::size_t r = 0; r < rows; ++r) {
+            unsigned char* field = records.data() + r * row_bytes + c * 8;
+            if constexpr (std::is_same_v<std::decay_t<decltype(values)>, std::vector<std::string>>) {
+              const char* pointer = values[r].c_str();
+              std::memcpy(field, &pointer, 8);
+            } else {
+              std::memcpy(field, &values[r], 8);
+            }
+          }
+        },
+        columns[c].values);
+  }
+  const hsize_t dims[1] = {rows};
+  Handle space(H5Screate_simple(1, dims, nullptr));
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  if (!space.valid() || !dcpl.valid()) fail("create a dataspace for", path, handle_.id());
+  if (rows * columns.size() > CONTIGUOUS_LIMIT) {
+    const hsize_t chunk[1] = {std::clamp<std::size_t>(CHUNK_BYTES / row_bytes, 1, rows)};
+    if (H5Pset_chunk(dcpl.id(), 1, chunk) < 0) fail("set chunking on", path, handle_.id());
+    set_filters(dcpl.id(), path, handle_.id());
+  }
+  Handle dataset(H5Dcreate2(handle_.id(), name.c_str(), memory_type.id(), space.id(), H5P_DEFAULT,
+                            dcpl.id(), H5P_DEFAULT));
+  if (!dataset.valid()) fail("create dataset", path, handle_.id());
+  if (rows > 0 &&
+      H5Dwrite(dataset.id(), memory_type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, records.data()) < 0) {
+    fail("write dataset", path, handle_.id());
+  }
+}
+
 MatrixWriter Group::create_matrix(const std::string& name, std::uint64_t rows,
                                   std::uint64_t columns) {
   quiet();
@@ -612,6 +672,55 @@ std::vector<double> Group::read_column(const std::string& table, const std::stri
     fail("read column '" + column + "' of", path, handle_.id());
   }
   return values;
+}
+
+std::vector<Column> Group::read_columns(const std::string& table) const {
+  quiet();
+  const std::string path = join_path(path_, table);
+  const auto [dataset, type] = open_table(handle_.id(), path, table);
+  const std::vector<std::uint64_t> dims = dataset_dims(dataset.id(), path);
+  if (dims.size() != 1) throw IoError("HDF5: dataset '" + path + "' is not a one-dimensional table");
+  const std::size_t rows = dims[0];
+  const int count = H5Tget_nmembers(type.id());
+  if (count < 0) fail("count the columns of", path, handle_.id());
+  std::vector<Column> columns;
+  Handle text = string_type();
+  for (int c = 0; c < count; ++c) {
+    char* raw = H5Tget_member_name(type.id(), static_cast<unsigned>(c));
+    if (raw == nullptr) fail("get a column name of", path, handle_.id());
+    Column column{raw, {}};
+    H5free_memory(raw);
+    const H5T_class_t kind = H5Tget_member_class(type.id(), static_cast<unsigned>(c));
+    const Hid memory = kind == H5T_INTEGER ? H5T_NATIVE_INT64 : kind == H5T_STRING ? text.id() : H5T_NATIVE_DOUBLE;
+    Handle field(H5Tcreate(H5T_COMPOUND, 8));
+    if (!field.valid() || H5Tinsert(field.id(), column.name.c_str(), 0, memory) < 0) {
+      fail("create a record type for column '" + column.name + "' of", path, handle_.id());
+    }
+    std::vector<std::uint64_t> raw_values(rows);
+    if (rows > 0 && H5Dread(dataset.id(), field.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw_values.data()) < 0) {
+      fail("read column '" + column.name + "' of", path, handle_.id());
+    }
+    if (kind == H5T_STRING) {
+      std::vector<std::string> values(rows);
+      for (std::size_t r = 0; r < rows; ++r) {
+        char* value = nullptr;
+        std::memcpy(&value, &raw_values[r], 8);
+        if (value != nullptr) values[r] = value;
+        H5free_memory(value);
+      }
+      column.values = std::move(values);
+    } else if (kind == H5T_INTEGER) {
+      std::vector<std::int64_t> values(rows);
+      std::memcpy(values.data(), raw_values.data(), rows * 8);
+      column.values = std::move(values);
+    } else {
+      std::vector<double> values(rows);
+      std::memcpy(values.data(), raw_values.data(), rows * 8);
+      column.values = std::move(values);
+    }
+    columns.push_back(std::move(column));
+  }
+  return columns;
 }
 
 Matrix Group::read_matrix(const std::string& name) const {

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace campaign::h5 {
@@ -34,6 +35,15 @@ class Handle {
 };
 
 class Group;
+
+// A column of a typed table: float64, int64 or variable-length UTF-8 strings.
+struct Column {
+  std::string name;
+  std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>> values;
+  std::size_t size() const {
+    return std::visit([](const auto& v) { return v.size(); }, values);
+  }
+};
 
 // Read-back, for tests and tools: a 2-D dataset in row-major order.
 struct Matrix {
@@ -114,6 +124,9 @@ class Group {
   // would cost HDF5 more than their values.
   void write_tables(const std::string& name, std::span<const std::string> columns,
                     std::span<const std::span<const double>> values);
+  // A table whose columns have their own types (Column): numbers stay numbers and text
+  // stays text for pandas. Contiguous, or chunked and compressed when long.
+  void write_columns(const std::string& name, std::span<const Column> columns);
   MatrixWriter create_matrix(const std::string& name, std::uint64_t rows, std::uint64_t columns);
   const std::string& path() const { return path_; }
 
@@ -129,6 +142,9 @@ class Group {
   std::vector<std::string> table_columns(const std::string& table) const;  // stored order
   // One column of a table, or of stacked tables table after table.
   std::vector<double> read_column(const std::string& table, const std::string& column) const;
+  // A one-dimensional table, every column in the type it is stored in (floats as double,
+  // integers as int64, strings as text).
+  std::vector<Column> read_columns(const std::string& table) const;
   Matrix read_matrix(const std::string& name) const;
   DatasetLayout layout(const std::string& name) const;
 

@@ -117,10 +117,15 @@ void ResultsWriter::begin_scenario(const ScenarioHeader& header) try {
   h5::Group group = impl_->scenarios.create_group(header.name);
   group.set_attribute("config_toml", header.config_toml);
   group.set_attribute("seed", header.seed);
-  group.set_attribute("replications", header.replications);
-  group.set_attribute("steps", std::uint64_t{header.steps});
+  // int64, so that numpy arithmetic on them stays integer (uint64 + 1 is a float there).
+  group.set_attribute("replications", static_cast<std::int64_t>(header.replications));
+  group.set_attribute("steps", std::int64_t{header.steps});
   group.set_attribute("metrics", metric_list);
   group.set_attribute("step_index", std::string(STEP_INDEX_NOTE));
+  if (header.variant_id >= 0) {
+    group.set_attribute("variant_id", header.variant_id);
+    group.set_attribute("content_key", header.content_key);
+  }
 
   std::vector<h5::MatrixWriter> trajectories;
   std::vector<std::vector<double>> bands;
@@ -194,49 +199,118 @@ void ResultsWriter::write_trajectories(std::uint64_t first_replication,
   rethrow_naming_output(e);
 }
 
+VariantResult summarize(const ScenarioHeader& header, const RunAccumulator& accumulator,
+                        const std::vector<DerivedFinal>& derived) {
+  if (accumulator.metric_names() != header.metric_names || accumulator.steps() != header.steps ||
+      accumulator.replications() != header.replications) {
+    throw std::logic_error("summarize: the accumulator of scenario '" + header.name +
+                           "' does not match its header (metrics, steps or replications)");
+  }
+  VariantResult result{header, {}, header.metric_names, {}};
+  for (std::size_t m = 0; m < header.metric_names.size(); ++m) {
+    result.series.push_back(accumulator.series(m));
+    result.finals.push_back(accumulator.finals(m));
+  }
+  for (const DerivedFinal& extra : derived) {
+    if (extra.values.size() != header.replications || !is_plain_name(extra.name) ||
+        std::find(result.final_names.begin(), result.final_names.end(), extra.name) !=
+            result.final_names.end()) {
+      throw std::logic_error("summarize: derived final '" + extra.name +
+                             "' does not have one value per replication, or its name is taken");
+    }
+    result.final_names.push_back(extra.name);
+    result.finals.push_back(extra.values);
+  }
+  return result;
+}
+
+VariantResult read_variant(const h5::Group& scenarios, const std::string& name) {
+  const h5::Group group = scenarios.open_group(name);
+  VariantResult result;
+  ScenarioHeader& h = result.header;
+  h.name = name;
+  h.config_toml = group.read_string_attribute("config_toml");
+  h.seed = group.read_uint_attribute("seed");
+  h.replications = static_cast<std::uint64_t>(group.read_int_attribute("replications"));
+  h.steps = static_cast<std::uint32_t>(group.read_int_attribute("steps"));
+  const std::string metrics = group.read_string_attribute("metrics");
+  for (std::size_t at = 0; at <= metrics.size();) {
+    const std::size_t comma = std::min(metrics.find(',', at), metrics.size());
+    h.metric_names.push_back(metrics.substr(at, comma - at));
+    at = comma + 1;
+  }
+  if (group.exists("trajectories")) {
+    throw IoError("scenario '" + name + "' has trajectories: it cannot be copied as a summary");
+  }
+  const std::vector<std::string> attributes = group.attribute_names();
+  if (std::find(attributes.begin(), attributes.end(), "variant_id") != attributes.end()) {
+    h.variant_id = group.read_int_attribute("variant_id");
+    h.content_key = group.read_string_attribute("content_key");
+  }
+  const std::size_t points = h.steps + std::size_t{1};
+  std::vector<std::vector<double>> columns;
+  for (const std::string& column : SERIES_COLUMNS) columns.push_back(group.read_column("series", column));
+  for (std::size_t m = 0; m < h.metric_names.size(); ++m) {
+    SeriesSummary& s = result.series.emplace_back();
+    std::vector<double>* fields[] = {&s.mean, &s.sd, &s.p05, &s.p50, &s.p95, &s.ci95_lo, &s.ci95_hi};
+    for (std::size_t c = 0; c < SERIES_COLUMNS.size(); ++c) {
+      const auto first = columns[c].begin() + static_cast<std::ptrdiff_t>(m * points);
+      fields[c]->assign(first, first + static_cast<std::ptrdiff_t>(points));
+    }
+  }
+  result.final_names = group.table_columns("finals");
+  for (const std::string& column : result.final_names) {
+    result.finals.push_back(group.read_column("finals", column));
+  }
+  return result;
+}
+
 void ResultsWriter::write_summary(const RunAccumulator& accumulator,
-                                  const std::vector<DerivedFinal>& derived) try {
+                                  const std::vector<DerivedFinal>& derived) {
   if (committed_ || !impl_->current) {
     throw std::logic_error("ResultsWriter::write_summary outside a scenario");
   }
+  if (impl_->current->summary_written) {
+    throw std::logic_error("ResultsWriter::write_summary: scenario '" +
+                           impl_->current->header.name + "' already has a summary");
+  }
+  write_result(summarize(impl_->current->header, accumulator, derived));
+}
+
+void ResultsWriter::write_variant(const VariantResult& result) {
+  begin_scenario(result.header);
+  write_result(result);
+}
+
+void ResultsWriter::write_result(const VariantResult& result) try {
   Impl::OpenScenario& scenario = *impl_->current;
-  const ScenarioHeader& header = scenario.header;
-  if (scenario.summary_written) {
-    throw std::logic_error("ResultsWriter::write_summary: scenario '" + header.name +
-                           "' already has a summary");
-  }
-  if (accumulator.metric_names() != header.metric_names || accumulator.steps() != header.steps ||
-      accumulator.replications() != header.replications) {
-    throw std::logic_error("ResultsWriter::write_summary: the accumulator of scenario '" +
-                           header.name + "' does not match its header (metrics, steps or " +
-                           "replications)");
-  }
-  std::vector<std::string> names = header.metric_names;  // the finals' columns
-  std::vector<std::span<const double>> finals;
-  for (std::size_t m = 0; m < header.metric_names.size(); ++m)
-    finals.push_back(accumulator.finals(m));
-  for (const DerivedFinal& extra : derived) {
-    if (extra.values.size() != header.replications || !is_plain_name(extra.name) ||
-        std::find(names.begin(), names.end(), extra.name) != names.end()) {
-      throw std::logic_error("ResultsWriter::write_summary: derived final '" + extra.name +
-                             "' does not have one value per replication, or its name is taken");
-    }
-    names.push_back(extra.name);
-    finals.push_back(extra.values);
-  }
   // Every metric's series in one dataset (a table per metric, a row per step, stacked in
   // engine order) and all finals in one table (a row per replication): two HDF5 objects
   // per scenario, since each costs HDF5 some 15-40 us whatever its size.
-  std::vector<SeriesSummary> summaries;
   std::vector<std::span<const double>> series;
-  summaries.reserve(header.metric_names.size());
-  for (std::size_t m = 0; m < header.metric_names.size(); ++m) {
-    const SeriesSummary& s = summaries.emplace_back(accumulator.series(m));
+  for (const SeriesSummary& s : result.series) {
     series.insert(series.end(), {s.mean, s.sd, s.p05, s.p50, s.p95, s.ci95_lo, s.ci95_hi});
   }
+  std::vector<std::span<const double>> finals(result.finals.begin(), result.finals.end());
   scenario.group.write_tables("series", SERIES_COLUMNS, series);
-  scenario.group.write_table("finals", names, finals);
+  scenario.group.write_table("finals", result.final_names, finals);
   scenario.summary_written = true;
+} catch (const IoError& e) {
+  rethrow_naming_output(e);
+}
+
+void ResultsWriter::write_study(const StudyTables& tables) try {
+  if (committed_) throw std::logic_error("ResultsWriter::write_study after commit");
+  if (impl_->current && !impl_->current->summary_written) {
+    throw std::logic_error("ResultsWriter::write_study: scenario '" + impl_->current->header.name +
+                           "' has no summary yet");
+  }
+  impl_->current.reset();
+  h5::Group sweep = impl_->file.create_group("sweep");
+  sweep.set_attribute("manifest", tables.manifest);
+  sweep.write_columns("design", tables.design);
+  sweep.write_columns("table", tables.table);
+  sweep.write_columns("failures", tables.failures);
 } catch (const IoError& e) {
   rethrow_naming_output(e);
 }

@@ -18,12 +18,13 @@
 #include <vector>
 
 #include "core/error.h"
+#include "io/hdf5_file.h"
 #include "io/output_file.h"
 #include "results/accumulator.h"
 
 namespace campaign {
 
-inline constexpr std::int64_t RESULTS_SCHEMA_VERSION = 3;
+inline constexpr std::int64_t RESULTS_SCHEMA_VERSION = 4;
 
 struct ScenarioHeader {
   std::string name;
@@ -33,6 +34,34 @@ struct ScenarioHeader {
   std::uint32_t steps = 0;
   std::vector<std::string> metric_names;
   bool save_trajectories = false;
+  // A study's variant (sweep): its id in the design and its content key; -1 and "" for
+  // a plain run.
+  std::int64_t variant_id = -1;
+  std::string content_key;
+};
+
+// A finished scenario's summary as its group stores it: what write_variant writes and
+// read_variant reads back, bit for bit (a sweep's finished variants travel through part
+// files as these).
+struct VariantResult {
+  ScenarioHeader header;
+  std::vector<SeriesSummary> series;      // one per metric
+  std::vector<std::string> final_names;   // the metrics, then the derived finals
+  std::vector<std::vector<double>> finals;  // one column per name, one value per replication
+};
+
+VariantResult summarize(const ScenarioHeader& header, const RunAccumulator& accumulator,
+                        const std::vector<DerivedFinal>& derived);
+
+// The scenario group `name` of a results file, as written (schema 4).
+VariantResult read_variant(const h5::Group& scenarios, const std::string& name);
+
+// A study's tables under /sweep (docs/hdf5-layout.md).
+struct StudyTables {
+  std::vector<h5::Column> design;    // a row per variant
+  std::vector<h5::Column> table;     // the design's columns and the finals' statistics
+  std::vector<h5::Column> failures;  // a row per failed variant
+  std::string manifest;              // the study's description (TOML), for --resume
 };
 
 class ResultsWriter {
@@ -52,6 +81,9 @@ class ResultsWriter {
   // The series tables of all metrics, stacked in one dataset (row m: metric m), and the
   // finals table: a column per metric, then one per derived final.
   void write_summary(const RunAccumulator& accumulator, const std::vector<DerivedFinal>& derived = {});
+  // A whole scenario group at once (begin_scenario and the summary).
+  void write_variant(const VariantResult& result);
+  void write_study(const StudyTables& tables);
   void commit();  // close and rename into place
 
   const std::string& final_path() const { return temp_.final_path(); }
@@ -59,6 +91,7 @@ class ResultsWriter {
 
  private:
   [[noreturn]] void rethrow_naming_output(const IoError& error) const;
+  void write_result(const VariantResult& result);
   struct Impl;
   TempFile temp_;  // declared before impl_: the file closes before it is removed
   std::unique_ptr<Impl> impl_;

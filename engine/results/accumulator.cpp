@@ -57,4 +57,13 @@ SeriesSummary RunAccumulator::series(std::size_t metric) const {
   return s;
 }
 
+double RunAccumulator::final_mean(std::size_t metric) const {
+  return cells_.at(metric * (steps_ + std::size_t{1}) + steps_).moments.mean();
+}
+
+double RunAccumulator::final_ci_half_width(std::size_t metric) const {
+  const StreamingMoments& m = cells_.at(metric * (steps_ + std::size_t{1}) + steps_).moments;
+  return replications_ >= 2 ? t_critical_975(replications_ - 1) * m.standard_error() : 0.0;
+}
+
 }  // namespace campaign

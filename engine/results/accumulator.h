@@ -60,6 +60,9 @@ class RunAccumulator {
   SeriesSummary series(std::size_t metric) const;
   // Final (last step) value of each replication, in replication order.
   const std::vector<double>& finals(std::size_t metric) const { return finals_[metric]; }
+  // The final step's mean and 95% CI half-width, as series() gives them.
+  double final_mean(std::size_t metric) const;
+  double final_ci_half_width(std::size_t metric) const;
 
  private:
   struct Cell {

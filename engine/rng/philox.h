@@ -40,6 +40,7 @@ enum class Stream : std::uint8_t {
   // 13 is retired (it was forgetting, now a word of the lead block): never reuse it.
   agency = 14,       // leads bought by the agency and their handoffs
   advocacy = 15,     // contact coins of advocates and detractors
+  design = 16,       // an experiment design's sampled points (seeded by --design-seed)
 };
 
 class CounterRng {

@@ -50,12 +50,16 @@ std::string line_of(const std::string& source, const toml::node& node) {
   return fmt::format("{}:{}", source, node.source().begin.line);
 }
 
-Scenario defaults() {
-  Scenario s;
-  for (const auto& spec : scenario_keys()) {
-    const toml::table t = toml::parse("v = " + spec.default_toml);
-    spec.assign(s, *t.get("v"), "built-in default");
-  }
+// Parsed once: a sweep loads thousands of variants.
+const Scenario& defaults() {
+  static const Scenario s = [] {
+    Scenario d;
+    for (const auto& spec : scenario_keys()) {
+      const toml::table t = toml::parse("v = " + spec.default_toml);
+      spec.assign(d, *t.get("v"), "built-in default");
+    }
+    return d;
+  }();
   return s;
 }
 
@@ -63,6 +67,7 @@ void apply_table(Scenario& s, KeyOrigins& origins, const toml::table& root,
                  const std::string& source) {
   for (const auto& [section_key, section] : root) {
     const std::string section_name(section_key.str());
+    if (section_name == SWEEP_SECTION && section.is_table()) continue;  // read by the study
     if (!is_section(section_name) || !section.is_table()) {
       if (section.is_table()) {
         const std::string suggestion = closest_section(section_name);
@@ -155,8 +160,7 @@ std::string KeyOrigins::where(const std::string& key) const {
   return it == where_.end() ? source_ + " (default of " + key + ")" : it->second;
 }
 
-LoadedScenario load_scenario_file(const std::string& path,
-                                  const std::vector<std::string>& overrides) {
+ScenarioFile::ScenarioFile(const std::string& path) : path_(path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw InputError(fmt::format("{}: cannot read scenario file: it is a directory", path));
@@ -168,11 +172,21 @@ LoadedScenario load_scenario_file(const std::string& path,
   }
   std::ostringstream text;
   text << in.rdbuf();
-  const toml::table root = parse_or_throw(text.str(), path);
-  const std::string base_dir = std::filesystem::path(path).parent_path().string();
-  LoadedScenario loaded = load(root, path, base_dir, overrides);
-  loaded.inputs.insert(loaded.inputs.begin(), path);
+  root_ = parse_or_throw(text.str(), path);
+  base_dir_ = std::filesystem::path(path).parent_path().string();
+}
+
+LoadedScenario ScenarioFile::load(const std::vector<std::string>& overrides) const {
+  LoadedScenario loaded = campaign::load(root_, path_, base_dir_, overrides);
+  loaded.inputs.insert(loaded.inputs.begin(), path_);
   return loaded;
+}
+
+const toml::table* ScenarioFile::sweep_table() const { return root_[SWEEP_SECTION].as_table(); }
+
+LoadedScenario load_scenario_file(const std::string& path,
+                                  const std::vector<std::string>& overrides) {
+  return ScenarioFile(path).load(overrides);
 }
 
 LoadedScenario load_scenario_text(std::string_view text, const std::string& source_name,

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <toml++/toml.h>
+
 #include "scenario/scenario.h"
 
 namespace campaign {
@@ -36,6 +38,23 @@ struct LoadedScenario {
   // The files it was read from: the scenario, the partner table, the graph file (a
   // command must not write over any of them).
   std::vector<std::string> inputs;
+};
+
+// A scenario file may also hold a study's design as a [sweep] table (docs/experiments.md);
+// loading a scenario skips it.
+inline constexpr const char* SWEEP_SECTION = "sweep";
+
+// A scenario file read and parsed once, to load many variants of it (a sweep).
+class ScenarioFile {
+ public:
+  explicit ScenarioFile(const std::string& path);  // InputError: unreadable, not TOML
+  LoadedScenario load(const std::vector<std::string>& overrides = {}) const;
+  const std::string& path() const { return path_; }
+  const toml::table* sweep_table() const;  // nullptr when the file has none
+
+ private:
+  std::string path_, base_dir_;
+  toml::table root_;
 };
 
 LoadedScenario load_scenario_file(const std::string& path,

@@ -150,9 +150,9 @@ TEST_F(Cli, BadInputGivesOneLineAndLeavesTheOldOutputAlone) {
       {"run " + s + " -o " + out + " --seed -1", 2, "run.seed = -1 is out of range; allowed: 0 .."},
       {"run " + s + " -o " + out + " --replications 1e3x", 2, "run.replications = 1e3x is not a number"},
       {"run " + s + " -o " + out + " --sweep graph.mean_degree=2 --sweep graph.mean_degree=4", 2,
-       "--sweep graph.mean_degree: the key is swept twice"},
+       "--vary graph.mean_degree: the key is varied twice"},
       {"run " + s + " -o " + out + " --set graph.mean_degree=3 --sweep graph.mean_degree=2,4", 2,
-       "--set graph.mean_degree=3: the key is also swept"},
+       "--set graph.mean_degree=3: the key is also varied by the design"},
       {"run " + s + " -o " + out + " --set seeding.steps=3", 2, "did you mean run.steps?"},
       {"run " + s + " -o " + (dir_ / "out.csv").string(), 2, "does not fit an HDF5 results file"},
       {"run " + s + " -o " + s, 2, "is the input file"},
@@ -207,7 +207,7 @@ TEST_F(Cli, SweepWritesOneScenarioPerValueIntoOneFile) {
                                      " --sweep diffusion.transmission",
                                  dir_);
   EXPECT_EQ(malformed.status, 2);
-  EXPECT_NE(malformed.err.find("expected section.key=value1,value2"), std::string::npos) << malformed.err;
+  EXPECT_NE(malformed.err.find("expected section.key=v1,v2,... or section.key=lo:hi:n"), std::string::npos) << malformed.err;
 }
 
 TEST_F(Cli, EveryShippedScenarioRuns) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end check of the results file layout (docs/hdf5-layout.md, schema_version 3).
+"""End-to-end check of the results file layout (docs/hdf5-layout.md, schema_version 4).
 
 Runs the CLI on a small independent-cascade scenario, opens the result with h5py and
 checks every documented group, dataset and attribute, the consistency of the summaries
@@ -108,8 +108,8 @@ def check_root(c, f, source_dir):
     c.check("root file_type", is_str(attrs.get("file_type"))
             and attrs["file_type"] == "campaign-sim results", repr(attrs.get("file_type")))
     version = attrs.get("schema_version")
-    c.check("root schema_version is int64 3",
-            isinstance(version, np.integer) and version.dtype == np.int64 and int(version) == 3,
+    c.check("root schema_version is int64 4",
+            isinstance(version, np.integer) and version.dtype == np.int64 and int(version) == 4,
             repr(version))
     engine = attrs.get("engine_version")
     expected = project_version(source_dir)
@@ -141,11 +141,17 @@ def check_scenario_attributes(c, g):
             c.check("config_toml diffusion.model",
                     config["diffusion"]["model"] == "independent_cascade",
                     str(config.get("diffusion")))
-    for name, expected in (("seed", SEED), ("replications", REPLICATIONS), ("steps", STEPS)):
+    # The seed spans 64 bits (uint64); the counts users compute with are int64, so that
+    # `steps + 1` stays an integer in numpy (uint64 + int gives a float).
+    for name, expected, dtype in (("seed", SEED, np.uint64), ("replications", REPLICATIONS, np.int64),
+                                  ("steps", STEPS, np.int64)):
         value = attrs.get(name)
-        c.check(f"scenario attribute {name} is uint64 {expected}",
-                isinstance(value, np.integer) and value.dtype == np.uint64
+        c.check(f"scenario attribute {name} is {np.dtype(dtype).name} {expected}",
+                isinstance(value, np.integer) and value.dtype == dtype
                 and int(value) == expected, repr(value))
+    steps = attrs.get("steps")
+    c.check("steps + 1 stays an integer", np.issubdtype(np.asarray(steps + 1).dtype, np.integer),
+            repr(steps + 1))
     metrics = attrs.get("metrics")
     c.check("scenario attribute metrics", is_str(metrics) and metrics.split(",") == METRICS,
             repr(metrics))

@@ -54,7 +54,7 @@ def main():
         exact = [round(float(nearest_rank(finals[metric], q))) for q in (0.05, 0.5, 0.95)]
         check(printed == exact, f"{metric}: printed p05/p50/p95 {printed}, exact {exact}")
 
-    # Line by line into a pipe: the first variant's summary arrives while the second (200
+    # Line by line into a pipe: the first variant's line arrives while the second (200
     # large cascades on 4e6 people, tens of seconds) still runs, and the process is still
     # there to be stopped by SIGTERM (143) when it does.
     slow = write_scenario(args.work_dir, "slow.toml", "[run]\nreplications = 200\nsteps = 30\n"
@@ -64,11 +64,12 @@ def main():
                                 "--sweep", "audience.size=1000,4000000"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = process.stdout.readline()
-    while first and not first.startswith("result"):
+    while first and not first.startswith("variant"):
         first = process.stdout.readline()
     running = process.poll() is None
-    check(first.startswith("result    total_adopted"), f"the first variant's result line: {first!r}")
-    check(running, "the first variant's summary arrived while the sweep was still running")
+    check(first.startswith("variant   1/2 ") and "audience.size=1000:" in first,
+          f"the first variant's line: {first!r}")
+    check(running, "the first variant's line arrived while the sweep was still running")
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=60)
     check(process.returncode == 143, f"stopped by SIGTERM while running: {process.returncode}")

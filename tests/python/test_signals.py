@@ -32,7 +32,7 @@ CASES = [
     ("60,000 partners", "[run]\nreplications = 2\nsteps = 5\n[audience]\nsize = 2000\n"
      "[graph]\nmean_degree = 4\n[diffusion]\nmodel = \"campaign\"\n[media]\nstrategy = \"triads\"\n"
      "budget = 1000\n[partners]\ncount = 60000\ncooperation = 0.01\nreach_mean = 10\n",
-     [], signal.SIGINT, 0.5, "while drawing the partner ecosystems"),
+     [], signal.SIGINT, 0.5, "while drawing the partner ecosystem"),
     ("long campaign replications", "[run]\nreplications = 1000\nsteps = 52\n[audience]\nsize = 20000\n"
      "[graph]\nmean_degree = 4\n[diffusion]\nmodel = \"campaign\"\n[agency]\nbudget_per_step = 1e7\n"
      "cost_per_lead = 10\n", [], signal.SIGTERM, 1.0, "while running the replications"),

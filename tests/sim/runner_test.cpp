@@ -173,7 +173,7 @@ TEST_F(RunnerFiles, AFailureInWritingIsRethrownAfterTheBlocksInFlightAreDone) {
   // first refusal reaches the caller, and the blocks in flight are destroyed.
   const FailingModel model(1000);  // never fails itself
   ResultsWriter writer(path("t.h5"));
-  writer.begin_scenario(ScenarioHeader{"s", "", 1, 400, 5, model.metric_names(), true});
+  writer.begin_scenario(ScenarioHeader{"s", "", 1, 400, 5, model.metric_names(), true, -1, ""});
   RunAccumulator acc(model.metric_names(), 3);
   RunOptions options;
   options.replications = 400;

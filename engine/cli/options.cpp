@@ -1,0 +1,38 @@
+#include "cli/options.h"
+
+#include <tbb/task_arena.h>
+
+#include <charconv>
+
+#include "core/text.h"
+
+namespace campaign {
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& options,
+                        const po::positional_options_description& positional) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+unsigned parse_threads(const std::string& text) {
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value > MAX_THREADS) {
+    throw InputError(fmt::format("--threads {} is not allowed; allowed: 0 (every core) .. {}",
+                                 excerpt(text, 20), MAX_THREADS));
+  }
+  return value;
+}
+
+unsigned threads_in_use(unsigned requested) {
+  return requested > 0 ? requested : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+}
+
+std::string estimate_note(double peak, const MemoryLimit& limit) {
+  return fmt::format(" (estimated peak {}, {} available from {}; --dry-run shows the estimate)",
+                     format_bytes(peak), format_bytes(limit.bytes), limit.source);
+}
+
+}  // namespace campaign

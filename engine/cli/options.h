@@ -1,0 +1,53 @@
+// What the subcommands share: option parsing, the thread count, and running a phase so
+// that an interrupt or a failed allocation becomes one line naming the phase.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "sim/footprint.h"
+
+namespace campaign {
+
+namespace po = boost::program_options;
+
+inline constexpr unsigned MAX_THREADS = 4096;
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& options,
+                        const po::positional_options_description& positional);
+
+// "0" (every core) .. MAX_THREADS; InputError otherwise.
+unsigned parse_threads(const std::string& text);
+unsigned threads_in_use(unsigned requested);
+
+// " (estimated peak 1.2 GB, 8.0 GB available from cgroup memory.max; --dry-run shows ...)"
+std::string estimate_note(double peak, const MemoryLimit& limit);
+
+// Runs one phase of a command. An interrupt is told what it interrupted; an allocation
+// that fails (the estimate was wrong, or --force overrode it) becomes one line saying
+// where, with the estimate, instead of the library's words.
+template <class Body>
+auto in_phase(const std::string& phase, const std::string& estimate, Body&& body) {
+  try {
+    return body();
+  } catch (const Interrupted& e) {
+    if (!e.during().empty()) throw;
+    throw Interrupted(e.signal(), phase);
+  } catch (const OutOfMemory& e) {
+    throw IoError(fmt::format("out of memory while {}{}", e.during(), estimate));
+  } catch (const std::bad_alloc&) {
+    throw IoError(fmt::format("out of memory while {}{}", phase, estimate));
+  } catch (const std::length_error&) {
+    throw IoError(fmt::format("out of memory while {}: a size is beyond what this machine can "
+                              "allocate{}",
+                              phase, estimate));
+  }
+}
+
+}  // namespace campaign

@@ -1,0 +1,454 @@
+#include "experiment/study.h"
+
+#include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+#include <tbb/tick_count.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "core/text.h"
+#include "core/version.h"
+#include "sim/runner.h"
+
+namespace campaign {
+
+std::string hash_hex(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+std::string ReplicationPolicy::describe() const {
+  if (!adaptive()) return "fixed";
+  std::string out = "target-ci";
+  for (const CiTarget& t : targets) out += fmt::format(" {}={}", t.metric, t.relative);
+  return out + fmt::format(" min={} max={} every={}", min_replications, max_replications, check_every);
+}
+
+std::vector<CiTarget> parse_ci_targets(const std::string& text) {
+  std::vector<CiTarget> out;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    const std::string part = text.substr(at, comma - at);
+    const auto eq = part.find('=');
+    double relative = 0;
+    const char* first = part.data() + (eq == std::string::npos ? 0 : eq + 1);
+    const auto [end, ec] = std::from_chars(first, part.data() + part.size(), relative);
+    if (eq == std::string::npos || eq == 0 || ec != std::errc() || end != part.data() + part.size() ||
+        !(relative > 0 && relative < 1)) {
+      throw InputError(fmt::format("--target-ci {}: expected METRIC=REL[,METRIC=REL...] with REL in "
+                                   "(0, 1), e.g. customers=0.01 for a CI half-width of 1% of the mean",
+                                   excerpt(part, 60)));
+    }
+    out.push_back({part.substr(0, eq), relative});
+    at = comma + 1;
+  }
+  return out;
+}
+
+namespace {
+
+// "key=value" as a name may hold it: characters other than letters, digits and
+// "_-.=+" become '_'.
+std::string name_part(const std::string& key, const std::string& value) {
+  std::string out = "@";
+  for (char c : key + "=" + value) {
+    out += std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-.=+").find(c) != std::string_view::npos
+               ? c
+               : '_';
+  }
+  return out;
+}
+
+std::uint64_t graph_key_of(const Scenario& s) {
+  Scenario graph_part;  // what the graph depends on: the seed, [audience], [graph], [segments]
+  graph_part.audience = s.audience;
+  graph_part.graph = s.graph;
+  graph_part.segments = s.segments;
+  graph_part.run.seed = s.run.seed;
+  std::uint64_t key = 0;
+  const std::string hex = hash_hex(resolved_toml(graph_part) + s.base_dir);
+  std::from_chars(hex.data(), hex.data() + hex.size(), key, 16);
+  return key;
+}
+
+}  // namespace
+
+Study::Study(const std::string& scenario_path, std::vector<std::string> overrides, Design design,
+             ReplicationPolicy policy, unsigned threads, bool save_trajectories)
+    : file_(scenario_path),
+      overrides_(std::move(overrides)),
+      design_(std::move(design)),
+      policy_(std::move(policy)),
+      threads_(threads),
+      save_trajectories_(save_trajectories) {
+  for (const std::string& assignment : overrides_) {
+    const std::string key = assignment.substr(0, assignment.find('='));
+    if (std::find(design_.keys.begin(), design_.keys.end(), key) != design_.keys.end()) {
+      throw InputError(fmt::format("--set {}: the key is also varied by the design; give it one way",
+                                   excerpt(assignment, 80)));
+    }
+  }
+  std::set<std::string> names, inputs;
+  std::unordered_map<std::string, std::size_t> configurations;  // unnamed scenario's hash -> index
+  for (std::size_t i = 0; i < design_.points.size(); ++i) {
+    if (i % 256 == 0) throw_if_interrupted();
+    StudyVariant v;
+    v.id = static_cast<std::int64_t>(i);
+    v.values = design_.points[i];
+    LoadedScenario loaded = load(i);
+    Scenario& s = loaded.scenario;
+    v.name = s.run.name;
+    // Two spellings of one value (1 and 1.0, 0.1 and 0.10) make one scenario twice.
+    Scenario unnamed = s;
+    unnamed.run.name.clear();
+    const auto [same, fresh] = configurations.emplace(hash_hex(resolved_toml(unnamed)), i);
+    if (!fresh) {
+      throw InputError(fmt::format("the design's points {} and {} are the same scenario ({}): a value "
+                                   "is listed twice, perhaps spelled two ways, or rounding made two "
+                                   "sampled points equal",
+                                   same->second, i, excerpt(v.name, 80)));
+    }
+    if (!names.insert(v.name).second) {
+      throw InputError(fmt::format("two variants are named {}: their values differ only in characters "
+                                   "a name cannot hold (replaced by '_')",
+                                   excerpt(v.name, 120)));
+    }
+    v.content_key = hash_hex(fmt::format("{}\n{}\n{}", ENGINE_VERSION, resolved_toml(s), policy_.describe()));
+    v.graph_key = graph_key_of(s);
+    Footprint f = estimate_footprint(s, threads_, save_trajectories_);
+    v.peak_bytes = f.peak_bytes;
+    if (variants_.empty() || v.peak_bytes > variants_[largest_].peak_bytes) largest_ = i;
+    for (const std::string& input : loaded.inputs) {
+      if (inputs.insert(input).second) inputs_.push_back(input);
+    }
+    variants_.push_back(std::move(v));
+  }
+}
+
+LoadedScenario Study::load(std::size_t i) const {
+  std::vector<std::string> all = overrides_;
+  const std::vector<std::string>& point = design_.points.at(i);
+  for (std::size_t k = 0; k < design_.keys.size(); ++k) all.push_back(design_.keys[k] + "=" + point[k]);
+  LoadedScenario loaded = [&] {
+    if (design_.keys.empty()) return file_.load(all);
+    try {
+      return file_.load(all);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("design point {}: {}", i, e.what()));
+    }
+  }();
+  for (std::size_t k = 0; k < design_.keys.size(); ++k) {
+    loaded.scenario.run.name += name_part(design_.keys[k], point[k]);
+  }
+  if (policy_.adaptive()) loaded.scenario.run.replications = policy_.max_replications;
+  return loaded;
+}
+
+Footprint Study::footprint(std::size_t i) const {
+  return estimate_footprint(load(i).scenario, threads_, save_trajectories_);
+}
+
+namespace {
+
+// A variant in flight: created by the pipeline's first stage, dropped when its last
+// unit has passed the last stage.
+struct Running {
+  std::size_t index = 0;
+  std::uint64_t serial = 0;  // unique in this run: the kernel caches' key
+  LoadedScenario loaded;
+  std::unique_ptr<Model> model;
+  std::optional<RunAccumulator> accumulator;
+  std::vector<std::size_t> target_metrics;
+  std::uint64_t planned = 0;  // replications to issue at most
+  std::uint32_t block = 1;
+  std::uint64_t issued = 0;               // first stage only
+  std::atomic<bool> done{false};          // set by the last stage; the first stage stops issuing
+  tbb::tick_count start;
+};
+
+struct Unit {
+  std::shared_ptr<Running> variant;
+  std::uint64_t first = 0;
+  std::vector<Trajectory> trajectories;
+};
+
+struct KernelCache {
+  std::uint64_t serial = 0;
+  std::unique_ptr<ReplicationKernel> kernel;
+};
+
+}  // namespace
+
+StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
+                      const StudyRunOptions& options, StudySink& sink) {
+  StudyRecord record;
+  record.threads = static_cast<int>(std::min<std::size_t>(
+      tbb::this_task_arena::max_concurrency(),
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
+  const auto start = tbb::tick_count::now();
+  const ReplicationPolicy& policy = study.policy();
+  StudyProgress progress;
+  progress.variants_total = todo.size();
+
+  // Graphs in order of first appearance; each group's variants in `todo` order.
+  std::vector<std::vector<std::size_t>> groups;
+  {
+    std::map<std::uint64_t, std::size_t> group_of;
+    for (std::size_t i : todo) {
+      const auto [it, fresh] = group_of.emplace(study.variants().at(i).graph_key, groups.size());
+      if (fresh) groups.emplace_back();
+      groups[it->second].push_back(i);
+    }
+  }
+
+  std::mutex sink_mutex;  // the first and last stages both report
+  const auto fail = [&](std::size_t i, const std::string& message) {
+    const StudyVariant& v = study.variants()[i];
+    if (options.fail_fast) {
+      throw InputError(todo.size() == 1 && study.design().keys.empty()
+                           ? message
+                           : fmt::format("variant {}: {}", v.name, message));
+    }
+    const std::lock_guard lock(sink_mutex);
+    ++record.failed;
+    ++progress.variants_done;
+    ++progress.failures;
+    sink.failed(v, message);
+    sink.progress(progress);
+  };
+
+  std::uint64_t serial = 0;
+  for (const std::vector<std::size_t>& group : groups) {
+    throw_if_interrupted();
+    std::optional<GraphRecord> graph;
+    try {
+      LoadedScenario first = study.load(group.front());
+      graph.emplace(make_graph(first));
+    } catch (const Interrupted& e) {
+      throw Interrupted(e.signal(), e.during().empty() ? "building the graph" : e.during());
+    } catch (const std::bad_alloc&) {
+      throw OutOfMemory("building the graph");
+    } catch (const std::length_error&) {
+      throw OutOfMemory("building the graph");
+    } catch (const InputError& e) {
+      for (std::size_t i : group) fail(i, e.what());
+      continue;
+    }
+    {
+      const std::lock_guard lock(sink_mutex);
+      sink.graph_built(*graph);
+    }
+    tbb::enumerable_thread_specific<KernelCache> kernels;
+    std::size_t next = 0;  // in `group`
+    std::shared_ptr<Running> current;
+    std::exception_ptr failure;
+    std::atomic<bool> failed{false};
+    const auto keep_failure = [&] {
+      if (!failed.exchange(true)) failure = std::current_exception();
+    };
+    // The next variant of the group that can run, or null when none is left.
+    const auto open_next = [&]() -> std::shared_ptr<Running> {
+      while (next < group.size()) {
+        const std::size_t i = group[next++];
+        auto running = std::make_shared<Running>();
+        running->index = i;
+        running->serial = ++serial;
+        try {
+          running->loaded = study.load(i);
+          Scenario& s = running->loaded.scenario;
+          if (s.graph.model == GraphModel::edge_list) {
+            s.audience.size = graph->graph.num_nodes();
+            validate(s, running->loaded.origins);
+          }
+          running->model = make_model(s, graph->graph);
+          const std::vector<std::string>& names = running->model->metric_names();
+          for (const CiTarget& t : policy.targets) {
+            const auto it = std::find(names.begin(), names.end(), t.metric);
+            if (it == names.end()) {
+              std::string list;
+              for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+              throw InputError(fmt::format("--target-ci {}: not a metric of this model; metrics: {}",
+                                           t.metric, list));
+            }
+            running->target_metrics.push_back(static_cast<std::size_t>(it - names.begin()));
+          }
+        } catch (const Interrupted& e) {
+          throw Interrupted(e.signal(), e.during().empty() ? "drawing the partner ecosystem" : e.during());
+        } catch (const std::bad_alloc&) {
+          throw OutOfMemory("drawing the partner ecosystem");
+        } catch (const std::length_error&) {
+          throw OutOfMemory("drawing the partner ecosystem");
+        } catch (const InputError& e) {
+          fail(i, e.what());
+          continue;
+        }
+        const Scenario& s = running->loaded.scenario;
+        running->planned = s.run.replications;
+        running->accumulator.emplace(running->model->metric_names(), s.run.steps);
+        running->block = choose_block_size(running->planned, record.threads,
+                                           running->model->metric_names().size(), s.run.steps);
+        if (policy.adaptive()) {  // small blocks: few replications simulated past a stop
+          running->block = static_cast<std::uint32_t>(
+              std::clamp<std::uint64_t>(policy.check_every / 2, 1, running->block));
+        }
+        running->start = tbb::tick_count::now();
+        return running;
+      }
+      return nullptr;
+    };
+
+    tbb::parallel_pipeline(
+        static_cast<std::size_t>(2 * record.threads),
+        tbb::make_filter<void, Unit>(
+            tbb::filter_mode::serial_in_order,
+            [&](tbb::flow_control& fc) -> Unit {
+              try {
+                while (!failed.load(std::memory_order_relaxed) && !interrupt_requested()) {
+                  if (current && current->issued < current->planned &&
+                      !current->done.load(std::memory_order_relaxed)) {
+                    Unit unit;
+                    unit.variant = current;
+                    unit.first = current->issued;
+                    const std::uint64_t count =
+                        std::min<std::uint64_t>(current->block, current->planned - current->issued);
+                    const std::size_t metrics = current->model->metric_names().size();
+                    unit.trajectories.assign(count, Trajectory(metrics, current->loaded.scenario.run.steps));
+                    current->issued += count;
+                    return unit;
+                  }
+                  current = open_next();
+                  if (!current) break;
+                }
+              } catch (...) {
+                keep_failure();
+              }
+              current.reset();
+              fc.stop();
+              return {};
+            }) &
+            tbb::make_filter<Unit, Unit>(
+                tbb::filter_mode::parallel,
+                [&](Unit unit) {
+                  if (failed.load(std::memory_order_relaxed) ||
+                      unit.variant->done.load(std::memory_order_relaxed)) {
+                    return unit;
+                  }
+                  try {
+                    KernelCache& cache = kernels.local();
+                    if (cache.serial != unit.variant->serial) {
+                      cache.kernel.reset();  // the old one goes before the new one is made
+                      cache.kernel = unit.variant->model->make_kernel();
+                      cache.serial = unit.variant->serial;
+                    }
+                    for (std::size_t k = 0; k < unit.trajectories.size(); ++k) {
+                      cache.kernel->simulate(static_cast<Replication>(unit.first + k),
+                                             unit.trajectories[k]);
+                    }
+                  } catch (...) {
+                    keep_failure();
+                  }
+                  return unit;
+                }) &
+            tbb::make_filter<Unit, void>(
+                tbb::filter_mode::serial_in_order, [&](Unit unit) {
+                  Running& v = *unit.variant;
+                  if (failed.load(std::memory_order_relaxed) || v.done.load(std::memory_order_relaxed)) {
+                    return;
+                  }
+                  try {
+                    const std::lock_guard lock(sink_mutex);
+                    const StudyVariant& variant = study.variants()[v.index];
+                    RunAccumulator& acc = *v.accumulator;
+                    if (unit.first == 0) sink.started(variant, v.loaded.scenario, *v.model);
+                    std::size_t used = 0;
+                    bool stop = false, reached = true;
+                    for (const Trajectory& t : unit.trajectories) {
+                      acc.add(t);
+                      ++used;
+                      const std::uint64_t n = acc.replications();
+                      if (n == v.planned) {
+                        stop = true;
+                        reached = !policy.adaptive();
+                      }
+                      if (policy.adaptive() && n >= policy.min_replications &&
+                          (n - policy.min_replications) % policy.check_every == 0) {
+                        bool met = true;
+                        for (std::size_t k = 0; k < v.target_metrics.size(); ++k) {
+                          const std::size_t m = v.target_metrics[k];
+                          met = met && acc.final_ci_half_width(m) <=
+                                           policy.targets[k].relative * std::abs(acc.final_mean(m));
+                        }
+                        if (met) stop = reached = true;
+                      }
+                      if (stop) break;
+                    }
+                    if (options.trajectories) {
+                      unit.trajectories.erase(unit.trajectories.begin() + static_cast<std::ptrdiff_t>(used),
+                                             unit.trajectories.end());
+                      sink.trajectories(variant, unit.first, unit.trajectories);
+                    }
+                    progress.replications_done += used;
+                    record.replications += used;
+                    progress.variant_replications_done = acc.replications();
+                    progress.variant_replications_planned = v.planned;
+                    if (stop) {
+                      v.done.store(true, std::memory_order_relaxed);
+                      v.loaded.scenario.run.replications = acc.replications();
+                      const FinishedVariant finished{variant,      v.loaded.scenario, *v.model, acc, *graph,
+                                                     (tbb::tick_count::now() - v.start).seconds(), reached};
+                      sink.finished(finished);
+                      ++record.finished;
+                      ++progress.variants_done;
+                      v.accumulator.reset();  // the memory goes now, not with the last unit
+                    }
+                    sink.progress(progress);
+                  } catch (...) {
+                    keep_failure();
+                  }
+                }));
+    if (failure || interrupt_requested()) {
+      const std::string done =
+          todo.size() == 1 ? fmt::format("running the replications ({} of {} replications done)",
+                                         progress.variant_replications_done,
+                                         progress.variant_replications_planned)
+                           : fmt::format("running the replications ({} of {} variants done)",
+                                         progress.variants_done, todo.size());
+      try {
+        if (failure) std::rethrow_exception(failure);
+      } catch (const Interrupted& e) {
+        throw Interrupted(e.signal(), e.during().empty() ? done : e.during());
+      } catch (const std::bad_alloc&) {
+        throw OutOfMemory("running the replications");
+      } catch (const std::length_error&) {
+        throw OutOfMemory("running the replications");
+      }
+      throw Interrupted(interrupt_signal(), done);
+    }
+  }
+  record.seconds = (tbb::tick_count::now() - start).seconds();
+  return record;
+}
+
+}  // namespace campaign

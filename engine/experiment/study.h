@@ -1,0 +1,151 @@
+// A study: the variants of one scenario that a design describes, planned, then run as
+// one stream of work units on one oneTBB arena. Every front end is thin over it: `run`
+// is a study of one variant, `sweep` of a design's points.
+//
+// Planning reads the scenario file once, applies each point's values as `--set`
+// overrides, validates every variant (a bad value fails before anything runs), names it
+// `<run.name>@key=value...`, and gives it a stable id (its position in the design) and a
+// content key (a hash of its fully resolved scenario, the replication policy and the
+// engine version: the same key means the same results).
+//
+// Running: variants whose graph is the same (same seed and [audience], [graph] and
+// [segments] keys) are run together on one graph, built once. Their work units, blocks
+// of consecutive replications, pass through one parallel pipeline: units of the next
+// variant start while the last blocks of the previous one still run, so a sweep of many
+// small variants keeps every core busy. The pipeline's last stage is serial and in
+// order, so each variant's accumulator takes its replications in replication order and
+// every result is bit-identical at any thread count. A finished variant is handed to the
+// sink at once (and then dropped: memory does not grow with the number of variants).
+//
+// Adaptive replication (ReplicationPolicy::targets): a variant runs replications until,
+// at one of its checkpoints (every `check_every` replications from `min_replications`),
+// every listed metric's final 95% CI half-width is at most `relative` x |mean|, or it
+// reaches `max_replications`. Replication r is always the same replication, so a
+// variant that stopped at R is bit-identical to a fixed run of R replications.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "experiment/design.h"
+#include "model/model.h"
+#include "results/accumulator.h"
+#include "scenario/scenario_loader.h"
+#include "sim/footprint.h"
+#include "sim/graph_factory.h"
+
+namespace campaign {
+
+struct CiTarget {
+  std::string metric;
+  double relative = 0;  // the half-width's bound, as a share of |mean|
+};
+
+struct ReplicationPolicy {
+  std::vector<CiTarget> targets;  // empty: every variant runs run.replications
+  std::uint64_t min_replications = 10;
+  std::uint64_t max_replications = 10000;
+  std::uint64_t check_every = 10;  // replications between checkpoints
+  bool adaptive() const { return !targets.empty(); }
+  std::string describe() const;  // for the content key and the manifest
+};
+
+// "customers=0.01,profit=0.05": InputError naming the bad part.
+std::vector<CiTarget> parse_ci_targets(const std::string& text);
+
+struct StudyVariant {
+  std::int64_t id = 0;              // position in the design
+  std::string name;                 // <run.name>@key=value...
+  std::vector<std::string> values;  // the design point's values (override texts)
+  std::string content_key;          // 16 hex digits
+  std::uint64_t graph_key = 0;      // variants with equal keys share a graph
+  double peak_bytes = 0;            // the memory estimate's peak
+};
+
+class Study {
+ public:
+  // `overrides` apply to every variant; the design's keys must not be among them.
+  Study(const std::string& scenario_path, std::vector<std::string> overrides, Design design,
+        ReplicationPolicy policy, unsigned threads, bool save_trajectories);
+
+  const std::vector<StudyVariant>& variants() const { return variants_; }
+  const Design& design() const { return design_; }
+  const ReplicationPolicy& policy() const { return policy_; }
+  const ScenarioFile& scenario_file() const { return file_; }
+  const std::vector<std::string>& overrides() const { return overrides_; }
+  // The files the variants read (scenario, graph files, partner tables).
+  const std::vector<std::string>& inputs() const { return inputs_; }
+  // Variant i's scenario, loaded again (plans keep no scenarios: 10,000 variants).
+  LoadedScenario load(std::size_t i) const;
+  Footprint footprint(std::size_t i) const;
+  std::size_t largest() const { return largest_; }  // the variant with the largest peak
+
+ private:
+  ScenarioFile file_;
+  std::vector<std::string> overrides_;
+  Design design_;
+  ReplicationPolicy policy_;
+  unsigned threads_;
+  bool save_trajectories_;
+  std::vector<StudyVariant> variants_;
+  std::vector<std::string> inputs_;
+  std::size_t largest_ = 0;
+};
+
+// What the sink is given when a variant is done. References are valid during the call.
+struct FinishedVariant {
+  const StudyVariant& variant;
+  const Scenario& scenario;  // run.replications = the replications used
+  const Model& model;
+  const RunAccumulator& accumulator;
+  const GraphRecord& graph;
+  double seconds = 0;           // from its first unit issued to its last one added
+  bool target_reached = true;   // adaptive: false when it stopped at max_replications
+};
+
+struct StudyProgress {
+  std::size_t variants_done = 0, variants_total = 0, failures = 0;
+  std::uint64_t replications_done = 0;
+  // Of the variant whose unit just finished (for a single run's bar).
+  std::uint64_t variant_replications_done = 0, variant_replications_planned = 0;
+};
+
+// Calls come one at a time (never concurrently), from pipeline threads.
+class StudySink {
+ public:
+  virtual ~StudySink() = default;
+  // Before the first replications of a variant reach `finished` (or `trajectories`).
+  virtual void started(const StudyVariant&, const Scenario&, const Model&) {}
+  virtual void trajectories(const StudyVariant&, std::uint64_t /*first*/,
+                            const std::vector<Trajectory>&) {}
+  virtual void finished(const FinishedVariant& done) = 0;
+  virtual void failed(const StudyVariant& variant, const std::string& message) = 0;
+  virtual void progress(const StudyProgress&) {}
+  // Graph building: the sink may time it or say it.
+  virtual void graph_built(const GraphRecord&) {}
+};
+
+struct StudyRunOptions {
+  bool fail_fast = false;       // a failure ends the study (rethrown) instead of being recorded
+  bool trajectories = false;    // hand every block to sink.trajectories
+};
+
+struct StudyRecord {
+  std::size_t finished = 0, failed = 0;
+  std::uint64_t replications = 0;
+  int threads = 0;
+  double seconds = 0;
+};
+
+// Runs the variants whose indices are in `todo` (in that order within each graph), or
+// throws Interrupted once the finished ones are handed over.
+StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
+                      const StudyRunOptions& options, StudySink& sink);
+
+// FNV-1a, 64 bits, as 16 hex digits: content keys and fingerprints.
+std::string hash_hex(std::string_view text);
+
+}  // namespace campaign

@@ -1,0 +1,361 @@
+#include "experiment/study_store.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "core/text.h"
+#include "core/version.h"
+#include "results/streaming_stats.h"
+
+namespace campaign {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* MANIFEST = "study.toml";
+constexpr const char* LOCK = "lock";
+constexpr const char* PART_SUFFIX = ".h5";
+
+std::string toml_string(const std::string& text) {
+  std::ostringstream out;
+  out << toml::value<std::string>(text);
+  return out.str();
+}
+
+// size and modification time: a changed graph or partner file is noticed without
+// reading gigabytes.
+std::string fingerprint(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  const auto time = fs::last_write_time(path, ec);
+  return fmt::format("{} ({} bytes, modified {})", path, ec ? 0 : size,
+                     ec ? 0 : time.time_since_epoch().count());
+}
+
+}  // namespace
+
+std::string study_manifest(const Study& study, const std::string& design_spec) {
+  const Design& d = study.design();
+  std::string out;
+  out += fmt::format("engine_version = {}\n", toml_string(ENGINE_VERSION));
+  // The scenario as the variants see it before their own values.
+  Scenario base = study.scenario_file().load(study.overrides()).scenario;
+  out += fmt::format("scenario = {}\n", toml_string(hash_hex(resolved_toml(base))));
+  std::string inputs;
+  for (const std::string& input : study.inputs()) {
+    if (input == study.scenario_file().path()) continue;  // its content is `scenario`
+    inputs += (inputs.empty() ? "" : ", ") + toml_string(fingerprint(input));
+  }
+  out += fmt::format("inputs = [{}]\n", inputs);
+  out += fmt::format("replications = {}\n", toml_string(study.policy().describe()));
+  out += fmt::format("design = {}\n", toml_string(design_spec));
+  std::string keys;
+  for (const std::string& key : d.keys) keys += (keys.empty() ? "" : ", ") + toml_string(key);
+  out += fmt::format("keys = [{}]\n", keys);
+  out += fmt::format("samples = {}\n", d.points.size());
+  return out;
+}
+
+void check_resumable(const std::string& before, const std::string& now, const std::string& where) {
+  toml::table old_table, new_table;
+  try {
+    old_table = toml::parse(before);
+    new_table = toml::parse(now);
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}: the interrupted sweep's manifest cannot be read ({}); start "
+                                 "again with --overwrite",
+                                 where, excerpt(e.description(), 80)));
+  }
+  const auto text = [](const toml::table& t, const char* key) {
+    std::ostringstream out;
+    if (const toml::node* node = t.get(key)) {
+      if (node->is_string()) {
+        out << node->value_or(std::string());
+      } else {
+        node->visit([&](const auto& n) { out << n; });
+      }
+    }
+    return out.str();
+  };
+  const std::string design = text(new_table, "design");
+  const bool prefix_stable = design.starts_with("sobol") || design.starts_with("random");
+  for (const char* key : {"engine_version", "scenario", "inputs", "replications", "design", "keys", "samples"}) {
+    const std::string was = text(old_table, key), is = text(new_table, key);
+    if (was == is) continue;
+    if (std::string_view(key) == "samples" && prefix_stable) continue;  // a grown design
+    const std::string what = std::string_view(key) == "scenario"
+                                 ? "the scenario (its file or --set) has changed"
+                                 : fmt::format("{} was {}, now {}", key, excerpt(was, 80), excerpt(is, 80));
+    throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again "
+                                 "with --overwrite",
+                                 where, what));
+  }
+}
+
+// ---- PartStore ------------------------------------------------------------------------
+
+PartStore::PartStore(std::string out_path) : out_path_(std::move(out_path)), folder_(out_path_ + ".parts") {}
+
+PartStore::~PartStore() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+bool PartStore::exists() const {
+  std::error_code ec;
+  return fs::exists(fs::path(folder_) / MANIFEST, ec);
+}
+
+void PartStore::open() {
+  std::error_code ec;
+  if (fs::exists(folder_, ec) && !fs::is_directory(folder_, ec)) {
+    throw InputError(fmt::format("{}: exists and is not a folder; the sweep keeps its finished "
+                                 "variants there (remove it or choose another -o)",
+                                 excerpt_path(folder_)));
+  }
+  fs::create_directory(folder_, ec);
+  if (ec) throw IoError(fmt::format("cannot create the folder {}: {}", excerpt_path(folder_), ec.message()));
+  const std::string lock = (fs::path(folder_) / LOCK).string();
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) throw IoError(fmt::format("cannot create {}: {}", excerpt_path(lock), std::strerror(errno)));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    throw InputError(fmt::format("{}: another sweep is writing into {} now; wait for it, or choose "
+                                 "another -o",
+                                 excerpt_path(out_path_), excerpt_path(folder_)));
+  }
+  // With the lock held, a temporary file here is a killed process's leftover.
+  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) fs::remove(entry.path(), ec);
+  }
+}
+
+std::optional<std::string> PartStore::manifest() const {
+  std::ifstream in(fs::path(folder_) / MANIFEST);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void PartStore::write_manifest(const std::string& manifest) {
+  const std::string path = (fs::path(folder_) / MANIFEST).string();
+  TempFile temp(path);
+  {
+    std::ofstream out(temp.path(), std::ios::binary | std::ios::trunc);
+    out << manifest;
+    out.flush();
+    if (!out) throw IoError(fmt::format("cannot write {}", excerpt_path(path)));
+  }
+  temp.commit();
+}
+
+std::map<std::string, std::string> PartStore::finished() const {
+  std::map<std::string, std::string> parts;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
+    const std::string name = entry.path().filename().string();
+    // <id>-<16 hex>.h5
+    const auto dash = name.find('-');
+    if (dash == std::string::npos || !name.ends_with(PART_SUFFIX) || name.find(".tmp-") != std::string::npos) {
+      continue;
+    }
+    const std::string key = name.substr(dash + 1, name.size() - dash - 1 - std::strlen(PART_SUFFIX));
+    if (key.size() == 16) parts.emplace(key, entry.path().string());
+  }
+  return parts;
+}
+
+void PartStore::write(const VariantResult& result) {
+  const std::string path = (fs::path(folder_) / fmt::format("{:06}-{}{}", result.header.variant_id,
+                                                            result.header.content_key, PART_SUFFIX))
+                               .string();
+  ResultsWriter writer(path);
+  writer.write_variant(result);
+  writer.commit();
+}
+
+void PartStore::remove_parts() {
+  std::error_code ec;
+  for (const auto& [key, path] : finished()) fs::remove(path, ec);
+  fs::remove(fs::path(folder_) / MANIFEST, ec);
+}
+
+void PartStore::remove_folder() {
+  remove_parts();
+  std::error_code ec;
+  fs::remove(fs::path(folder_) / LOCK, ec);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
+  fs::remove(folder_, ec);  // only when empty: a file a user put there stays
+}
+
+// ---- The merged file --------------------------------------------------------------------
+
+std::map<std::string, std::string> finished_in_file(const std::string& path, std::string& manifest) {
+  std::map<std::string, std::string> out;
+  const h5::File file = h5::File::open_read_only(path);
+  if (!file.exists("sweep")) return out;
+  const h5::Group sweep = file.open_group("sweep");
+  manifest = sweep.read_string_attribute("manifest");
+  const std::vector<h5::Column> design = sweep.read_columns("design");
+  const std::vector<std::string>* names = nullptr;
+  const std::vector<std::string>* keys = nullptr;
+  const std::vector<std::string>* status = nullptr;
+  for (const h5::Column& c : design) {
+    if (c.name == "name") names = &std::get<std::vector<std::string>>(c.values);
+    if (c.name == "content_key") keys = &std::get<std::vector<std::string>>(c.values);
+    if (c.name == "status") status = &std::get<std::vector<std::string>>(c.values);
+  }
+  if (names == nullptr || keys == nullptr || status == nullptr) {
+    throw IoError(fmt::format("{}: /sweep/design lacks name, content_key or status", path));
+  }
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    if ((*status)[i] == "done") out.emplace((*keys)[i], (*names)[i]);
+  }
+  return out;
+}
+
+void write_study_file(const Study& study, const StudyOutcome& outcome, const std::string& manifest,
+                      const std::map<std::string, std::string>& parts,
+                      const std::optional<std::string>& previous_out, const std::string& out_path) {
+  const std::vector<StudyVariant>& variants = study.variants();
+  const Design& d = study.design();
+  std::optional<h5::File> previous;
+  std::map<std::string, std::string> previous_names;
+  if (previous_out) {
+    std::string ignored;
+    previous_names = finished_in_file(*previous_out, ignored);
+    previous.emplace(h5::File::open_read_only(*previous_out));
+  }
+  ResultsWriter writer(out_path);
+  // Design columns, typed by the keys' kinds.
+  std::vector<h5::Column> design;
+  design.push_back({"id", std::vector<std::int64_t>()});
+  design.push_back({"name", std::vector<std::string>()});
+  for (std::size_t k = 0; k < d.keys.size(); ++k) {
+    if (d.kinds[k] == ValueKind::integer) {
+      design.push_back({d.keys[k], std::vector<std::int64_t>()});
+    } else if (d.kinds[k] == ValueKind::real) {
+      design.push_back({d.keys[k], std::vector<double>()});
+    } else {
+      design.push_back({d.keys[k], std::vector<std::string>()});
+    }
+  }
+  design.push_back({"replications", std::vector<std::int64_t>()});
+  design.push_back({"status", std::vector<std::string>()});
+  design.push_back({"target_reached", std::vector<std::int64_t>()});
+  design.push_back({"content_key", std::vector<std::string>()});
+  // Statistics of the finals: columns created from the first finished variant.
+  std::vector<std::string> final_names;
+  std::vector<std::vector<double>> stats;  // [final * 4 + statistic][variant]
+  std::vector<std::int64_t> failure_ids;
+  std::vector<std::string> failure_names, failure_messages;
+  const auto status_text = [](VariantStatus s) {
+    return s == VariantStatus::done ? "done" : s == VariantStatus::failed ? "failed" : "pending";
+  };
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    if (i % 64 == 0) throw_if_interrupted();
+    const StudyVariant& v = variants[i];
+    std::get<std::vector<std::int64_t>>(design[0].values).push_back(v.id);
+    std::get<std::vector<std::string>>(design[1].values).push_back(v.name);
+    for (std::size_t k = 0; k < d.keys.size(); ++k) {
+      auto& column = design[2 + k].values;
+      const std::string& text = v.values[k];
+      if (d.kinds[k] == ValueKind::integer) {
+        std::get<std::vector<std::int64_t>>(column).push_back(std::llround(std::stod(text)));
+      } else if (d.kinds[k] == ValueKind::real) {
+        std::get<std::vector<double>>(column).push_back(std::stod(text));
+      } else {
+        // A quoted TOML string is stored as its text.
+        std::string value = text;
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+        std::get<std::vector<std::string>>(column).push_back(value);
+      }
+    }
+    const std::size_t rest = 2 + d.keys.size();
+    std::get<std::vector<std::int64_t>>(design[rest].values)
+        .push_back(static_cast<std::int64_t>(outcome.replications[i]));
+    std::get<std::vector<std::string>>(design[rest + 1].values).push_back(status_text(outcome.status[i]));
+    std::get<std::vector<std::int64_t>>(design[rest + 2].values).push_back(outcome.target_reached[i] ? 1 : 0);
+    std::get<std::vector<std::string>>(design[rest + 3].values).push_back(v.content_key);
+    if (outcome.status[i] == VariantStatus::failed) {
+      failure_ids.push_back(v.id);
+      failure_names.push_back(v.name);
+      failure_messages.push_back(outcome.messages[i]);
+    }
+    std::optional<VariantResult> result;
+    if (outcome.status[i] == VariantStatus::done) {
+      if (const auto part = parts.find(v.content_key); part != parts.end()) {
+        try {
+          const h5::File file = h5::File::open_read_only(part->second);
+          result = read_variant(file.open_group("scenarios"), v.name);
+        } catch (const IoError& e) {
+          throw IoError(fmt::format("the finished variant {} cannot be read from {} ({}); delete that "
+                                    "file and --resume to run it again",
+                                    v.name, part->second, e.what()));
+        }
+      } else if (const auto old = previous_names.find(v.content_key); old != previous_names.end()) {
+        result = read_variant(previous->open_group("scenarios"), old->second);
+      } else {
+        throw std::logic_error("write_study_file: finished variant " + v.name + " has no results");
+      }
+      if (result->header.content_key != v.content_key) {
+        throw IoError(fmt::format("the results of variant {} belong to another scenario (content key "
+                                  "{}, expected {})",
+                                  v.name, result->header.content_key, v.content_key));
+      }
+      writer.write_variant(*result);
+      if (final_names.empty()) {
+        final_names = result->final_names;
+        stats.assign(final_names.size() * 4, std::vector<double>(i, std::nan("")));
+      }
+    }
+    for (std::size_t f = 0; f < final_names.size(); ++f) {
+      StreamingMoments m;
+      if (result) {
+        const auto at = std::find(result->final_names.begin(), result->final_names.end(), final_names[f]);
+        if (at != result->final_names.end()) {
+          for (double x : result->finals[static_cast<std::size_t>(at - result->final_names.begin())]) {
+            if (!std::isnan(x)) m.add(x);  // a ratio undefined in a replication
+          }
+        }
+      }
+      const bool any = m.count() > 0;
+      const double half = m.count() >= 2 ? t_critical_975(m.count() - 1) * m.standard_error() : 0.0;
+      stats[f * 4 + 0].push_back(any ? m.mean() : std::nan(""));
+      stats[f * 4 + 1].push_back(any ? m.sd() : std::nan(""));
+      stats[f * 4 + 2].push_back(any ? m.mean() - half : std::nan(""));
+      stats[f * 4 + 3].push_back(any ? m.mean() + half : std::nan(""));
+    }
+  }
+  StudyTables tables;
+  tables.manifest = manifest;
+  tables.table = design;
+  tables.table.erase(tables.table.end() - 1);  // the content key is the design's business
+  for (std::size_t f = 0; f < final_names.size(); ++f) {
+    const char* suffix[] = {"_mean", "_sd", "_ci95_lo", "_ci95_hi"};
+    for (std::size_t s = 0; s < 4; ++s) tables.table.push_back({final_names[f] + suffix[s], std::move(stats[f * 4 + s])});
+  }
+  tables.design = std::move(design);
+  tables.failures = {{"id", failure_ids}, {"name", failure_names}, {"message", failure_messages}};
+  writer.write_study(tables);
+  previous.reset();
+  begin_final_commit();
+  writer.commit();
+}
+
+}  // namespace campaign
