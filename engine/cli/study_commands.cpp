@@ -574,7 +574,6 @@ int sweep_command(const std::vector<std::string>& args) {
                                    excerpt_path(out_arg)));
     }
   }
-  parts.open();
   std::optional<std::string> previous_out;
   std::map<std::string, std::string> finished_before;  // content key -> a file
   if (resume) {
@@ -602,6 +601,12 @@ int sweep_command(const std::vector<std::string>& args) {
                                    excerpt_path(out_arg), excerpt_path(parts.folder())));
     }
     finished_before = in_file;
+  }
+  // Checked first, created now: a refused command leaves no folder behind. With the lock
+  // held, the manifest is read again (another sweep may have started in between).
+  parts.open();
+  if (resume) {
+    if (const std::optional<std::string> before = parts.manifest()) check_resumable(*before, manifest, parts.folder());
     for (auto& [key, path] : parts.finished()) finished_before[key] = path;
   } else if (overwrite) {
     parts.remove_parts();
