@@ -27,6 +27,7 @@
 #include "io/output_file.h"
 #include "io/results_writer.h"
 #include "model/ecosystem.h"
+#include "model/metrics.h"
 #include "model/model.h"
 #include "scenario/key_registry.h"
 #include "scenario/scenario_loader.h"
@@ -214,12 +215,17 @@ int graph_command(const std::vector<std::string>& args) {
 
 int reference_command(const std::vector<std::string>& args) {
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "usage: campaign-sim reference\n"
+    std::cout << "usage: campaign-sim reference [--metrics]\n"
                  "Prints every scenario key, its type, default, allowed values, unit and meaning, "
-                 "as Markdown (docs/scenario-reference.md).\n";
+                 "as Markdown (docs/scenario-reference.md); with --metrics, the models' metrics "
+                 "(the tables of docs/hdf5-layout.md).\n";
     return 0;
   }
-  if (!args.empty()) throw InputError("reference: takes no arguments (see campaign-sim reference --help)");
+  if (args.size() == 1 && args[0] == "--metrics") {
+    std::cout << metrics_reference_markdown();
+    return 0;
+  }
+  if (!args.empty()) throw InputError("reference: takes no arguments but --metrics (see campaign-sim reference --help)");
   std::cout << scenario_reference_markdown();
   return 0;
 }

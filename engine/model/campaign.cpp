@@ -591,6 +591,8 @@ class CampaignKernel final : public ReplicationKernel {
   void record(Trajectory& out, Step t) const {
     const Totals& x = totals_;
     constexpr double later = std::numeric_limits<double>::quiet_NaN();
+    static_assert(CM_COUNT == 27, "a metric was added to CAMPAIGN_METRICS: record its value here, in its "
+                                  "order, and regenerate docs/hdf5-layout.md");
     const double values[CM_COUNT] = {static_cast<double>(first_interests_),
                                      x.ever_interested,
                                      later,
@@ -653,12 +655,7 @@ class CampaignKernel final : public ReplicationKernel {
 }  // namespace
 
 const std::vector<std::string>& campaign_metric_names() {
-  static const std::vector<std::string> names = {
-      "newly_adopted", "total_adopted", "active", "aware", "interested", "leads", "leads_queued",
-      "leads_lost_capacity", "leads_lost_stock", "leads_lost_handoff", "leads_not_converted",
-      "customers", "repeat_purchases", "repeats_lost_stock", "lost_support", "lost_quality", "advocates", "detractors",
-      "messages", "wom_transmissions", "agency_leads", "revenue", "marketing_cost", "cost",
-      "profit", "partner_commitments", "agency_refused"};
+  static const std::vector<std::string> names = metric_names_of(CAMPAIGN_METRICS);
   return names;
 }
 
@@ -724,7 +721,8 @@ std::vector<DerivedFinal> CampaignModel::derived_finals(const RunAccumulator& ac
   const auto& leads = acc.finals(CM_LEADS);
   const auto& customers = acc.finals(CM_CUSTOMERS);
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  DerivedFinal cpl{"cpl", {}}, cac{"cac", {}}, roi{"roi", {}};
+  DerivedFinal cpl{std::string(CAMPAIGN_DERIVED[0].name), {}}, cac{std::string(CAMPAIGN_DERIVED[1].name), {}},
+      roi{std::string(CAMPAIGN_DERIVED[2].name), {}};
   for (std::size_t r = 0; r < cost.size(); ++r) {
     cpl.values.push_back(leads[r] > 0 ? marketing[r] / leads[r] : nan);
     cac.values.push_back(customers[r] > 0 ? marketing[r] / customers[r] : nan);

@@ -22,43 +22,41 @@
 #include <vector>
 
 #include "model/ecosystem.h"
+#include "model/metrics.h"
 #include "model/model.h"
 #include "rng/philox.h"
 
 namespace campaign {
 
-// Metrics, in this order. Counts are people unless named otherwise; "cumulative" ones
-// count since step 0. docs/hdf5-layout.md lists them with units.
-enum CampaignMetric : std::size_t {
-  CM_NEWLY_ADOPTED,        // people interested for the first time in step t (diffusion-compatible)
-  CM_TOTAL_ADOPTED,        // people ever interested (cumulative)
-  CM_ACTIVE,               // talkers who will talk in step t + 1
-  CM_AWARE,                // people ever aware (cumulative): the contacts gained
-  CM_INTERESTED,           // people interested now, not yet leads
-  CM_LEADS,                // leads, own and bought (cumulative)
-  CM_LEADS_QUEUED,         // leads waiting for sales now
-  CM_LEADS_LOST_CAPACITY,  // waited past their patience (cumulative)
-  CM_LEADS_LOST_STOCK,     // processed while out of stock (cumulative)
-  CM_LEADS_LOST_HANDOFF,   // agency leads lost between contractors (cumulative)
-  CM_LEADS_NOT_CONVERTED,  // processed, did not buy (cumulative)
-  CM_CUSTOMERS,            // first purchases (cumulative)
-  CM_REPEAT_PURCHASES,     // purchases after the first (cumulative)
-  CM_REPEATS_LOST_STOCK,   // repeat purchases wanted while out of stock (cumulative)
-  CM_LOST_SUPPORT,         // buyers dissatisfied for want of support (cumulative)
-  CM_LOST_QUALITY,         // buyers dissatisfied by the product (cumulative)
-  CM_ADVOCATES,            // satisfied customers talking now
-  CM_DETRACTORS,           // dissatisfied customers talking now
-  CM_MESSAGES,             // media messages started (cumulative)
-  CM_WOM_TRANSMISSIONS,    // successful word-of-mouth contacts (cumulative)
-  CM_AGENCY_LEADS,         // leads bought by the agency (cumulative)
-  CM_REVENUE,              // money (cumulative)
-  CM_MARKETING_COST,       // media, partners, advertising, agency (cumulative money)
-  CM_COST,                 // marketing + fixed + cost of goods (cumulative money)
-  CM_PROFIT,               // revenue - cost (cumulative money)
-  CM_PARTNER_COMMITMENTS,  // partners engaged at least once (cumulative)
-  CM_AGENCY_REFUSED,       // 1 if the agency refused the client, else 0
-  CM_COUNT
-};
+// The metrics' positions in a trajectory, from their one definition (model/metrics.h).
+inline constexpr std::size_t CM_NEWLY_ADOPTED = metric_index(CAMPAIGN_METRICS, "newly_adopted");
+inline constexpr std::size_t CM_TOTAL_ADOPTED = metric_index(CAMPAIGN_METRICS, "total_adopted");
+inline constexpr std::size_t CM_ACTIVE = metric_index(CAMPAIGN_METRICS, "active");
+inline constexpr std::size_t CM_AWARE = metric_index(CAMPAIGN_METRICS, "aware");
+inline constexpr std::size_t CM_INTERESTED = metric_index(CAMPAIGN_METRICS, "interested");
+inline constexpr std::size_t CM_LEADS = metric_index(CAMPAIGN_METRICS, "leads");
+inline constexpr std::size_t CM_LEADS_QUEUED = metric_index(CAMPAIGN_METRICS, "leads_queued");
+inline constexpr std::size_t CM_LEADS_LOST_CAPACITY = metric_index(CAMPAIGN_METRICS, "leads_lost_capacity");
+inline constexpr std::size_t CM_LEADS_LOST_STOCK = metric_index(CAMPAIGN_METRICS, "leads_lost_stock");
+inline constexpr std::size_t CM_LEADS_LOST_HANDOFF = metric_index(CAMPAIGN_METRICS, "leads_lost_handoff");
+inline constexpr std::size_t CM_LEADS_NOT_CONVERTED = metric_index(CAMPAIGN_METRICS, "leads_not_converted");
+inline constexpr std::size_t CM_CUSTOMERS = metric_index(CAMPAIGN_METRICS, "customers");
+inline constexpr std::size_t CM_REPEAT_PURCHASES = metric_index(CAMPAIGN_METRICS, "repeat_purchases");
+inline constexpr std::size_t CM_REPEATS_LOST_STOCK = metric_index(CAMPAIGN_METRICS, "repeats_lost_stock");
+inline constexpr std::size_t CM_LOST_SUPPORT = metric_index(CAMPAIGN_METRICS, "lost_support");
+inline constexpr std::size_t CM_LOST_QUALITY = metric_index(CAMPAIGN_METRICS, "lost_quality");
+inline constexpr std::size_t CM_ADVOCATES = metric_index(CAMPAIGN_METRICS, "advocates");
+inline constexpr std::size_t CM_DETRACTORS = metric_index(CAMPAIGN_METRICS, "detractors");
+inline constexpr std::size_t CM_MESSAGES = metric_index(CAMPAIGN_METRICS, "messages");
+inline constexpr std::size_t CM_WOM_TRANSMISSIONS = metric_index(CAMPAIGN_METRICS, "wom_transmissions");
+inline constexpr std::size_t CM_AGENCY_LEADS = metric_index(CAMPAIGN_METRICS, "agency_leads");
+inline constexpr std::size_t CM_REVENUE = metric_index(CAMPAIGN_METRICS, "revenue");
+inline constexpr std::size_t CM_MARKETING_COST = metric_index(CAMPAIGN_METRICS, "marketing_cost");
+inline constexpr std::size_t CM_COST = metric_index(CAMPAIGN_METRICS, "cost");
+inline constexpr std::size_t CM_PROFIT = metric_index(CAMPAIGN_METRICS, "profit");
+inline constexpr std::size_t CM_PARTNER_COMMITMENTS = metric_index(CAMPAIGN_METRICS, "partner_commitments");
+inline constexpr std::size_t CM_AGENCY_REFUSED = metric_index(CAMPAIGN_METRICS, "agency_refused");
+inline constexpr std::size_t CM_COUNT = CAMPAIGN_METRICS.size();
 const std::vector<std::string>& campaign_metric_names();
 
 class CampaignModel final : public Model {

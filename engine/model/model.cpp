@@ -11,7 +11,7 @@
 namespace campaign {
 
 const std::vector<std::string>& diffusion_metric_names() {
-  static const std::vector<std::string> names = {"newly_adopted", "total_adopted", "active"};
+  static const std::vector<std::string> names = metric_names_of(DIFFUSION_METRICS);
   return names;
 }
 

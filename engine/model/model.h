@@ -10,6 +10,7 @@
 
 #include "core/types.h"
 #include "graph/csr_graph.h"
+#include "model/metrics.h"
 #include "results/accumulator.h"
 #include "scenario/scenario.h"
 
@@ -36,8 +37,10 @@ class Model {
 // The model the scenario asks for, on `graph` (which must outlive it).
 std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& graph);
 
-// Metrics shared by the diffusion models, in this order.
-enum DiffusionMetric : std::size_t { NEWLY_ADOPTED = 0, TOTAL_ADOPTED = 1, ACTIVE = 2 };
+// The diffusion models' metrics' positions (model/metrics.h).
+inline constexpr std::size_t NEWLY_ADOPTED = metric_index(DIFFUSION_METRICS, "newly_adopted");
+inline constexpr std::size_t TOTAL_ADOPTED = metric_index(DIFFUSION_METRICS, "total_adopted");
+inline constexpr std::size_t ACTIVE = metric_index(DIFFUSION_METRICS, "active");
 const std::vector<std::string>& diffusion_metric_names();
 
 }  // namespace campaign
