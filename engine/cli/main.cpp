@@ -30,14 +30,17 @@ constexpr const char* USAGE =
     "  campaign-sim run SCENARIO.toml --dry-run            what it would build and need\n"
     "  campaign-sim sweep SCENARIO.toml -o OUT.h5 --vary KEY=SPEC...\n"
     "                                                      run a design of variants (sweep --help)\n"
-    "  campaign-sim reference                              print the scenario key reference\n"
+    "  campaign-sim export RESULTS.h5 [--table T] [-o F]   a results table as CSV\n"
+    "  campaign-sim inspect RESULTS.h5 [--json]            what a results file holds\n"
+    "  campaign-sim reference [--metrics]                  print the scenario key (or metrics) reference\n"
     "  campaign-sim graph convert EDGES[.gz] OUT.csr       cache an edge list as binary CSR\n"
     "  campaign-sim graph info FILE                        size and degrees of a graph file\n"
     "  campaign-sim graph generate SCENARIO.toml OUT       save a scenario's graph (.csr or text)\n"
     "  campaign-sim --help | --version\n"
     "\n"
     "Every subcommand takes --help. Exit status: 0 done, 2 bad input (nothing attempted),\n"
-    "1 the output could not be written or memory ran out, 130/143 interrupted.\n";
+    "1 the output could not be written or memory ran out, 3 some variants of a sweep failed,\n"
+    "130/143 interrupted.\n";
 
 // One line on stderr of at most 300 characters, whatever the message holds.
 void say(const std::string& message) {
@@ -88,9 +91,11 @@ int main(int argc, char** argv) {
     }
     if (command == "run") return campaign::run_command(rest);
     if (command == "sweep") return campaign::sweep_command(rest);
+    if (command == "export") return campaign::export_command(rest);
+    if (command == "inspect") return campaign::inspect_command(rest);
     if (command == "reference") return campaign::reference_command(rest);
     if (command == "graph") return campaign::graph_command(rest);
-    say(fmt::format("unknown command '{}'; commands: run, sweep, reference, graph (see --help)",
+    say(fmt::format("unknown command '{}'; commands: run, sweep, export, inspect, reference, graph (see --help)",
                     campaign::excerpt(command, 40)));
     return 2;
   } catch (const campaign::InputError& e) {

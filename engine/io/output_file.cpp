@@ -32,7 +32,9 @@ const std::vector<std::string>& extensions(OutputFormat format) {
   static const std::vector<std::string> hdf5 = {".h5", ".hdf5", ".he5", ".hdf"};
   static const std::vector<std::string> csr = {".csr"};
   static const std::vector<std::string> edge_list = {".edges", ".edgelist", ".el", ".txt", ".dat"};
+  static const std::vector<std::string> csv = {".csv"};
   switch (format) {
+    case OutputFormat::csv: return csv;
     case OutputFormat::hdf5: return hdf5;
     case OutputFormat::csr: return csr;
     case OutputFormat::edge_list: return edge_list;
@@ -45,6 +47,7 @@ const char* format_name(OutputFormat format) {
     case OutputFormat::hdf5: return "an HDF5 results file";
     case OutputFormat::csr: return "a binary CSR graph";
     case OutputFormat::edge_list: return "a plain-text edge list";
+    case OutputFormat::csv: return "a CSV table";
   }
   return "";
 }

@@ -23,7 +23,7 @@
 
 namespace campaign {
 
-enum class OutputFormat { hdf5, csr, edge_list };
+enum class OutputFormat { hdf5, csr, edge_list, csv };
 
 // The path to write (the target of a symbolic link), or InputError. "-" is refused too:
 // a command that can stream to standard output handles "-" before calling this.
