@@ -237,8 +237,8 @@ class SweepSink final : public StudySink {
   bool terminal_;
 };
 
-// The best and the worst variants by the main metric (the first --target-ci metric, else
-// customers, else total_adopted), from the file's /sweep/table.
+// The best and the worst variants by the main metrics (the --target-ci metrics, else a
+// campaign's customers and profit, else total_adopted), from the file's /sweep/table.
 void print_sweep_extremes(const std::string& out_path, const ReplicationPolicy& policy) {
   const h5::File f = h5::File::open_read_only(out_path);
   const std::vector<h5::Column> table = f.open_group("sweep").read_columns("table");
@@ -248,10 +248,11 @@ void print_sweep_extremes(const std::string& out_path, const ReplicationPolicy& 
     }
     return nullptr;
   };
-  std::vector<std::string> candidates;
-  for (const CiTarget& t : policy.targets) candidates.push_back(t.metric);
-  candidates.insert(candidates.end(), {"customers", "total_adopted"});
-  for (const std::string& metric : candidates) {
+  std::vector<std::string> metrics;
+  for (const CiTarget& t : policy.targets) metrics.push_back(t.metric);
+  if (metrics.empty()) metrics = column("customers_mean") ? std::vector<std::string>{"customers", "profit"}
+                                                          : std::vector<std::string>{"total_adopted"};
+  for (const std::string& metric : metrics) {
     const h5::Column* mean = column(metric + "_mean");
     const h5::Column* lo = column(metric + "_ci95_lo");
     const h5::Column* hi = column(metric + "_ci95_hi");
@@ -267,7 +268,7 @@ void print_sweep_extremes(const std::string& out_path, const ReplicationPolicy& 
       if (!best || means[i] > means[*best]) best = i;
       if (!worst || means[i] < means[*worst]) worst = i;
     }
-    if (!best) return;
+    if (!best) return;  // no variant finished
     const auto& los = std::get<std::vector<double>>(lo->values);
     const auto& his = std::get<std::vector<double>>(hi->values);
     auto line = [&](const char* label, std::size_t i) {
@@ -276,7 +277,6 @@ void print_sweep_extremes(const std::string& out_path, const ReplicationPolicy& 
     };
     line("highest ", *best);
     if (*worst != *best) line("lowest  ", *worst);
-    return;
   }
 }
 
