@@ -55,7 +55,7 @@ std::string study_manifest(const Study& study, const std::string& design_spec) {
   out += fmt::format("engine_version = {}\n", toml_string(ENGINE_VERSION));
   // The scenario as the variants see it before their own values.
   Scenario base = study.scenario_file().load(study.overrides()).scenario;
-  out += fmt::format("scenario = {}\n", toml_string(hash_hex(resolved_toml(base))));
+  out += fmt::format("scenario = {}\n", toml_string(resolved_toml(base)));
   std::string inputs;
   for (const std::string& input : study.inputs()) {
     if (input == study.scenario_file().path()) continue;  // its content is `scenario`
@@ -70,6 +70,43 @@ std::string study_manifest(const Study& study, const std::string& design_spec) {
   out += fmt::format("samples = {}\n", d.points.size());
   return out;
 }
+
+namespace {
+
+// The first key whose value differs between two resolved scenarios, as
+// "diffusion.transmission was 0.1, now 0.2"; empty when they cannot be told apart.
+std::string first_difference(const std::string& before, const std::string& now) {
+  toml::table a, b;
+  try {
+    a = toml::parse(before);
+    b = toml::parse(now);
+  } catch (const toml::parse_error&) {
+    return "";
+  }
+  const auto text = [](const toml::node* node) {
+    if (node == nullptr) return std::string("(absent)");
+    std::ostringstream out;
+    node->visit([&](const auto& n) { out << n; });
+    return out.str();
+  };
+  for (const toml::table* side : {&b, &a}) {
+    for (const auto& [section, table] : *side) {
+      const toml::table* keys = table.as_table();
+      if (keys == nullptr) continue;
+      for (const auto& [key, value] : *keys) {
+        const std::string path = fmt::format("{}.{}", section.str(), key.str());
+        const toml::node* was = a.at_path(path).node();
+        const toml::node* is = b.at_path(path).node();
+        if (text(was) != text(is)) {
+          return fmt::format("{} was {}, now {}", path, excerpt(text(was), 40), excerpt(text(is), 40));
+        }
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 void check_resumable(const std::string& before, const std::string& now, const std::string& where) {
   toml::table old_table, new_table;
@@ -98,9 +135,14 @@ void check_resumable(const std::string& before, const std::string& now, const st
     const std::string was = text(old_table, key), is = text(new_table, key);
     if (was == is) continue;
     if (std::string_view(key) == "samples" && prefix_stable) continue;  // a grown design
-    const std::string what = std::string_view(key) == "scenario"
-                                 ? "the scenario (its file or --set) has changed"
-                                 : fmt::format("{} was {}, now {}", key, excerpt(was, 80), excerpt(is, 80));
+    std::string what;
+    if (std::string_view(key) == "scenario") {
+      const std::string difference = first_difference(was, is);
+      what = difference.empty() ? "the scenario (its file or --set) has changed"
+                                : fmt::format("the scenario has changed: {}", difference);
+    } else {
+      what = fmt::format("{} was {}, now {}", key, excerpt(was, 80), excerpt(is, 80));
+    }
     throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again "
                                  "with --overwrite",
                                  where, what));
