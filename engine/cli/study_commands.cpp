@@ -575,6 +575,7 @@ int sweep_command(const std::vector<std::string>& args) {
     }
   }
   std::optional<std::string> previous_out;
+  bool nothing_to_resume = false;
   std::map<std::string, std::string> finished_before;  // content key -> a file
   if (resume) {
     const std::optional<std::string> before = parts.manifest();
@@ -596,10 +597,9 @@ int sweep_command(const std::vector<std::string>& args) {
       previous_out = out_path;
     }
     if (before) check_resumable(*before, manifest, parts.folder());
-    if (!before && !out_exists) {
-      throw InputError(fmt::format("{}: --resume: there is no sweep to resume (neither the file nor {})",
-                                   excerpt_path(out_arg), excerpt_path(parts.folder())));
-    }
+    // Nothing to resume (killed before its first variant finished): start it, so that a
+    // job script may always pass --resume.
+    nothing_to_resume = !before && !out_exists;
     finished_before = in_file;
   }
   // Checked first, created now: a refused command leaves no folder behind. With the lock
@@ -631,9 +631,10 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const auto start = tbb::tick_count::now();
   if (!quiet) {
-    fmt::print("sweep     {} variants of {} ({} design{}), {} to run{}\n", total, excerpt_path(scenario_path),
-               excerpt(design_spec, 80), resume ? "; resumed" : "", todo.size(),
-               done_before > 0 ? fmt::format(", {} finished before", done_before) : "");
+    fmt::print("sweep     {} variants of {}, {} to run{}{}: {} design\n", total, excerpt_path(scenario_path),
+               todo.size(), done_before > 0 ? fmt::format(", {} finished before", done_before) : "",
+               !resume ? "" : nothing_to_resume ? " (nothing to resume: started)" : " (resumed)",
+               excerpt(design_spec, 100));
   }
   SweepSink sink(parts, outcome, quiet, done_before, total);
   StudyRunOptions run_options;

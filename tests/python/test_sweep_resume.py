@@ -145,6 +145,12 @@ def main():
         check(again.returncode == 0 and differences(snapshot(out), expected) == [],
               f"{sig.name} then --resume: identical file ({again.stderr!r})")
 
+    # --resume with nothing to resume starts the sweep (a job script may always pass it).
+    fresh = os.path.join(work, "fresh.h5")
+    again = sweep(args.cli, scenario, fresh, "--resume")
+    check(again.returncode == 0 and "nothing to resume: started" in again.stdout
+          and differences(snapshot(fresh), expected) == [], f"--resume of nothing: {again.stdout!r}")
+
     # --resume of a finished sweep runs nothing and leaves the same results.
     again = sweep(args.cli, scenario, reference, "--resume")
     check(again.returncode == 0 and "0 to run" in again.stdout, f"--resume when done: {again.stdout!r}")
