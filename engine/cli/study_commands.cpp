@@ -684,15 +684,26 @@ int sweep_command(const std::vector<std::string>& args) {
                record.finished, record.finished == 1 ? "" : "s", record.replications, seconds,
                seconds > 0 ? static_cast<double>(record.replications) / seconds : 0.0, record.threads,
                record.threads == 1 ? "" : "s", failed);
-    std::uint64_t fixed_equivalent = 0, used = 0;
-    for (std::size_t i = 0; i < total; ++i) {
-      used += outcome.replications[i];
-      fixed_equivalent = std::max(fixed_equivalent, outcome.replications[i]);
-    }
     if (policy.adaptive()) {
-      fmt::print("adaptive  {} replications in all; a fixed count meeting the target for every variant "
-                 "({}) would need {}\n",
-                 used, fixed_equivalent, fixed_equivalent * total);
+      std::uint64_t worst = 0, used = 0;
+      std::size_t done = 0, short_of_target = 0;
+      for (std::size_t i = 0; i < total; ++i) {
+        if (outcome.status[i] != VariantStatus::done) continue;
+        ++done;
+        used += outcome.replications[i];
+        worst = std::max(worst, outcome.replications[i]);
+        short_of_target += !outcome.target_reached[i];
+      }
+      if (short_of_target == 0) {
+        fmt::print("adaptive  {} replications in all ({:.0f}% fewer than the {} of a fixed count meeting the "
+                   "target for every variant, {} each)\n",
+                   used, 100.0 * (1.0 - static_cast<double>(used) / std::max<double>(1.0, worst * done)),
+                   worst * done, worst);
+      } else {
+        fmt::print("adaptive  {} replications in all; {} of {} variants stopped at --max-reps {} without "
+                   "reaching the target (target_reached = 0 in the table)\n",
+                   used, short_of_target, done, policy.max_replications);
+      }
     }
     std::error_code size_ec;
     const auto bytes = std::filesystem::file_size(out_path, size_ec);
