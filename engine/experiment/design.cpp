@@ -460,6 +460,7 @@ Design read_design_file(const std::string& path) {
     ++line_number;
     const std::string where = fmt::format("{}:{}", excerpt_path(path), line_number);
     if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // a BOM
+    if (line.ends_with('\r')) line.pop_back();  // CRLF: a blank line is blank, not one empty cell
     if (trim(line).empty() || line.starts_with('#')) continue;
     std::vector<std::string> cells = split_csv(line, where);
     if (header) {

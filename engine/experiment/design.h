@@ -17,7 +17,7 @@
 // chance; real values are rounded to 6 significant digits, so names stay readable.
 //
 //   const Design d = sample_design(DesignKind::sobol, {parse_factor("media.wearout=0.5:1")}, 64, 1);
-//   d.points[3][0]  // "0.8125": the value of media.wearout in point 3
+//   d.points[3][0]  // "0.553459": the value of media.wearout in point 3, as override text
 #pragma once
 
 #include <cstdint>
