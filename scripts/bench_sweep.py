@@ -99,7 +99,10 @@ def main():
     campaign = write(os.path.join(work, "campaign.toml"), CAMPAIGN)
     small = write(os.path.join(work, "small.toml"), SMALL)
     out = lambda name: os.path.join(work, name)  # noqa: E731
-    rows = []
+
+    def report(rows):
+        for what, value, note in rows:
+            print(f"{what:<48}  {value:>9}  {note}", flush=True)
 
     # Many small variants against one large one (media.wearout does not change the graph:
     # the sweep builds it once, as the single run does).
@@ -107,29 +110,35 @@ def main():
     vary = ["--vary", "media.wearout=0.5:1.0:1000"]
     sweep2, _ = timed([cli, "sweep", campaign, "-o", out("sweep2.h5"), "-q", "-t", "2", *vary])
     sweep1, _ = timed([cli, "sweep", campaign, "-o", out("sweep1.h5"), "-q", "-t", "1", *vary])
-    rows += [("one variant x 10,000 replications, 2 threads", f"{one:.2f} s", ""),
+    report([("one variant x 10,000 replications, 2 threads", f"{one:.2f} s", ""),
              ("1,000 variants x 10 replications, 2 threads", f"{sweep2:.2f} s",
               f"{sweep2 / one:.2f}x the single variant (target <= 1.25)"),
              ("1,000 variants x 10 replications, 1 thread", f"{sweep1:.2f} s",
-              f"2 threads {sweep1 / sweep2:.2f}x faster (target >= 1.8)")]
+              f"2 threads {sweep1 / sweep2:.2f}x faster (target >= 1.8)")])
 
     # Memory: 100 against 10,000 variants of a small scenario.
     _, rss100 = timed([cli, "sweep", small, "-o", out("m100.h5"), "-q", "--vary", "diffusion.transmission=0.01:0.5:100"])
     t10k, rss10k = timed([cli, "sweep", small, "-o", out("m10k.h5"), "-q", "--vary",
                           "diffusion.transmission=0.01:0.5:100", "--vary", "seeding.count=1:100:100"])
-    rows += [("peak RSS, 100 variants", f"{rss100:.1f} MB", ""),
+    report([("peak RSS, 100 variants", f"{rss100:.1f} MB", ""),
              ("peak RSS, 10,000 variants", f"{rss10k:.1f} MB", f"{rss10k / rss100:.2f}x (target <= 1.2); "
-              f"{t10k:.1f} s in all")]
+              f"{t10k:.1f} s in all")])
 
     # Resume: kill -9 a 10,000-variant sweep once most of it is done, then time --resume
     # until it has found the finished variants (its "sweep ... to run" line).
     command = [cli, "sweep", small, "-o", out("r10k.h5"), "--vary", "diffusion.transmission=0.01:0.5:100",
                "--vary", "seeding.count=1:100:100"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.8 * t10k)
-    process.send_signal(signal.SIGKILL)
+    parts = out("r10k.h5.parts")
+    while process.poll() is None:  # kill -9 once 8,000 variants are on disk
+        if os.path.isdir(parts) and len(os.listdir(parts)) >= 8000:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
     process.wait()
-    kept = len([p for p in os.listdir(out("r10k.h5.parts")) if p.endswith(".h5")])
+    if not os.path.isdir(parts):
+        sys.exit("bench_sweep: the 10,000-variant sweep finished before it could be killed")
+    kept = len([p for p in os.listdir(parts) if p.endswith(".h5")])
     start = time.monotonic()
     resumed = subprocess.Popen(command + ["--resume"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     found = None
@@ -141,13 +150,9 @@ def main():
             merge = line.split("merging took ")[-1].rstrip(")\n")
     resumed.wait()
     total = time.monotonic() - start
-    rows += [(f"--resume of 10,000 variants, {kept} finished", f"{found:.2f} s" if found else "?",
+    report([(f"--resume of 10,000 variants, {kept} finished", f"{found:.2f} s" if found else "?",
               "until the finished variants are found (target < 2 s)"),
-             ("  then the rest and the merge", f"{total:.2f} s", f"merging 10,000 parts took {merge}")]
-
-    width = max(len(r[0]) for r in rows)
-    for what, value, note in rows:
-        print(f"{what:<{width}}  {value:>9}  {note}")
+             ("  then the rest and the merge", f"{total:.2f} s", f"merging 10,000 parts took {merge}")])
     return 0
 
 
