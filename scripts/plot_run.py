@@ -16,8 +16,8 @@ sits to the right of the plot. Beyond 20 variants there is no legend: the lines 
 coloured by the first varied number, with a colour bar (pick some with --variant).
 Run files are drawn as before.
 
-Reads the layout of docs/hdf5-layout.md, schemas 1 to 3 (a metric's series is a group of
-vectors in 1, a table of its own in 2, a row of the stacked `series` tables in 3). Needs
+Reads the layout of docs/hdf5-layout.md, schemas 1 to 4 (a metric's series is a group of
+vectors in 1, a table of its own in 2, a row of the stacked `series` tables in 3 and 4). Needs
 h5py, numpy and matplotlib: Debian's python3-h5py, python3-numpy and python3-matplotlib.
 When another python3 comes first on PATH and lacks them, the script runs itself again
 with /usr/bin/python3.
@@ -236,7 +236,7 @@ def main():
         units = set()
         for index, name in enumerate(names):
             group = f["scenarios"][name]
-            stacked = isinstance(group.get("series"), h5py.Dataset)  # schema 3
+            stacked = isinstance(group.get("series"), h5py.Dataset)  # schemas 3 and 4
             if stacked:
                 metrics = text(group.attrs.get("metrics", "")).split(",")
             else:
@@ -280,8 +280,8 @@ def main():
 
 
 def metric_series(group, metric, name, h5py):
-    """A scenario's series table of one metric (schemas 1 to 3), or a one-line error."""
-    stacked = isinstance(group.get("series"), h5py.Dataset)  # schema 3
+    """A scenario's series table of one metric (schemas 1 to 4), or a one-line error."""
+    stacked = isinstance(group.get("series"), h5py.Dataset)  # schemas 3 and 4
     if stacked:
         metrics = text(group.attrs.get("metrics", "")).split(",")
     else:

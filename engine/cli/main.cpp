@@ -106,8 +106,8 @@ int main(int argc, char** argv) {
     say(fmt::format("{} (see campaign-sim {} --help)", e.what(), args[0]));
     return 2;
   } catch (const campaign::Interrupted& e) {
-    say(fmt::format("interrupted by {}{}; no results written", signal_name(e.signal()),
-                    e.during().empty() ? "" : " while " + e.during()));
+    say(fmt::format("interrupted by {}{}; {}", signal_name(e.signal()),
+                    e.during().empty() ? "" : " while " + e.during(), e.outcome()));
     return 128 + e.signal();
   } catch (const std::bad_alloc&) {
     if (const int status = interrupted_status()) return status;

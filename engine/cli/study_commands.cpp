@@ -291,13 +291,16 @@ ReplicationPolicy policy_from(const po::variables_map& vm) {
   }
   if (vm.count("replications")) throw InputError("--replications and --target-ci: give one of them");
   policy.targets = parse_ci_targets(vm["target-ci"].as<std::string>());
-  if (vm.count("min-reps")) policy.min_replications = vm["min-reps"].as<std::uint64_t>();
-  if (vm.count("max-reps")) policy.max_replications = vm["max-reps"].as<std::uint64_t>();
-  if (policy.min_replications < 2 || policy.min_replications > policy.max_replications ||
-      policy.max_replications > 100000000) {
-    throw InputError(fmt::format("--min-reps {} --max-reps {}: allowed 2 <= min <= max <= 100000000",
-                                 policy.min_replications, policy.max_replications));
+  // Signed, so that a negative count is named as given, not wrapped around.
+  const std::int64_t min = vm.count("min-reps") ? vm["min-reps"].as<std::int64_t>()
+                                                : static_cast<std::int64_t>(policy.min_replications);
+  const std::int64_t max = vm.count("max-reps") ? vm["max-reps"].as<std::int64_t>()
+                                                : static_cast<std::int64_t>(policy.max_replications);
+  if (min < 2 || min > max || max > 100000000) {
+    throw InputError(fmt::format("--min-reps {} --max-reps {}: allowed 2 <= min <= max <= 100000000", min, max));
   }
+  policy.min_replications = static_cast<std::uint64_t>(min);
+  policy.max_replications = static_cast<std::uint64_t>(max);
   policy.check_every = policy.min_replications;
   return policy;
 }
@@ -439,9 +442,9 @@ int sweep_command(const std::vector<std::string>& args) {
       ("replications,r", po::value(&replications_text), "replications per variant (= --set run.replications=N)")
       ("target-ci", po::value<std::string>(), "adaptive replications: METRIC=REL[,...]: run each variant "
        "until its final 95% CI half-width is at most REL x |mean| for every METRIC")
-      ("min-reps", po::value<std::uint64_t>(), "with --target-ci: replications before the first check, and "
+      ("min-reps", po::value<std::int64_t>(), "with --target-ci: replications before the first check, and "
        "between checks (default 10)")
-      ("max-reps", po::value<std::uint64_t>(), "with --target-ci: the most replications a variant runs "
+      ("max-reps", po::value<std::int64_t>(), "with --target-ci: the most replications a variant runs "
        "(default 10000)")
       ("set", po::value(&overrides)->composing(), "override a scenario key in every variant (repeatable)")
       ("seed,s", po::value(&seed_text), "master seed (= --set run.seed=S), shared by every variant")
@@ -646,12 +649,22 @@ int sweep_command(const std::vector<std::string>& args) {
     sink.stop();
     std::size_t finished = 0;
     for (VariantStatus s : outcome.status) finished += s == VariantStatus::done;
-    fmt::print(stderr, "campaign-sim: {} of {} variants finished and kept in {}; to finish the sweep: "
-               "the same command with --resume\n",
-               finished, total, excerpt_path(parts.folder()));
-    throw;
+    throw Interrupted(e.signal(), "running the sweep",
+                      fmt::format("{} of {} variants finished and kept in {}; to finish the sweep: the same "
+                                  "command with --resume",
+                                  finished, total, excerpt_path(parts.folder())));
+  } catch (const InputError& e) {  // --fail-fast: a variant failed
+    sink.stop();
+    const std::size_t kept = parts.finished().size();
+    if (kept == 0) {
+      parts.remove_folder();
+      throw;
+    }
+    throw InputError(fmt::format("{}; {} finished variant{} kept in {} (--resume continues the sweep)", e.what(),
+                                 kept, kept == 1 ? "" : "s", excerpt_path(parts.folder())));
   } catch (...) {
     sink.stop();
+    if (parts.finished().empty()) parts.remove_folder();
     throw;
   }
   sink.stop();
@@ -669,10 +682,17 @@ int sweep_command(const std::vector<std::string>& args) {
     if (policy.adaptive()) outcome.target_reached[i] = outcome.replications[i] < policy.max_replications;
   }
   const auto merge_start = tbb::tick_count::now();
-  in_phase("writing the results", estimate, [&] {
-    write_study_file(study, outcome, manifest, part_files, previous_out, out_path);
-    return 0;
-  });
+  try {
+    in_phase("writing the results", estimate, [&] {
+      write_study_file(study, outcome, manifest, part_files, previous_out, out_path);
+      return 0;
+    });
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), "merging the finished variants into " + excerpt_path(out_arg),
+                      fmt::format("every variant is finished and kept in {}; the same command with --resume "
+                                  "writes the file",
+                                  excerpt_path(parts.folder())));
+  }
   parts.remove_folder();
   const double merge_seconds = (tbb::tick_count::now() - merge_start).seconds();
   std::size_t failed = 0;

@@ -39,15 +39,18 @@ class OutOfMemory : public IoError {
 // final name. Exit status 128 + the signal's number (130, 143).
 class Interrupted : public std::runtime_error {
  public:
-  explicit Interrupted(int signal, std::string during = "")
-      : std::runtime_error("interrupted"), signal_(signal), during_(std::move(during)) {}
+  explicit Interrupted(int signal, std::string during = "", std::string outcome = "no results written")
+      : std::runtime_error("interrupted"), signal_(signal), during_(std::move(during)), outcome_(std::move(outcome)) {}
   int signal() const { return signal_; }
   // What was under way ("building the graph"), when the catcher knew it.
   const std::string& during() const { return during_; }
+  // What became of the results ("no results written", or what a sweep kept).
+  const std::string& outcome() const { return outcome_; }
 
  private:
   int signal_;
   std::string during_;
+  std::string outcome_;
 };
 
 }  // namespace campaign

@@ -22,6 +22,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "model/campaign.h"
 #include "core/interrupt.h"
 #include "core/text.h"
 #include "core/version.h"
@@ -135,6 +136,19 @@ Study::Study(const std::string& scenario_path, std::vector<std::string> override
                                    "a name cannot hold (replaced by '_')",
                                    excerpt(v.name, 120)));
     }
+    // A CI target must be a metric of the variant's model: refused before anything runs.
+    const std::vector<std::string>& metrics =
+        s.diffusion.model == DiffusionModel::campaign ? campaign_metric_names() : diffusion_metric_names();
+    for (const CiTarget& t : policy_.targets) {
+      if (std::find(metrics.begin(), metrics.end(), t.metric) == metrics.end()) {
+        std::string list;
+        for (const std::string& m : metrics) list += (list.empty() ? "" : ", ") + m;
+        throw InputError(fmt::format("--target-ci {}: not a metric of the {} model{}; metrics: {}", t.metric,
+                                     name_of(s.diffusion.model),
+                                     design_.keys.empty() ? "" : fmt::format(" (variant {})", excerpt(v.name, 80)),
+                                     list));
+      }
+    }
     v.content_key = hash_hex(fmt::format("{}\n{}\n{}", ENGINE_VERSION, resolved_toml(s), policy_.describe()));
     v.graph_key = graph_key_of(s);
     Footprint f = estimate_footprint(s, threads_, save_trajectories_);
@@ -156,7 +170,11 @@ LoadedScenario Study::load(std::size_t i) const {
     try {
       return file_.load(all);
     } catch (const InputError& e) {
-      throw InputError(fmt::format("design point {}: {}", i, e.what()));
+      // The loader names the value as an override ("--set key=value: ..."): here it is
+      // the design's.
+      std::string message = e.what();
+      if (message.starts_with("--set ")) message = message.substr(6);
+      throw InputError(fmt::format("design point {} ({} design): {}", i, name_of(design_.kind), message));
     }
   }();
   for (std::size_t k = 0; k < design_.keys.size(); ++k) {

@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -40,11 +42,14 @@ std::string toml_string(const std::string& text) {
 // size and modification time: a changed graph or partner file is noticed without
 // reading gigabytes.
 std::string fingerprint(const std::string& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  const auto time = fs::last_write_time(path, ec);
-  return fmt::format("{} ({} bytes, modified {})", path, ec ? 0 : size,
-                     ec ? 0 : time.time_since_epoch().count());
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return fmt::format("{} (missing)", path);
+  char when[32] = "";
+  struct tm utc {};
+  gmtime_r(&info.st_mtim.tv_sec, &utc);
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &utc);
+  return fmt::format("{} ({} bytes, modified {}.{:09}Z)", path, static_cast<long long>(info.st_size), when,
+                     info.st_mtim.tv_nsec);
 }
 
 }  // namespace
@@ -301,9 +306,18 @@ void write_study_file(const Study& study, const StudyOutcome& outcome, const std
   design.push_back({"status", std::vector<std::string>()});
   design.push_back({"target_reached", std::vector<std::int64_t>()});
   design.push_back({"content_key", std::vector<std::string>()});
-  // Statistics of the finals: columns created from the first finished variant.
+  // Statistics of the finals: a column per final of any finished variant, in order of
+  // first appearance (a sweep over diffusion.model mixes the models' metrics); NaN where
+  // a variant has no such final or did not finish.
   std::vector<std::string> final_names;
   std::vector<std::vector<double>> stats;  // [final * 4 + statistic][variant]
+  const auto column_of = [&](const std::string& name) {
+    const auto at = std::find(final_names.begin(), final_names.end(), name);
+    if (at != final_names.end()) return static_cast<std::size_t>(at - final_names.begin());
+    final_names.push_back(name);
+    for (int k = 0; k < 4; ++k) stats.emplace_back(variants.size(), std::nan(""));
+    return final_names.size() - 1;
+  };
   std::vector<std::int64_t> failure_ids;
   std::vector<std::string> failure_names, failure_messages;
   const auto status_text = [](VariantStatus s) {
@@ -332,7 +346,8 @@ void write_study_file(const Study& study, const StudyOutcome& outcome, const std
     std::get<std::vector<std::int64_t>>(design[rest].values)
         .push_back(static_cast<std::int64_t>(outcome.replications[i]));
     std::get<std::vector<std::string>>(design[rest + 1].values).push_back(status_text(outcome.status[i]));
-    std::get<std::vector<std::int64_t>>(design[rest + 2].values).push_back(outcome.target_reached[i] ? 1 : 0);
+    std::get<std::vector<std::int64_t>>(design[rest + 2].values).push_back(
+        outcome.status[i] == VariantStatus::done && outcome.target_reached[i] ? 1 : 0);
     std::get<std::vector<std::string>>(design[rest + 3].values).push_back(v.content_key);
     if (outcome.status[i] == VariantStatus::failed) {
       failure_ids.push_back(v.id);
@@ -361,27 +376,19 @@ void write_study_file(const Study& study, const StudyOutcome& outcome, const std
                                   v.name, result->header.content_key, v.content_key));
       }
       writer.write_variant(*result);
-      if (final_names.empty()) {
-        final_names = result->final_names;
-        stats.assign(final_names.size() * 4, std::vector<double>(i, std::nan("")));
-      }
-    }
-    for (std::size_t f = 0; f < final_names.size(); ++f) {
-      StreamingMoments m;
-      if (result) {
-        const auto at = std::find(result->final_names.begin(), result->final_names.end(), final_names[f]);
-        if (at != result->final_names.end()) {
-          for (double x : result->finals[static_cast<std::size_t>(at - result->final_names.begin())]) {
-            if (!std::isnan(x)) m.add(x);  // a ratio undefined in a replication
-          }
+      for (std::size_t c = 0; c < result->final_names.size(); ++c) {
+        const std::size_t f = column_of(result->final_names[c]);
+        StreamingMoments m;
+        for (double x : result->finals[c]) {
+          if (!std::isnan(x)) m.add(x);  // a ratio undefined in a replication
         }
+        if (m.count() == 0) continue;
+        const double half = m.count() >= 2 ? t_critical_975(m.count() - 1) * m.standard_error() : 0.0;
+        stats[f * 4 + 0][i] = m.mean();
+        stats[f * 4 + 1][i] = m.sd();
+        stats[f * 4 + 2][i] = m.mean() - half;
+        stats[f * 4 + 3][i] = m.mean() + half;
       }
-      const bool any = m.count() > 0;
-      const double half = m.count() >= 2 ? t_critical_975(m.count() - 1) * m.standard_error() : 0.0;
-      stats[f * 4 + 0].push_back(any ? m.mean() : std::nan(""));
-      stats[f * 4 + 1].push_back(any ? m.sd() : std::nan(""));
-      stats[f * 4 + 2].push_back(any ? m.mean() - half : std::nan(""));
-      stats[f * 4 + 3].push_back(any ? m.mean() + half : std::nan(""));
     }
   }
   StudyTables tables;

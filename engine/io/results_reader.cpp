@@ -37,12 +37,13 @@ h5::File open_results(const std::string& path) {
     }
   }();
   if (!has_attribute(file, "file_type") || file.read_string_attribute("file_type") != "campaign-sim results") {
-    throw InputError(fmt::format("{}: not a campaign-sim results file (no file_type attribute)", excerpt_path(path)));
+    throw InputError(fmt::format("{}: not a campaign-sim results file (its file_type attribute is missing or not \"campaign-sim results\")",
+                                 excerpt_path(path)));
   }
   const std::int64_t schema = file.read_int_attribute("schema_version");
   if (schema != SCHEMA) {
     throw InputError(fmt::format("{}: results schema {}; this engine reads schema {} (scripts/plot_run.py reads "
-                                 "every schema)",
+                                 "schemas 1 to 4)",
                                  excerpt_path(path), schema, SCHEMA));
   }
   return file;
@@ -250,33 +251,41 @@ void export_csv(const std::string& path, ExportTable table, std::ostream& out) {
   const RowPrefix prefix = row_prefix(file, names);
   const h5::Group scenarios = file.open_group("scenarios");
   bool header_written = false;
+  // The finals' columns of every scenario, in order of first appearance: a sweep over
+  // diffusion.model mixes models, whose missing finals are empty cells.
   std::vector<std::string> final_header;
+  if (table == ExportTable::finals) {
+    for (const std::string& name : names) {
+      for (const std::string& c : scenarios.open_group(name).table_columns("finals")) {
+        if (std::find(final_header.begin(), final_header.end(), c) == final_header.end()) final_header.push_back(c);
+      }
+    }
+  }
   for (const std::string& name : names) {
     const h5::Group g = scenarios.open_group(name);
     const auto found = prefix.cells.find(name);
     const std::vector<std::string> lead =
         found != prefix.cells.end() ? found->second : std::vector<std::string>(prefix.header.size());
     if (table == ExportTable::finals) {
-      const std::vector<std::string> columns = g.table_columns("finals");
       if (!header_written) {
         std::vector<std::string> header = prefix.header;
         header.push_back("replication");
-        for (const std::string& c : columns) header.push_back(csv_text(c));
+        for (const std::string& c : final_header) header.push_back(csv_text(c));
         write_row(out, header);
-        final_header = columns;
         header_written = true;
-      } else if (columns != final_header) {
-        throw InputError(fmt::format("{}: scenario {} has other finals than the first ({} columns); export "
-                                     "--table series, or each model's scenarios apart",
-                                     excerpt_path(path), excerpt(name, 60), columns.size()));
       }
-      std::vector<std::vector<double>> values;
-      for (const std::string& c : columns) values.push_back(g.read_column("finals", c));
-      const std::size_t rows = values.empty() ? 0 : values.front().size();
+      const std::vector<std::string> columns = g.table_columns("finals");
+      std::vector<std::optional<std::vector<double>>> values(final_header.size());
+      std::size_t rows = 0;
+      for (std::size_t k = 0; k < final_header.size(); ++k) {
+        if (std::find(columns.begin(), columns.end(), final_header[k]) == columns.end()) continue;
+        values[k] = g.read_column("finals", final_header[k]);
+        rows = values[k]->size();
+      }
       for (std::size_t r = 0; r < rows; ++r) {
         std::vector<std::string> cells = lead;
         cells.push_back(fmt::format("{}", r));
-        for (const auto& v : values) cells.push_back(csv_number(v[r]));
+        for (const auto& v : values) cells.push_back(v ? csv_number((*v)[r]) : std::string());
         write_row(out, cells);
       }
     } else {

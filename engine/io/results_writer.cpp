@@ -1,4 +1,4 @@
-// The results layout of docs/hdf5-layout.md (schema_version 3), written through the h5
+// The results layout of docs/hdf5-layout.md (schema_version 4), written through the h5
 // wrapper. Atomicity comes from the file system, not from HDF5: everything is written to a
 // temporary file in the same directory (io/output_file.h), and rename(2) moves it to the
 // final name in one step, so the final name holds either the previous file or a complete

@@ -533,14 +533,15 @@ TEST_F(StudyTest, AdaptiveStopIsTheSameAtAnyThreadCount) {
   }
 }
 
-TEST_F(StudyTest, ATargetOnAMetricTheModelLacksFailsTheVariant) {
-  const Study study(scenario(), {}, grid({"diffusion.transmission=0.2"}), target("customers=0.1", 10, 100, 10), 2,
-                    false);
-  const auto sink = run(study, 2);
-  EXPECT_TRUE(sink->done.empty());
-  ASSERT_EQ(sink->failures.count(0), 1u);
-  EXPECT_THAT(sink->failures.at(0), HasSubstr("--target-ci customers: not a metric of this model"));
-  EXPECT_THAT(sink->failures.at(0), HasSubstr("total_adopted"));
+TEST_F(StudyTest, ATargetOnAMetricTheModelLacksIsRefusedBeforeAnythingRuns) {
+  try {
+    const Study study(scenario(), {}, grid({"diffusion.transmission=0.2"}), target("customers=0.1", 10, 100, 10), 2,
+                      false);
+    FAIL() << "a target on a metric the model lacks was planned";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("--target-ci customers: not a metric of the independent_cascade model"));
+    EXPECT_THAT(e.what(), HasSubstr("total_adopted"));
+  }
 }
 
 }  // namespace

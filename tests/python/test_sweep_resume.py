@@ -115,11 +115,19 @@ def main():
             except OSError:
                 readable = False
         check(readable, f"kill -9 after {delay:.2f} s: every kept part is a readable results file")
-        check(not os.path.exists(out) or not kept, f"kill -9 after {delay:.2f} s: OUT is not half-written")
+        # OUT exists only once complete (renamed into place before the folder is removed).
+        complete = True
+        if os.path.exists(out):
+            try:
+                with h5py.File(out, "r") as f:
+                    complete = len(f["sweep/design"]) == VARIANTS and len(f["scenarios"]) == VARIANTS
+            except (OSError, KeyError):
+                complete = False
+        check(complete, f"kill -9 after {delay:.2f} s: OUT, where it exists, is complete")
         again = sweep(args.cli, scenario, out, "--resume")
         check(again.returncode == 0, f"kill -9 after {delay:.2f} s: --resume: {again.stderr!r}")
         if again.returncode == 0:
-            skipped = f"{len(kept)} finished before" if kept else ""
+            skipped = f"{len(kept)} finished before" if kept and not os.path.exists(out) else ""
             check(skipped in again.stdout, f"--resume skips the {len(kept)} kept variants: {again.stdout!r}")
             diff = differences(snapshot(out), expected)
             check(diff == [], f"kill -9 after {delay:.2f} s ({len(kept)} kept), resumed: identical file; "
