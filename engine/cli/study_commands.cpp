@@ -623,7 +623,7 @@ int sweep_command(const std::vector<std::string>& args) {
   outcome.target_reached.assign(total, true);
   std::vector<std::size_t> todo;
   std::size_t done_before = 0;
-  // For a resumed variant, its replications and target come from its stored results.
+  // A resumed variant gets its replications and target from its stored results (in the merge).
   for (std::size_t i = 0; i < total; ++i) {
     if (finished_before.count(study.variants()[i].content_key)) {
       outcome.status[i] = VariantStatus::done;
@@ -668,19 +668,7 @@ int sweep_command(const std::vector<std::string>& args) {
     throw;
   }
   sink.stop();
-  // Variants finished before: their replications as stored (for the design table).
   const std::map<std::string, std::string> part_files = parts.finished();
-  for (std::size_t i = 0; i < total; ++i) {
-    if (outcome.status[i] != VariantStatus::done || outcome.replications[i] != 0) continue;
-    const std::string& key = study.variants()[i].content_key;
-    const auto part = part_files.find(key);
-    const std::string path = part != part_files.end() ? part->second : out_path;
-    const h5::File f = h5::File::open_read_only(path);
-    const h5::Group scenarios = f.open_group("scenarios");
-    const h5::Group g = scenarios.open_group(study.variants()[i].name);
-    outcome.replications[i] = static_cast<std::uint64_t>(g.read_int_attribute("replications"));
-    if (policy.adaptive()) outcome.target_reached[i] = outcome.replications[i] < policy.max_replications;
-  }
   const auto merge_start = tbb::tick_count::now();
   try {
     in_phase("writing the results", estimate, [&] {

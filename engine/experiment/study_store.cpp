@@ -252,6 +252,27 @@ void PartStore::remove_folder() {
 
 // ---- The merged file --------------------------------------------------------------------
 
+namespace {
+
+// Whether a variant that finished in an earlier process met its CI targets: at fewer
+// than max_replications it stopped because it did; at the cap, its stored finals say (the
+// same values in the same order give the accumulator's mean and standard error).
+bool target_reached(const ReplicationPolicy& policy, const VariantResult& result) {
+  if (!policy.adaptive()) return true;
+  if (result.header.replications < policy.max_replications) return true;
+  for (const CiTarget& t : policy.targets) {
+    const auto at = std::find(result.final_names.begin(), result.final_names.end(), t.metric);
+    if (at == result.final_names.end()) return false;
+    StreamingMoments m;
+    for (double x : result.finals[static_cast<std::size_t>(at - result.final_names.begin())]) m.add(x);
+    const double half = m.count() >= 2 ? t_critical_975(m.count() - 1) * m.standard_error() : 0.0;
+    if (!(half <= t.relative * std::abs(m.mean()))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::map<std::string, std::string> finished_in_file(const std::string& path, std::string& manifest) {
   std::map<std::string, std::string> out;
   const h5::File file = h5::File::open_read_only(path);
@@ -276,7 +297,7 @@ std::map<std::string, std::string> finished_in_file(const std::string& path, std
   return out;
 }
 
-void write_study_file(const Study& study, const StudyOutcome& outcome, const std::string& manifest,
+void write_study_file(const Study& study, StudyOutcome& outcome, const std::string& manifest,
                       const std::map<std::string, std::string>& parts,
                       const std::optional<std::string>& previous_out, const std::string& out_path) {
   const std::vector<StudyVariant>& variants = study.variants();
@@ -342,13 +363,6 @@ void write_study_file(const Study& study, const StudyOutcome& outcome, const std
         std::get<std::vector<std::string>>(column).push_back(value);
       }
     }
-    const std::size_t rest = 2 + d.keys.size();
-    std::get<std::vector<std::int64_t>>(design[rest].values)
-        .push_back(static_cast<std::int64_t>(outcome.replications[i]));
-    std::get<std::vector<std::string>>(design[rest + 1].values).push_back(status_text(outcome.status[i]));
-    std::get<std::vector<std::int64_t>>(design[rest + 2].values).push_back(
-        outcome.status[i] == VariantStatus::done && outcome.target_reached[i] ? 1 : 0);
-    std::get<std::vector<std::string>>(design[rest + 3].values).push_back(v.content_key);
     if (outcome.status[i] == VariantStatus::failed) {
       failure_ids.push_back(v.id);
       failure_names.push_back(v.name);
@@ -376,6 +390,10 @@ void write_study_file(const Study& study, const StudyOutcome& outcome, const std
                                   v.name, result->header.content_key, v.content_key));
       }
       writer.write_variant(*result);
+      if (outcome.replications[i] == 0) {  // finished before this process: from its results
+        outcome.replications[i] = result->header.replications;
+        outcome.target_reached[i] = target_reached(study.policy(), *result);
+      }
       for (std::size_t c = 0; c < result->final_names.size(); ++c) {
         const std::size_t f = column_of(result->final_names[c]);
         StreamingMoments m;
@@ -390,6 +408,13 @@ void write_study_file(const Study& study, const StudyOutcome& outcome, const std
         stats[f * 4 + 3][i] = m.mean() + half;
       }
     }
+    const std::size_t rest = 2 + d.keys.size();
+    std::get<std::vector<std::int64_t>>(design[rest].values)
+        .push_back(static_cast<std::int64_t>(outcome.replications[i]));
+    std::get<std::vector<std::string>>(design[rest + 1].values).push_back(status_text(outcome.status[i]));
+    std::get<std::vector<std::int64_t>>(design[rest + 2].values).push_back(
+        outcome.status[i] == VariantStatus::done && outcome.target_reached[i] ? 1 : 0);
+    std::get<std::vector<std::string>>(design[rest + 3].values).push_back(v.content_key);
   }
   StudyTables tables;
   tables.manifest = manifest;

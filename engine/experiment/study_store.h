@@ -68,8 +68,10 @@ struct StudyOutcome {
 
 // Writes OUT: every finished variant's group in id order, read from its part (or, when
 // resuming a finished sweep, from the previous OUT), then /sweep/design, /sweep/table
-// and /sweep/failures. The caller removes the folder once this returns.
-void write_study_file(const Study& study, const StudyOutcome& outcome, const std::string& manifest,
+// and /sweep/failures. Variants finished by an earlier process (replications 0 in
+// `outcome`) get their replications and target_reached from their results. The caller
+// removes the folder once this returns.
+void write_study_file(const Study& study, StudyOutcome& outcome, const std::string& manifest,
                       const std::map<std::string, std::string>& parts,
                       const std::optional<std::string>& previous_out, const std::string& out_path);
 

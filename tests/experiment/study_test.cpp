@@ -261,7 +261,7 @@ TEST_F(StudyTest, PlanningErrors) {
               HasSubstr("the design's points 0 and 1 are the same scenario"));
   // A bad value fails at planning, naming the point.
   const std::string bad = error_of({}, {"diffusion.transmission=0.1,1.5"});
-  EXPECT_THAT(bad, StartsWith("design point 1: "));
+  EXPECT_THAT(bad, StartsWith("design point 1 (grid design): diffusion.transmission=1.5: "));
   EXPECT_THAT(bad, HasSubstr("diffusion.transmission"));
   // Values that differ only in characters a name cannot hold.
   EXPECT_THAT(error_of({}, {"segments.names=[\"a b\"],[\"a_b\"]"}), HasSubstr("two variants are named"));
