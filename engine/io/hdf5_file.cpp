@@ -699,6 +699,37 @@ std::vector<double> Group::read_column(const std::string& table, const std::stri
   return values;
 }
 
+std::vector<std::vector<double>> Group::read_columns_as_double(const std::string& table,
+                                                               std::span<const std::string> columns) const {
+  quiet();
+  const std::string path = join_path(path_, table);
+  const auto [dataset, type] = open_table(handle_.id(), path, table);
+  Handle memory_type(H5Tcreate(H5T_COMPOUND, std::max<std::size_t>(1, columns.size()) * sizeof(double)));
+  if (!memory_type.valid()) fail("create a record type for", path, handle_.id());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (H5Tget_member_index(type.id(), columns[c].c_str()) < 0) {
+      H5Eclear2(H5E_DEFAULT);
+      throw IoError("HDF5: table '" + path + "' has no column '" + columns[c] + "'");
+    }
+    if (H5Tinsert(memory_type.id(), columns[c].c_str(), c * sizeof(double), H5T_NATIVE_DOUBLE) < 0) {
+      fail("create a record type for column '" + columns[c] + "' of", path, handle_.id());
+    }
+  }
+  const std::vector<std::uint64_t> dims = dataset_dims(dataset.id(), path);
+  const std::uint64_t records = std::accumulate(dims.begin(), dims.end(), std::uint64_t{1}, std::multiplies<>());
+  std::vector<double> interleaved(records * columns.size());
+  const Handle transfer = conversion_buffer_for(records, type.id(), path, handle_.id());
+  if (!interleaved.empty() &&
+      H5Dread(dataset.id(), memory_type.id(), H5S_ALL, H5S_ALL, transfer.id(), interleaved.data()) < 0) {
+    fail("read the columns of", path, handle_.id());
+  }
+  std::vector<std::vector<double>> out(columns.size(), std::vector<double>(records));
+  for (std::uint64_t r = 0; r < records; ++r) {
+    for (std::size_t c = 0; c < columns.size(); ++c) out[c][r] = interleaved[r * columns.size() + c];
+  }
+  return out;
+}
+
 std::vector<Column> Group::read_columns(const std::string& table) const {
   quiet();
   const std::string path = join_path(path_, table);

@@ -142,6 +142,10 @@ class Group {
   std::vector<std::string> table_columns(const std::string& table) const;  // stored order
   // One column of a table, or of stacked tables table after table.
   std::vector<double> read_column(const std::string& table, const std::string& column) const;
+  // Several columns in one read (one type conversion for the whole table, where a read
+  // per column converts it once per column): result[c] is columns[c].
+  std::vector<std::vector<double>> read_columns_as_double(const std::string& table,
+                                                          std::span<const std::string> columns) const;
   // A one-dimensional table, every column in the type it is stored in (floats as double,
   // integers as int64, strings as text).
   std::vector<Column> read_columns(const std::string& table) const;

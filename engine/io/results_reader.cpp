@@ -275,13 +275,13 @@ void export_csv(const std::string& path, ExportTable table, std::ostream& out) {
         header_written = true;
       }
       const std::vector<std::string> columns = g.table_columns("finals");
-      std::vector<std::optional<std::vector<double>>> values(final_header.size());
-      std::size_t rows = 0;
+      const std::vector<std::vector<double>> read = g.read_columns_as_double("finals", columns);
+      std::vector<const std::vector<double>*> values(final_header.size(), nullptr);
       for (std::size_t k = 0; k < final_header.size(); ++k) {
-        if (std::find(columns.begin(), columns.end(), final_header[k]) == columns.end()) continue;
-        values[k] = g.read_column("finals", final_header[k]);
-        rows = values[k]->size();
+        const auto at = std::find(columns.begin(), columns.end(), final_header[k]);
+        if (at != columns.end()) values[k] = &read[static_cast<std::size_t>(at - columns.begin())];
       }
+      const std::size_t rows = read.empty() ? 0 : read.front().size();
       for (std::size_t r = 0; r < rows; ++r) {
         std::vector<std::string> cells = lead;
         cells.push_back(fmt::format("{}", r));
@@ -298,8 +298,8 @@ void export_csv(const std::string& path, ExportTable table, std::ostream& out) {
       }
       const std::vector<std::string> metrics = split_commas(g.read_string_attribute("metrics"));
       const auto points = static_cast<std::size_t>(g.read_int_attribute("steps")) + 1;
-      std::vector<std::vector<double>> values;
-      for (const char* c : SERIES_COLUMNS) values.push_back(g.read_column("series", c));
+      const std::vector<std::string> series_columns(SERIES_COLUMNS.begin(), SERIES_COLUMNS.end());
+      const std::vector<std::vector<double>> values = g.read_columns_as_double("series", series_columns);
       for (std::size_t m = 0; m < metrics.size(); ++m) {
         for (std::size_t t = 0; t < points; ++t) {
           std::vector<std::string> cells = lead;

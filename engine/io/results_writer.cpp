@@ -248,8 +248,8 @@ VariantResult read_variant(const h5::Group& scenarios, const std::string& name) 
     h.content_key = group.read_string_attribute("content_key");
   }
   const std::size_t points = h.steps + std::size_t{1};
-  std::vector<std::vector<double>> columns;
-  for (const std::string& column : SERIES_COLUMNS) columns.push_back(group.read_column("series", column));
+  const std::vector<std::string> series_columns(SERIES_COLUMNS.begin(), SERIES_COLUMNS.end());
+  const std::vector<std::vector<double>> columns = group.read_columns_as_double("series", series_columns);
   for (std::size_t m = 0; m < h.metric_names.size(); ++m) {
     SeriesSummary& s = result.series.emplace_back();
     std::vector<double>* fields[] = {&s.mean, &s.sd, &s.p05, &s.p50, &s.p95, &s.ci95_lo, &s.ci95_hi};
@@ -259,9 +259,7 @@ VariantResult read_variant(const h5::Group& scenarios, const std::string& name) 
     }
   }
   result.final_names = group.table_columns("finals");
-  for (const std::string& column : result.final_names) {
-    result.finals.push_back(group.read_column("finals", column));
-  }
+  result.finals = group.read_columns_as_double("finals", result.final_names);
   return result;
 }
 
