@@ -148,17 +148,9 @@ int export_command(const std::vector<std::string>& args) {
       ("output,o", po::value(&out_arg), "the CSV file to write, or - for standard output (the default); "
        "an existing file is replaced")
       ("force", po::bool_switch(), "write OUT even if its extension is not .csv");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&file));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map vm = parse(args, all, positional);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return 0;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(args, options, "file", file);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (file.empty()) throw InputError("export: missing RESULTS.h5 (see campaign-sim export --help)");
   if (format != "csv") throw InputError(fmt::format("--format {}: allowed: csv", excerpt(format, 20)));
   const ResultsInfo info = read_results_info(file);
@@ -199,17 +191,9 @@ int inspect_command(const std::vector<std::string>& args) {
       "What a results file holds: schema, scenarios or variants, replications, metrics, the\n"
       "sweep's design and failures");
   options.add_options()("help,h", "show this help")("json", po::bool_switch(), "as JSON");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&file));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map vm = parse(args, all, positional);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return 0;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(args, options, "file", file);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (file.empty()) throw InputError("inspect: missing RESULTS.h5 (see campaign-sim inspect --help)");
   const ResultsInfo info = read_results_info(file);
   if (vm["json"].as<bool>()) {

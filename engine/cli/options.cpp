@@ -3,6 +3,7 @@
 #include <tbb/task_arena.h>
 
 #include <charconv>
+#include <iostream>
 
 #include "core/text.h"
 
@@ -13,6 +14,23 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
   po::notify(vm);
+  return vm;
+}
+
+std::optional<po::variables_map> parse_command(const std::vector<std::string>& args,
+                                               const po::options_description& options, const char* positional,
+                                               std::string& value, const std::string& help_footer) {
+  po::options_description hidden;
+  hidden.add_options()(positional, po::value(&value));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positionals;
+  positionals.add(positional, 1);
+  po::variables_map vm = parse(args, all, positionals);
+  if (vm.count("help")) {
+    std::cout << options << "\n" << help_footer;
+    return std::nullopt;
+  }
   return vm;
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,6 +22,12 @@ inline constexpr unsigned MAX_THREADS = 4096;
 
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& options,
                         const po::positional_options_description& positional);
+
+// A subcommand's options and its one positional argument (stored in `value`): the
+// variables, or nothing when --help was asked (the options and `help_footer` printed).
+std::optional<po::variables_map> parse_command(const std::vector<std::string>& args,
+                                               const po::options_description& options, const char* positional,
+                                               std::string& value, const std::string& help_footer = "");
 
 // "0" (every core) .. MAX_THREADS; InputError otherwise.
 unsigned parse_threads(const std::string& text);

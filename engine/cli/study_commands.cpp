@@ -328,17 +328,10 @@ int run_command(const std::vector<std::string>& args) {
       ("force", po::bool_switch(), "run even when the memory estimate exceeds what is available, and "
        "write OUT even if its extension is not .h5")
       ("quiet,q", po::bool_switch(), "no progress bar and no summary");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  const po::variables_map vm = parse(args, all, positional);
-  if (vm.count("help")) {
-    std::cout << options << "\nScenario keys: campaign-sim reference (docs/scenario-reference.md)\n";
-    return 0;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(
+      args, options, "scenario", scenario_path, "Scenario keys: campaign-sim reference (docs/scenario-reference.md)\n");
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (!sweeps.empty()) {
     if (vm["save-trajectories"].as<bool>()) {
       throw InputError("--save-trajectories is for a single run: run one variant with --set key=value");
@@ -457,17 +450,9 @@ int sweep_command(const std::vector<std::string>& args) {
       ("force", po::bool_switch(), "run when the memory estimate exceeds what is available, more than "
        "100000 variants, or OUT without the .h5 extension")
       ("quiet,q", po::bool_switch(), "no progress and no summary");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  const po::variables_map vm = parse(args, all, positional);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return 0;
-  }
+  const std::optional<po::variables_map> parsed = parse_command(args, options, "scenario", scenario_path);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   const bool dry_run = vm["dry-run"].as<bool>(), force = vm["force"].as<bool>();
   const bool resume = vm["resume"].as<bool>(), overwrite = vm["overwrite"].as<bool>();
   const bool quiet = vm["quiet"].as<bool>();
