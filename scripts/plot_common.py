@@ -46,6 +46,18 @@ MONEY_WORDS = ("revenue", "profit", "cost", "budget", "price", "spend", "cac", "
 ACRONYMS = {"cpl": "CPL", "cac": "CAC", "roi": "ROI"}
 
 
+IMAGE_FORMATS = (".png", ".svg", ".pdf")
+
+
+def image_path_problem(path):
+    """Why `path` cannot be the image to write, or None: its extension picks the format."""
+    if os.path.isdir(path):
+        return f"-o {path}: is a directory; name an image file ({', '.join(IMAGE_FORMATS)})"
+    if os.path.splitext(path)[1].lower() not in IMAGE_FORMATS:
+        return f"-o {path}: the extension picks the format; allowed: {', '.join(IMAGE_FORMATS)}"
+    return None
+
+
 def with_currency(unit, step_unit=None):
     """A unit as a reader sees it: money -> currency, "per step" -> "per week"."""
     if not unit:

@@ -29,7 +29,7 @@ import os
 import re
 import sys
 
-from plot_common import ACRONYMS, format_levels, metric_label, short_keys
+from plot_common import ACRONYMS, format_levels, image_path_problem, metric_label, short_keys
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 REEXEC_MARKER = "CAMPAIGN_PLOT_REEXEC"  # set once we re-ran, so a failure cannot loop
@@ -271,6 +271,9 @@ def main():
         axes.grid(True, alpha=0.3)
         axes.legend(loc="best", fontsize="small")
         figure.tight_layout()
+        problem = image_path_problem(args.output)
+        if problem:
+            fail(problem)
         try:
             figure.savefig(args.output, dpi=150)
         except OSError as error:
@@ -384,6 +387,9 @@ def plot_sweep_series(f, args, names, sweep, h5py, np, plt):
             lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.6g}"))
         bar.ax.yaxis.set_minor_formatter(mpl.ticker.NullFormatter())
     try:
+        problem = image_path_problem(args.output)
+        if problem:
+            fail(problem)
         figure.savefig(args.output, dpi=150)
     except OSError as error:
         fail(f"cannot write '{args.output}': {error.strerror or error}")

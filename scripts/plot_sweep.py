@@ -41,8 +41,8 @@ import math
 import os
 import sys
 
-from plot_common import (ACRONYMS, format_compact, format_levels, format_number, key_label,
-                         key_units, metric_label, metric_unit, parse_toml, toml_value)
+from plot_common import (ACRONYMS, format_compact, format_levels, format_number, image_path_problem,
+                         key_label, key_units, metric_label, metric_unit, parse_toml, toml_value)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 REEXEC_MARKER = "CAMPAIGN_PLOT_REEXEC"  # set once we re-ran, so a failure cannot loop
@@ -656,6 +656,9 @@ def main():
     output = args.output or os.path.join(
         os.path.dirname(os.path.abspath(args.results)),
         f"{os.path.splitext(os.path.basename(args.results))[0]}_{args.metric}.png")
+    problem = image_path_problem(output)
+    if problem:
+        fail(problem)
     try:
         figure.savefig(output, dpi=150)
     except OSError as error:

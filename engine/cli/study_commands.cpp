@@ -416,7 +416,7 @@ int sweep_command(const std::vector<std::string>& args) {
   std::string scenario_path, out_arg, threads_text = "0", replications_text, seed_text, design_text,
       design_file;
   std::vector<std::string> overrides, varies;
-  std::uint64_t samples = 0, design_seed = 1;
+  std::int64_t samples = 0, design_seed = 1;  // signed: a negative value is named, not wrapped
   po::options_description options(
       "campaign-sim sweep SCENARIO.toml -o OUT.h5 [--vary KEY=SPEC]... [options]\n\n"
       "Runs one variant of the scenario per design point into OUT.h5 (docs/experiments.md).\n"
@@ -467,9 +467,12 @@ int sweep_command(const std::vector<std::string>& args) {
   if (threads > 0) thread_cap.emplace(tbb::global_control::max_allowed_parallelism, threads);
   const unsigned workers = threads_in_use(threads);
 
-  // The design: the scenario's [sweep] table, then the command line over it.
+  // The design: the scenario's [sweep] table, then the command line over it. A design
+  // given on the command line (--vary or --design-file) replaces the table's whole; the
+  // table's other fields are overridden one by one (--design, --samples, --design-seed).
   const ScenarioFile file(scenario_path);
-  if (const toml::table* table = file.sweep_table()) {
+  const bool design_on_command_line = vm.count("vary") || vm.count("design-file");
+  if (const toml::table* table = design_on_command_line ? nullptr : file.sweep_table()) {
     const std::string where = scenario_path + " [sweep]";
     for (const auto& [key, value] : *table) {
       const std::string name(key.str());
@@ -488,9 +491,12 @@ int sweep_command(const std::vector<std::string>& args) {
         if (!vm.count("design")) design_text = value.value_or(std::string());
       } else if (name == "samples" || name == "design_seed") {
         const auto number = value.value<std::int64_t>();
-        if (!number || *number < 1) throw InputError(fmt::format("{}: sweep.{} must be a positive integer", at, name));
-        if (name == "samples" && !vm.count("samples")) samples = static_cast<std::uint64_t>(*number);
-        if (name == "design_seed" && !vm.count("design-seed")) design_seed = static_cast<std::uint64_t>(*number);
+        if (!number || *number < (name == "samples" ? 1 : 0)) {
+          throw InputError(fmt::format("{}: sweep.{} must be an integer of at least {}", at, name,
+                                       name == "samples" ? 1 : 0));
+        }
+        if (name == "samples" && !vm.count("samples")) samples = *number;
+        if (name == "design_seed" && !vm.count("design-seed")) design_seed = *number;
       } else if (name == "design_file") {
         if (!value.is_string()) throw InputError(fmt::format("{}: sweep.design_file must be a string", at));
         if (!vm.count("design-file")) {
@@ -521,12 +527,19 @@ int sweep_command(const std::vector<std::string>& args) {
     for (const std::string& v : varies) factors.push_back(parse_factor(v));
     const DesignKind kind = design_text.empty() ? DesignKind::grid : parse_design_kind(design_text);
     if (kind == DesignKind::grid) {
-      if (vm.count("samples")) throw InputError("--samples is for --design lhs, sobol or random");
+      if (vm.count("samples") || vm.count("design-seed")) {
+        throw InputError("--samples and --design-seed are for --design lhs, sobol or random");
+      }
       if (factors.empty()) throw InputError("sweep: nothing varies; give --vary key=v1,v2,... (or a [sweep] table)");
       design = grid_design(factors);
     } else {
       if (samples == 0) throw InputError(fmt::format("--design {} needs --samples N", design_text));
-      design = sample_design(kind, factors, samples, design_seed);
+      if (samples < 0 || design_seed < 0) {
+        throw InputError(fmt::format("--samples {} --design-seed {}: allowed --samples >= 1, --design-seed >= 0",
+                                     samples, design_seed));
+      }
+      design = sample_design(kind, factors, static_cast<std::uint64_t>(samples),
+                             static_cast<std::uint64_t>(design_seed));
     }
     design_spec = std::string(name_of(kind));
     if (kind != DesignKind::grid) design_spec += fmt::format(" seed={}", design_seed);
@@ -566,29 +579,46 @@ int sweep_command(const std::vector<std::string>& args) {
   bool nothing_to_resume = false;
   std::map<std::string, std::string> finished_before;  // content key -> a file
   if (resume) {
+    // The interrupted sweep's folder, when there is one, says what is being resumed: an
+    // OUT beside it is an older sweep's that this one replaces (it was started with
+    // --overwrite), unless it is the same sweep's, whose variants then count as finished.
     const std::optional<std::string> before = parts.manifest();
-    std::string file_manifest;
-    std::map<std::string, std::string> in_file;
+    if (before) check_resumable(*before, manifest, parts.folder());
     if (out_exists) {
+      std::string file_manifest;
+      std::map<std::string, std::string> in_file;
       try {
         in_file = finished_in_file(out_path, file_manifest);
       } catch (const IoError& e) {
-        throw InputError(fmt::format("{}: --resume cannot read it as a sweep's results ({})",
-                                     excerpt_path(out_arg), e.what()));
+        if (!before) {
+          throw InputError(fmt::format("{}: --resume cannot read it as a sweep's results ({})",
+                                       excerpt_path(out_arg), e.what()));
+        }
       }
-      if (file_manifest.empty()) {
-        throw InputError(fmt::format("{}: --resume: not a sweep's results file (no /sweep); --overwrite "
-                                     "replaces it",
-                                     excerpt_path(out_arg)));
+      if (!before) {
+        if (file_manifest.empty()) {
+          throw InputError(fmt::format("{}: --resume: not a sweep's results file (no /sweep); --overwrite "
+                                       "replaces it",
+                                       excerpt_path(out_arg)));
+        }
+        check_resumable(file_manifest, manifest, out_arg);
       }
-      check_resumable(file_manifest, manifest, out_arg);
-      previous_out = out_path;
+      bool same_sweep = !file_manifest.empty();
+      if (same_sweep && before) {
+        try {
+          check_resumable(file_manifest, manifest, out_arg);
+        } catch (const InputError&) {
+          same_sweep = false;
+        }
+      }
+      if (same_sweep) {
+        previous_out = out_path;
+        finished_before = in_file;
+      }
     }
-    if (before) check_resumable(*before, manifest, parts.folder());
     // Nothing to resume (killed before its first variant finished): start it, so that a
     // job script may always pass --resume.
     nothing_to_resume = !before && !out_exists;
-    finished_before = in_file;
   }
   // Checked first, created now: a refused command leaves no folder behind. With the lock
   // held, the manifest is read again (another sweep may have started in between).
@@ -645,8 +675,8 @@ int sweep_command(const std::vector<std::string>& args) {
       parts.remove_folder();
       throw;
     }
-    throw InputError(fmt::format("{}; {} finished variant{} kept in {} (--resume continues the sweep)", e.what(),
-                                 kept, kept == 1 ? "" : "s", excerpt_path(parts.folder())));
+    throw InputError(fmt::format("{} finished variant{} kept in {} (--resume continues the sweep); {}", kept,
+                                 kept == 1 ? "" : "s", excerpt_path(parts.folder()), e.what()));
   } catch (...) {
     sink.stop();
     if (parts.finished().empty()) parts.remove_folder();

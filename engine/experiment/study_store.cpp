@@ -139,7 +139,13 @@ void check_resumable(const std::string& before, const std::string& now, const st
   for (const char* key : {"engine_version", "scenario", "inputs", "replications", "design", "keys", "samples"}) {
     const std::string was = text(old_table, key), is = text(new_table, key);
     if (was == is) continue;
-    if (std::string_view(key) == "samples" && prefix_stable) continue;  // a grown design
+    if (std::string_view(key) == "samples" && prefix_stable) {
+      // A grown design keeps every point it had; a smaller one would drop finished ones.
+      if (std::stoull(is) >= std::stoull(was)) continue;
+      throw InputError(fmt::format("{}: --resume refused: samples was {}, now {}: --resume grows a design but "
+                                   "does not shrink it; give --samples {} or more, or start again with --overwrite",
+                                   where, was, is, was));
+    }
     std::string what;
     if (std::string_view(key) == "scenario") {
       const std::string difference = first_difference(was, is);

@@ -180,6 +180,28 @@ def main():
     if grown.returncode == 0 and at_once.returncode == 0:
         check(differences(snapshot(small), snapshot(whole)) == [], "8 + 8 Sobol points == 16 at once")
 
+    # A smaller design on --resume would drop finished points: refused, the file untouched.
+    before = (os.stat(small).st_mtime_ns, open(small, "rb").read())
+    shrunk = subprocess.run(base + ["-o", small, "--samples", "4", "--resume"], capture_output=True, text=True)
+    check(shrunk.returncode == 2 and "does not shrink" in shrunk.stderr
+          and before == (os.stat(small).st_mtime_ns, open(small, "rb").read()),
+          f"--resume with fewer samples: refused, nothing touched: {shrunk.stderr!r}")
+
+    # An --overwrite sweep interrupted beside an older sweep's OUT (another design):
+    # --resume continues from the folder and replaces the old file with the new sweep's.
+    older = os.path.join(work, "older.h5")
+    check(subprocess.run(base + ["-o", older, "--samples", "4"], capture_output=True).returncode == 0, "older sweep")
+    process = subprocess.Popen([args.cli, "sweep", scenario, "-o", older, "-t", "2", *VARY, "--overwrite"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    while line and not line.startswith("variant"):
+        line = process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    again = sweep(args.cli, scenario, older, "--resume")
+    check(again.returncode == 0 and differences(snapshot(older), expected) == [],
+          f"--resume of an interrupted --overwrite beside an older OUT: {again.stderr!r}")
+
     # The typed tables, read by pandas as they are.
     with h5py.File(reference, "r") as f:
         design = pd.DataFrame(f["sweep/design"][()])
