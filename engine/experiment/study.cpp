@@ -170,11 +170,16 @@ LoadedScenario Study::load(std::size_t i) const {
     try {
       return file_.load(all);
     } catch (const InputError& e) {
-      // The loader names the value as an override ("--set key=value: ..."): here it is
-      // the design's.
-      std::string message = e.what();
-      if (message.starts_with("--set ")) message = message.substr(6);
-      throw InputError(fmt::format("design point {} ({} design): {}", i, name_of(design_.kind), message));
+      // The loader names a value as an override ("--set key=value: ..."): a design key's
+      // value is the design point's; anything else (a --set of the command) is said as is.
+      const std::string message = e.what();
+      for (std::size_t k = 0; k < design_.keys.size(); ++k) {
+        if (message.starts_with(fmt::format("--set {}=", design_.keys[k]))) {
+          throw InputError(fmt::format("design point {} ({} design): {}", i, name_of(design_.kind),
+                                       message.substr(6)));
+        }
+      }
+      throw;
     }
   }();
   for (std::size_t k = 0; k < design_.keys.size(); ++k) {
