@@ -7,11 +7,45 @@ check for h5py, numpy and matplotlib.
 import math
 import os
 import re
+import sys
 
 try:
     import tomllib  # Python >= 3.11
 except ImportError:  # older Pythons: the regular expressions below do
     tomllib = None
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+REEXEC_MARKER = "CAMPAIGN_PLOT_REEXEC"  # set once we re-ran, so a failure cannot loop
+
+
+def fail(prog, message, code=1):
+    """One line `PROG: error: message` on stderr, and the exit status."""
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def import_plotting(prog, script):
+    """h5py, numpy, matplotlib.pyplot and matplotlib (headless). When another python3
+    came first on PATH and lacks them, runs `script` again with Debian's /usr/bin/python3
+    (once); else one line saying what to install."""
+    try:
+        import h5py
+        import matplotlib
+        import numpy
+
+        matplotlib.use("Agg")  # headless: no display needed
+        import matplotlib.colors
+        import matplotlib.pyplot as pyplot
+        import matplotlib.ticker
+    except ImportError as error:
+        already_system = os.path.abspath(sys.executable) == SYSTEM_PYTHON
+        if os.path.exists(SYSTEM_PYTHON) and not already_system and not os.environ.get(REEXEC_MARKER):
+            os.environ[REEXEC_MARKER] = "1"
+            os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON, os.path.abspath(script), *sys.argv[1:]])
+        fail(prog, f"cannot import {error.name or error}: apt-get install python3-h5py python3-matplotlib "
+             "python3-numpy (and run with /usr/bin/python3)", code=2)
+    return h5py, numpy, pyplot, matplotlib
+
 
 def _metric_units():
     """{metric: unit} from the metrics tables of docs/hdf5-layout.md, generated from the

@@ -29,34 +29,18 @@ import os
 import re
 import sys
 
+from plot_common import fail as plot_common_fail, import_plotting
 from plot_common import ACRONYMS, format_levels, image_path_problem, metric_label, short_keys
 
-SYSTEM_PYTHON = "/usr/bin/python3"
-REEXEC_MARKER = "CAMPAIGN_PLOT_REEXEC"  # set once we re-ran, so a failure cannot loop
 PROG = "plot_run.py"
 
 
 def fail(message, code=1):
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    sys.exit(code)
+    plot_common_fail(PROG, message, code)
 
 
 def import_libraries():
-    try:
-        import h5py
-        import matplotlib
-        import numpy
-
-        matplotlib.use("Agg")  # headless: no display needed
-        import matplotlib.pyplot as pyplot
-        import matplotlib.ticker
-    except ImportError as error:
-        already_system = os.path.abspath(sys.executable) == SYSTEM_PYTHON
-        if os.path.exists(SYSTEM_PYTHON) and not already_system and not os.environ.get(REEXEC_MARKER):
-            os.environ[REEXEC_MARKER] = "1"
-            os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON, os.path.abspath(__file__), *sys.argv[1:]])
-        fail(f"cannot import {error.name or error}: apt-get install python3-h5py "
-             "python3-matplotlib python3-numpy (and run with /usr/bin/python3)", code=2)
+    h5py, numpy, pyplot, _ = import_plotting(PROG, __file__)
     return h5py, numpy, pyplot
 
 
