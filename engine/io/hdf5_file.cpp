@@ -768,11 +768,11 @@ std::vector<Column> Group::read_columns(const std::string& table) const {
       column.values = std::move(values);
     } else if (kind == H5T_INTEGER) {
       std::vector<std::int64_t> values(rows);
-      std::memcpy(values.data(), raw_values.data(), rows * 8);
+      if (rows > 0) std::memcpy(values.data(), raw_values.data(), rows * 8);  // data() may be null
       column.values = std::move(values);
     } else {
       std::vector<double> values(rows);
-      std::memcpy(values.data(), raw_values.data(), rows * 8);
+      if (rows > 0) std::memcpy(values.data(), raw_values.data(), rows * 8);
       column.values = std::move(values);
     }
     columns.push_back(std::move(column));
