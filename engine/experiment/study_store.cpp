@@ -180,6 +180,11 @@ void PartStore::open() {
                                  "variants there (remove it or choose another -o)",
                                  excerpt_path(folder_)));
   }
+  const fs::path parent = fs::path(out_path_).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {  // as `run` says it
+    throw IoError(fmt::format("cannot create output file '{}': directory '{}' does not exist",
+                              excerpt_path(out_path_), excerpt_path(parent.string())));
+  }
   fs::create_directory(folder_, ec);
   if (ec) throw IoError(fmt::format("cannot create the folder {}: {}", excerpt_path(folder_), ec.message()));
   const std::string lock = (fs::path(folder_) / LOCK).string();

@@ -289,6 +289,12 @@ def main():
         after = {p: (os.stat(p).st_mtime_ns, open(p, "rb").read()) for p in (existing, reference)}
         check(before == after and not os.path.exists(command[2] + ".parts"), f"{label}: no file touched")
 
+    # An output in a folder that does not exist: said as `run` says it, nothing created.
+    missing = os.path.join(work, "no-such-dir", "out.h5")
+    result = sweep(args.cli, scenario, missing)
+    check(result.returncode == 1 and "directory" in result.stderr and "does not exist" in result.stderr
+          and not os.path.exists(os.path.dirname(missing)), f"a missing output folder: {result.stderr!r}")
+
     # --resume of a file from another engine version: its manifest says so.
     other_engine = os.path.join(work, "old_engine.h5")
     with open(reference, "rb") as src, open(other_engine, "wb") as dst:
