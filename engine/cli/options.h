@@ -5,13 +5,12 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include <new>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "core/phase.h"
 #include "sim/footprint.h"
 
 namespace campaign {
@@ -42,18 +41,10 @@ std::string estimate_note(double peak, const MemoryLimit& limit);
 template <class Body>
 auto in_phase(const std::string& phase, const std::string& estimate, Body&& body) {
   try {
-    return body();
-  } catch (const Interrupted& e) {
-    if (!e.during().empty()) throw;
-    throw Interrupted(e.signal(), phase);
+    return in_labelled_phase(phase, body);
   } catch (const OutOfMemory& e) {
-    throw IoError(fmt::format("out of memory while {}{}", e.during(), estimate));
-  } catch (const std::bad_alloc&) {
-    throw IoError(fmt::format("out of memory while {}{}", phase, estimate));
-  } catch (const std::length_error&) {
-    throw IoError(fmt::format("out of memory while {}: a size is beyond what this machine can "
-                              "allocate{}",
-                              phase, estimate));
+    throw IoError(fmt::format("out of memory while {}{}{}", e.during(),
+                              e.detail().empty() ? "" : ": " + e.detail(), estimate));
   }
 }
 

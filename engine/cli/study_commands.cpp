@@ -473,7 +473,6 @@ int sweep_command(const std::vector<std::string>& args) {
   const ScenarioFile file(scenario_path);
   const bool design_on_command_line = vm.count("vary") || vm.count("design-file");
   if (const toml::table* table = design_on_command_line ? nullptr : file.sweep_table()) {
-    const std::string where = scenario_path + " [sweep]";
     for (const auto& [key, value] : *table) {
       const std::string name(key.str());
       const std::string at = fmt::format("{}:{}", scenario_path, value.source().begin.line);
@@ -509,7 +508,6 @@ int sweep_command(const std::vector<std::string>& args) {
                                      at, excerpt(name, 40)));
       }
     }
-    (void)where;
   }
   Design design;
   std::string design_spec;

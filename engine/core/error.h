@@ -27,12 +27,15 @@ class IoError : public std::runtime_error {
 // engine was doing `during` ("building the graph"): the front end adds the estimate.
 class OutOfMemory : public IoError {
  public:
-  explicit OutOfMemory(std::string during)
-      : IoError("out of memory while " + during), during_(std::move(during)) {}
+  explicit OutOfMemory(std::string during, std::string detail = "")
+      : IoError("out of memory while " + during + (detail.empty() ? "" : ": " + detail)),
+        during_(std::move(during)),
+        detail_(std::move(detail)) {}
   const std::string& during() const { return during_; }
+  const std::string& detail() const { return detail_; }  // e.g. "a size is beyond ..."
 
  private:
-  std::string during_;
+  std::string during_, detail_;
 };
 
 // The user asked the command to stop (Ctrl-C, SIGTERM); nothing was written under the

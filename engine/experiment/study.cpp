@@ -24,6 +24,7 @@
 #include "core/error.h"
 #include "model/campaign.h"
 #include "core/interrupt.h"
+#include "core/phase.h"
 #include "core/text.h"
 #include "core/version.h"
 #include "sim/runner.h"
@@ -267,14 +268,11 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
     throw_if_interrupted();
     std::optional<GraphRecord> graph;
     try {
-      LoadedScenario first = study.load(group.front());
-      graph.emplace(make_graph(first));
-    } catch (const Interrupted& e) {
-      throw Interrupted(e.signal(), e.during().empty() ? "building the graph" : e.during());
-    } catch (const std::bad_alloc&) {
-      throw OutOfMemory("building the graph");
-    } catch (const std::length_error&) {
-      throw OutOfMemory("building the graph");
+      in_labelled_phase("building the graph", [&] {
+        LoadedScenario first = study.load(group.front());
+        graph.emplace(make_graph(first));
+        return 0;
+      });
     } catch (const InputError& e) {
       for (std::size_t i : group) fail(i, e.what());
       continue;
@@ -299,30 +297,22 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
         running->index = i;
         running->serial = ++serial;
         try {
-          running->loaded = study.load(i);
-          Scenario& s = running->loaded.scenario;
-          if (s.graph.model == GraphModel::edge_list) {
-            s.audience.size = graph->graph.num_nodes();
-            validate(s, running->loaded.origins);
-          }
-          running->model = make_model(s, graph->graph);
-          const std::vector<std::string>& names = running->model->metric_names();
-          for (const CiTarget& t : policy.targets) {
-            const auto it = std::find(names.begin(), names.end(), t.metric);
-            if (it == names.end()) {
-              std::string list;
-              for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-              throw InputError(fmt::format("--target-ci {}: not a metric of this model; metrics: {}",
-                                           t.metric, list));
+          in_labelled_phase("drawing the partner ecosystem", [&] {
+            running->loaded = study.load(i);
+            Scenario& s = running->loaded.scenario;
+            if (s.graph.model == GraphModel::edge_list) {
+              s.audience.size = graph->graph.num_nodes();
+              validate(s, running->loaded.origins);
             }
-            running->target_metrics.push_back(static_cast<std::size_t>(it - names.begin()));
-          }
-        } catch (const Interrupted& e) {
-          throw Interrupted(e.signal(), e.during().empty() ? "drawing the partner ecosystem" : e.during());
-        } catch (const std::bad_alloc&) {
-          throw OutOfMemory("drawing the partner ecosystem");
-        } catch (const std::length_error&) {
-          throw OutOfMemory("drawing the partner ecosystem");
+            running->model = make_model(s, graph->graph);
+            // Every target is one of the model's metrics: the Study checked it when planning.
+            const std::vector<std::string>& names = running->model->metric_names();
+            for (const CiTarget& t : policy.targets) {
+              const auto it = std::find(names.begin(), names.end(), t.metric);
+              running->target_metrics.push_back(static_cast<std::size_t>(it - names.begin()));
+            }
+            return 0;
+          });
         } catch (const InputError& e) {
           fail(i, e.what());
           continue;
