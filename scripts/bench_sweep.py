@@ -111,11 +111,17 @@ def main():
     vary = ["--vary", "firm.unit_cost=10:60:1000"]
     sweep2, _ = timed([cli, "sweep", campaign, "-o", out("sweep2.h5"), "-q", "-t", "2", *vary])
     sweep1, _ = timed([cli, "sweep", campaign, "-o", out("sweep1.h5"), "-q", "-t", "1", *vary])
+    # The same 10,000 replications as 100 variants x 100: the cost per variant is fixed.
+    hundred, _ = timed([cli, "sweep", campaign, "-o", out("sweep100.h5"), "-q", "-t", "2", "-r", "100",
+                        "--vary", "firm.unit_cost=10:60:100"])
     report([("one variant x 10,000 replications, 2 threads", f"{one:.2f} s", ""),
              ("1,000 variants x 10 replications, 2 threads", f"{sweep2:.2f} s",
               f"{sweep2 / one:.2f}x the single variant (target <= 1.25)"),
              ("1,000 variants x 10 replications, 1 thread", f"{sweep1:.2f} s",
-              f"2 threads {sweep1 / sweep2:.2f}x faster (target >= 1.8)")])
+              f"2 threads {sweep1 / sweep2:.2f}x faster (target >= 1.8)"),
+             ("100 variants x 100 replications, 2 threads", f"{hundred:.2f} s",
+              f"{hundred / one:.2f}x the single variant; "
+              f"{(sweep2 - hundred) / 900 * 1000:.1f} ms per variant more")])
 
     # Memory: 100 against 10,000 variants of a small scenario.
     _, rss100 = timed([cli, "sweep", small, "-o", out("m100.h5"), "-q", "--vary", "diffusion.transmission=0.01:0.5:100"])

@@ -22,8 +22,9 @@
 #include <unordered_map>
 
 #include "core/error.h"
-#include "model/campaign.h"
 #include "core/interrupt.h"
+#include "model/campaign.h"
+#include "model/ecosystem.h"
 #include "core/phase.h"
 #include "core/text.h"
 #include "core/version.h"
@@ -216,6 +217,8 @@ struct Unit {
   std::shared_ptr<Running> variant;
   std::uint64_t first = 0;
   std::vector<Trajectory> trajectories;
+  bool finishes = false;  // its variant's last unit: the hand-over stage hands it to the sink
+  bool reached = true;
 };
 
 struct KernelCache {
@@ -247,7 +250,17 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
     }
   }
 
-  std::mutex sink_mutex;  // the first and last stages both report
+  // Sink calls come from the first stage (failures), the accumulating stage (a
+  // variant's start, trajectories, progress) and the hand-over stage; the hand-over
+  // stage writes, so the accumulating stage only reports progress when the sink is free.
+  std::mutex sink_mutex;
+  std::mutex count_mutex;  // progress and record; a snapshot is taken under sink_mutex
+  const auto count = [&](const auto& change) {
+    const std::lock_guard lock(count_mutex);
+    change();
+    return progress;
+  };
+  EcosystemCache ecosystems;
   const auto fail = [&](std::size_t i, const std::string& message) {
     const StudyVariant& v = study.variants()[i];
     if (options.fail_fast) {
@@ -256,11 +269,13 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                            : fmt::format("variant {}: {}", v.name, message));
     }
     const std::lock_guard lock(sink_mutex);
-    ++record.failed;
-    ++progress.variants_done;
-    ++progress.failures;
+    const StudyProgress now = count([&] {
+      ++record.failed;
+      ++progress.variants_done;
+      ++progress.failures;
+    });
     sink.failed(v, message);
-    sink.progress(progress);
+    sink.progress(now);
   };
 
   std::uint64_t serial = 0;
@@ -304,7 +319,7 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
               s.audience.size = graph->graph.num_nodes();
               validate(s, running->loaded.origins);
             }
-            running->model = make_model(s, graph->graph);
+            running->model = make_model(s, graph->graph, &ecosystems);
             // Every target is one of the model's metrics: the Study checked it when planning.
             const std::vector<std::string>& names = running->model->metric_names();
             for (const CiTarget& t : policy.targets) {
@@ -384,17 +399,16 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                   }
                   return unit;
                 }) &
-            tbb::make_filter<Unit, void>(
-                tbb::filter_mode::serial_in_order, [&](Unit unit) {
+            tbb::make_filter<Unit, Unit>(
+                tbb::filter_mode::serial_in_order,
+                [&](Unit unit) {
                   Running& v = *unit.variant;
                   if (failed.load(std::memory_order_relaxed) || v.done.load(std::memory_order_relaxed)) {
-                    return;
+                    unit.trajectories.clear();  // simulated past the stop: never reported
+                    return unit;
                   }
                   try {
-                    const std::lock_guard lock(sink_mutex);
-                    const StudyVariant& variant = study.variants()[v.index];
                     RunAccumulator& acc = *v.accumulator;
-                    if (unit.first == 0) sink.started(variant, v.loaded.scenario, *v.model);
                     std::size_t used = 0;
                     bool stop = false, reached = true;
                     for (const Trajectory& t : unit.trajectories) {
@@ -420,23 +434,50 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                     if (options.trajectories) {
                       unit.trajectories.erase(unit.trajectories.begin() + static_cast<std::ptrdiff_t>(used),
                                              unit.trajectories.end());
-                      sink.trajectories(variant, unit.first, unit.trajectories);
+                    } else {
+                      unit.trajectories = {};  // the memory goes before the hand-over stage
                     }
-                    progress.replications_done += used;
-                    record.replications += used;
-                    progress.variant_replications_done = acc.replications();
-                    progress.variant_replications_planned = v.planned;
                     if (stop) {
                       v.done.store(true, std::memory_order_relaxed);
                       v.loaded.scenario.run.replications = acc.replications();
-                      const FinishedVariant finished{variant,      v.loaded.scenario, *v.model, acc, *graph,
-                                                     (tbb::tick_count::now() - v.start).seconds(), reached};
-                      sink.finished(finished);
+                      unit.finishes = true;
+                      unit.reached = reached;
+                    }
+                    // Progress only when the sink is free: the hand-over stage may be writing.
+                    std::unique_lock lock(sink_mutex, std::try_to_lock);
+                    const StudyProgress now = count([&] {
+                      progress.replications_done += used;
+                      record.replications += used;
+                      progress.variant_replications_done = acc.replications();
+                      progress.variant_replications_planned = v.planned;
+                    });
+                    if (lock.owns_lock()) sink.progress(now);
+                  } catch (...) {
+                    keep_failure();
+                  }
+                  return unit;
+                }) &
+            // The hand-over: a variant's start, its trajectories and, once it is done,
+            // the variant itself go to the sink (which writes them), while the stages
+            // before it go on with the next units.
+            tbb::make_filter<Unit, void>(
+                tbb::filter_mode::serial_in_order, [&](Unit unit) {
+                  if (failed.load(std::memory_order_relaxed)) return;
+                  Running& v = *unit.variant;
+                  try {
+                    const StudyVariant& variant = study.variants()[v.index];
+                    const std::lock_guard lock(sink_mutex);
+                    if (unit.first == 0) sink.started(variant, v.loaded.scenario, *v.model);
+                    if (!unit.trajectories.empty()) sink.trajectories(variant, unit.first, unit.trajectories);
+                    if (!unit.finishes) return;
+                    const FinishedVariant finished{variant, v.loaded.scenario, *v.model, *v.accumulator, *graph,
+                                                   (tbb::tick_count::now() - v.start).seconds(), unit.reached};
+                    sink.finished(finished);
+                    v.accumulator.reset();  // the memory goes now, not with the last unit
+                    sink.progress(count([&] {
                       ++record.finished;
                       ++progress.variants_done;
-                      v.accumulator.reset();  // the memory goes now, not with the last unit
-                    }
-                    sink.progress(progress);
+                    }));
                   } catch (...) {
                     keep_failure();
                   }

@@ -12,10 +12,13 @@
 // [segments] keys) are run together on one graph, built once. Their work units, blocks
 // of consecutive replications, pass through one parallel pipeline: units of the next
 // variant start while the last blocks of the previous one still run, so a sweep of many
-// small variants keeps every core busy. The pipeline's last stage is serial and in
-// order, so each variant's accumulator takes its replications in replication order and
-// every result is bit-identical at any thread count. A finished variant is handed to the
-// sink at once (and then dropped: memory does not grow with the number of variants).
+// small variants keeps every core busy. Models are made in the first stage, which takes
+// a campaign's partner ecosystem and media plan from a cache, so variants that draw the
+// same ones (a sweep of firm.unit_cost) share them. The accumulating stage is serial and
+// in order, so each variant's accumulator takes its replications in replication order
+// and every result is bit-identical at any thread count. A last serial stage hands a
+// finished variant to the sink (which writes it) while the stages before it go on, and
+// then drops it: memory does not grow with the number of variants.
 //
 // Adaptive replication (ReplicationPolicy::targets): a variant runs replications until,
 // at one of its checkpoints (every `check_every` replications from `min_replications`),

@@ -659,12 +659,14 @@ const std::vector<std::string>& campaign_metric_names() {
   return names;
 }
 
-CampaignModel::CampaignModel(const CsrGraph& graph, const Scenario& scenario)
-    : graph_(graph),
-      scenario_(scenario),
-      rng_(scenario.run.seed),
-      ecosystem_(scenario, graph.num_nodes()),
-      plan_(scenario, ecosystem_) {
+CampaignModel::CampaignModel(const CsrGraph& graph, const Scenario& scenario, EcosystemCache* cache)
+    : graph_(graph), scenario_(scenario), rng_(scenario.run.seed) {
+  if (cache) {
+    world_ = cache->get(scenario, graph.num_nodes());
+  } else {
+    world_.ecosystem = std::make_shared<const Ecosystem>(scenario, graph.num_nodes());
+    world_.plan = std::make_shared<const MediaPlan>(scenario, *world_.ecosystem);
+  }
   const auto& seg = scenario.segments;
   const auto& wom = scenario.word_of_mouth;
   const double louder = 0.5 + wom.style;   // hype: stronger, shorter buzz, more forgetting
@@ -704,7 +706,7 @@ CampaignModel::CampaignModel(const CsrGraph& graph, const Scenario& scenario)
   sales_capacity_ = std::floor(scenario.funnel.capacity * scenario.funnel.focus);
   support_capacity_ = std::floor(scenario.funnel.support_capacity * scenario.funnel.focus);
   std::set<std::uint32_t> engaged;
-  for (const Message& msg : plan_.messages()) {
+  for (const Message& msg : plan().messages()) {
     if (!msg.solo) engaged.insert({msg.owner, msg.source, msg.channel});
     commitments_.push_back(static_cast<std::uint32_t>(engaged.size()));
   }
@@ -736,14 +738,14 @@ std::vector<std::string> CampaignModel::describe() const {
   const auto& s = scenario_;
   if (s.media.strategy != MediaStrategy::none) {
     double spend = 0;
-    for (const Message& msg : plan_.messages()) spend += msg.cost;
+    for (const Message& msg : plan().messages()) spend += msg.cost;
     std::string triads;
     if (s.media.strategy == MediaStrategy::triads) {
-      triads = fmt::format(", {} distinct triads from {} partners", plan_.distinct_triads(),
-                           ecosystem_.num_partners());
+      triads = fmt::format(", {} distinct triads from {} partners", plan().distinct_triads(),
+                           ecosystem().num_partners());
     }
     lines.push_back(fmt::format("media plan: {} {} messages{}, spending {:.0f} of budget {:.0f}",
-                                plan_.messages().size(),
+                                plan().messages().size(),
                                 s.media.strategy == MediaStrategy::solo ? "solo" : "triad", triads,
                                 spend, s.media.budget));
   }

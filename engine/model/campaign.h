@@ -61,7 +61,8 @@ const std::vector<std::string>& campaign_metric_names();
 
 class CampaignModel final : public Model {
  public:
-  CampaignModel(const CsrGraph& graph, const Scenario& scenario);
+  // With a cache, the ecosystem and media plan come from it (built there when new).
+  CampaignModel(const CsrGraph& graph, const Scenario& scenario, EcosystemCache* cache = nullptr);
 
   const std::vector<std::string>& metric_names() const override { return campaign_metric_names(); }
   std::unique_ptr<ReplicationKernel> make_kernel() const override;
@@ -80,8 +81,8 @@ class CampaignModel final : public Model {
   const CsrGraph& graph() const { return graph_; }
   const Scenario& scenario() const { return scenario_; }
   const CounterRng& rng() const { return rng_; }
-  const Ecosystem& ecosystem() const { return ecosystem_; }
-  const MediaPlan& plan() const { return plan_; }
+  const Ecosystem& ecosystem() const { return *world_.ecosystem; }
+  const MediaPlan& plan() const { return *world_.plan; }
   const Segment& segment(std::uint8_t i) const { return segments_[i]; }
   std::uint8_t segment_of(NodeId v) const { return segment_of_[v]; }
   Step interest_lifetime() const { return interest_lifetime_; }
@@ -107,8 +108,7 @@ class CampaignModel final : public Model {
   const CsrGraph& graph_;
   Scenario scenario_;
   CounterRng rng_;
-  Ecosystem ecosystem_;
-  MediaPlan plan_;
+  EcosystemCache::World world_;
   std::vector<Segment> segments_;
   std::vector<std::uint8_t> segment_of_;
   Step interest_lifetime_, advocate_lifetime_, detractor_lifetime_;

@@ -15,7 +15,7 @@ const std::vector<std::string>& diffusion_metric_names() {
   return names;
 }
 
-std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& graph) {
+std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& graph, EcosystemCache* cache) {
   // Every model talks through row coins, whose key has room for so many contacts.
   if (const std::uint64_t most = graph.max_degree(); most > RowCoins::max_contacts) {
     throw InputError(
@@ -28,7 +28,7 @@ std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& grap
     case DiffusionModel::network_bass:
       return std::make_unique<NetworkBass>(graph, scenario);
     case DiffusionModel::campaign:
-      return std::make_unique<CampaignModel>(graph, scenario);
+      return std::make_unique<CampaignModel>(graph, scenario, cache);
   }
   throw std::logic_error("make_model: unknown diffusion model");
 }

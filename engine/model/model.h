@@ -16,6 +16,8 @@
 
 namespace campaign {
 
+class EcosystemCache;
+
 class ReplicationKernel {
  public:
   virtual ~ReplicationKernel() = default;
@@ -34,8 +36,10 @@ class Model {
   virtual std::vector<std::string> describe() const { return {}; }
 };
 
-// The model the scenario asks for, on `graph` (which must outlive it).
-std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& graph);
+// The model the scenario asks for, on `graph` (which must outlive it). A campaign takes
+// its ecosystem and media plan from `cache` where one is given.
+std::unique_ptr<Model> make_model(const Scenario& scenario, const CsrGraph& graph,
+                                  EcosystemCache* cache = nullptr);
 
 // The diffusion models' metrics' positions (model/metrics.h).
 inline constexpr std::size_t NEWLY_ADOPTED = metric_index(DIFFUSION_METRICS, "newly_adopted");

@@ -309,5 +309,77 @@ TEST(MediaPlan, NoPossibleTriadIsAnInputError) {
   EXPECT_EQ(plan.distinct_triads(), 1u);
 }
 
+// The same messages, to the same people, at the same strengths.
+bool same_plan(const MediaPlan& a, const MediaPlan& b, Step steps) {
+  if (a.messages().size() != b.messages().size() || a.distinct_triads() != b.distinct_triads()) return false;
+  for (std::size_t i = 0; i < a.messages().size(); ++i) {
+    const Message &x = a.messages()[i], &y = b.messages()[i];
+    if (std::tie(x.start, x.solo, x.owner, x.source, x.channel, x.cost, x.credibility, x.audience) !=
+        std::tie(y.start, y.solo, y.owner, y.source, y.channel, y.cost, y.credibility, y.audience)) {
+      return false;
+    }
+  }
+  for (Step t = 0; t <= steps; ++t) {
+    const auto ea = a.events_at(t), eb = b.events_at(t);
+    if (!std::equal(ea.begin(), ea.end(), eb.begin(), eb.end(), [](const StageEvent& u, const StageEvent& v) {
+          return u.message == v.message && u.stage == v.stage && u.strength == v.strength;
+        })) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The cache shares an ecosystem and a plan between scenarios that differ only in what
+// neither reads, and builds anew for every change to what they read: its keys miss no
+// field (a missed one would give a variant another variant's plan).
+TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
+  const std::string base =
+      "[run]\nsteps = 30\nseed = 5\n[partners]\ncount = 20\nreach_mean = 40\ncooperation = 0.5\n"
+      "[firm]\nreach = 60\n[media]\nstrategy = \"triads\"\nbudget = 5000\ncadence = 3\n";
+  const NodeId n = 2000;
+  const Scenario reference = campaign_scenario(base);
+  const Ecosystem fresh_eco(reference, n);
+  const MediaPlan fresh_plan(reference, fresh_eco);
+  // What neither reads: the cached world is the reference's own.
+  for (const std::string& change : {"firm.unit_cost=7", "media.wearout=0.5", "funnel.conversion=0.9",
+                                    "word_of_mouth.transmission=0.3", "run.replications=3"}) {
+    EcosystemCache cache;
+    const EcosystemCache::World a = cache.get(reference, n);
+    const EcosystemCache::World b = cache.get(campaign_scenario(base, {change}), n);
+    EXPECT_EQ(a.ecosystem, b.ecosystem) << change;
+    EXPECT_EQ(a.plan, b.plan) << change;
+    EXPECT_EQ(cache.builds(), 2u) << change;
+    EXPECT_TRUE(same_plan(*a.plan, fresh_plan, 30)) << change;
+  }
+  // What the plan reads: the ecosystem is shared, the plan is built anew and equals a
+  // plan built without the cache.
+  for (const std::string& change :
+       {"media.cadence=2", "media.budget=900", "media.start=4", "media.strategy=\"solo\"", "run.steps=20",
+        "media.echo_offset=2", "media.event_strength=0.5", "firm.message_cost=3"}) {
+    EcosystemCache cache;
+    const Scenario changed = campaign_scenario(base, {change});
+    const EcosystemCache::World a = cache.get(reference, n);
+    const EcosystemCache::World b = cache.get(changed, n);
+    EXPECT_EQ(a.ecosystem, b.ecosystem) << change;
+    EXPECT_NE(a.plan, b.plan) << change;
+    EXPECT_EQ(cache.builds(), 3u) << change;
+    EXPECT_TRUE(same_plan(*b.plan, MediaPlan(changed, fresh_eco), 30)) << change;
+  }
+  // What the ecosystem reads: both are built anew.
+  for (const std::string& change : {"partners.count=21", "partners.reach_mean=41", "partners.cooperation=0.6",
+                                    "firm.reach=61", "run.seed=6", "partners.owner_share=0.9"}) {
+    EcosystemCache cache;
+    const EcosystemCache::World a = cache.get(reference, n);
+    const EcosystemCache::World b = cache.get(campaign_scenario(base, {change}), n);
+    EXPECT_NE(a.ecosystem, b.ecosystem) << change;
+    EXPECT_EQ(cache.builds(), 4u) << change;
+  }
+  {  // and the audience's size
+    EcosystemCache cache;
+    EXPECT_NE(cache.get(reference, n).ecosystem, cache.get(reference, n + 1).ecosystem);
+  }
+}
+
 }  // namespace
 }  // namespace campaign
