@@ -28,22 +28,13 @@
 #include "io/hdf5_file.h"
 #include "io/output_file.h"
 #include "io/results_writer.h"
+#include "results/streaming_stats.h"
 
 namespace campaign {
 namespace {
 
 constexpr std::size_t MAX_VARIANTS = 100000;  // a larger design needs --force
 constexpr int EXIT_SOME_FAILED = 3;
-
-// Nearest rank, as the quantile sketch defines it: the smallest value with at least
-// ceil(q n) values at or below it.
-double exact_quantile(std::vector<double> values, double q) {
-  if (values.empty()) return std::nan("");
-  const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(q * static_cast<double>(values.size()))));
-  const auto k = static_cast<std::ptrdiff_t>(std::min(rank, values.size()) - 1);
-  std::nth_element(values.begin(), values.begin() + k, values.end());
-  return values[static_cast<std::size_t>(k)];
-}
 
 void print_summary(const Scenario& s, const GraphRecord& graph, const Model& model, double seconds,
                    int threads, const RunAccumulator& acc) {
@@ -73,7 +64,7 @@ void print_summary(const Scenario& s, const GraphRecord& graph, const Model& mod
     fmt::print("result    {} after {} {}: mean {:.1f}{}, 95% CI {:.1f} .. {:.1f}; p05 {:.0f}, "
                "p50 {:.0f}, p95 {:.0f}\n",
                headline, unit, s.run.steps, mean, share, mean - half, mean + half,
-               exact_quantile(finals, 0.05), exact_quantile(finals, 0.50), exact_quantile(finals, 0.95));
+               nearest_rank_quantile(finals, 0.05), nearest_rank_quantile(finals, 0.50), nearest_rank_quantile(finals, 0.95));
   }
 }
 

@@ -15,6 +15,15 @@ std::string_view name_of(MetricKind kind) {
   return "?";
 }
 
+std::string_view name_of(Better better) {
+  switch (better) {
+    case Better::higher: return "higher";
+    case Better::lower: return "lower";
+    case Better::neither: return "";
+  }
+  return "?";
+}
+
 std::vector<std::string> metric_names_of(std::span<const MetricInfo> table) {
   std::vector<std::string> names;
   for (const MetricInfo& m : table) names.emplace_back(m.name);
@@ -25,11 +34,11 @@ namespace {
 
 std::string markdown_table(std::span<const MetricInfo> table, std::string_view first_column,
                            std::string_view meaning_header, bool with_kind) {
-  std::string out = fmt::format("| {} | unit |{} {} |\n|---|---|{}---|\n", first_column,
+  std::string out = fmt::format("| {} | unit |{} better | {} |\n|---|---|{}---|---|\n", first_column,
                                 with_kind ? " kind |" : "", meaning_header, with_kind ? "---|" : "");
   for (const MetricInfo& m : table) {
-    out += fmt::format("| `{}` | {} |{} {} |\n", m.name, m.unit,
-                       with_kind ? fmt::format(" {} |", name_of(m.kind)) : "", m.meaning);
+    out += fmt::format("| `{}` | {} |{} {} | {} |\n", m.name, m.unit,
+                       with_kind ? fmt::format(" {} |", name_of(m.kind)) : "", name_of(m.better), m.meaning);
   }
   return out;
 }

@@ -22,11 +22,21 @@ enum class MetricKind {
 };
 std::string_view name_of(MetricKind kind);
 
+// Which way a metric's final is better, for comparisons (`compare`): more customers,
+// fewer leads lost; `neither` for counts that are not a goal (messages sent, people
+// talking now).
+enum class Better { higher, lower, neither };
+std::string_view name_of(Better better);
+
 struct MetricInfo {
   std::string_view name;
   std::string_view unit;
   MetricKind kind;
   std::string_view meaning;
+  Better better = Better::neither;
+  // A ratio: its numerator and denominator metrics (the ratio of their means is
+  // reported beside the mean of the per-replication ratios).
+  std::string_view numerator = {}, denominator = {};
 };
 
 // The diffusion models' metrics (independent cascade, network Bass), in this order.
@@ -34,7 +44,7 @@ inline constexpr std::array<MetricInfo, 3> DIFFUSION_METRICS{{
     {"newly_adopted", "people", MetricKind::per_step,
      "people who adopted during step `t` (at index 0: the seeds)"},
     {"total_adopted", "people", MetricKind::cumulative,
-     "cumulative adopters after step `t` (at index 0: the number of seeds)"},
+     "cumulative adopters after step `t` (at index 0: the number of seeds)", Better::higher},
     {"active", "people", MetricKind::current,
      "people able to transmit after step `t`: for the independent cascade, those who adopted in step `t` "
      "(each gets one chance per contact); for network Bass, all adopters"},
@@ -46,39 +56,39 @@ inline constexpr std::array<MetricInfo, 27> CAMPAIGN_METRICS{{
     {"newly_adopted", "people", MetricKind::per_step,
      "people interested for the first time during step `t` (index 0: the seeds)"},
     {"total_adopted", "people", MetricKind::cumulative,
-     "people ever interested (a person who forgot and was won again counts once)"},
+     "people ever interested (a person who forgot and was won again counts once)", Better::higher},
     {"active", "people", MetricKind::current,
      "people who will talk in step `t + 1`: advocates, detractors, and people within their interest talk's lifetime who have neither forgotten nor bought (interested people and leads, also leads lost without buying). A purchase ends interest talk, so each person counts once"},
     {"aware", "people", MetricKind::cumulative,
-     "people ever aware of the product: reached by a message or interested (\"contacts gained\")"},
+     "people ever aware of the product: reached by a message or interested (\"contacts gained\")", Better::higher},
     {"interested", "people", MetricKind::current,
      "interested now and not yet leads (includes the word-of-mouth audience, who never become leads)"},
     {"leads", "leads", MetricKind::cumulative,
-     "own leads plus agency leads bought (before handoffs)"},
+     "own leads plus agency leads bought (before handoffs)", Better::higher},
     {"leads_queued", "leads", MetricKind::current,
-     "leads waiting for sales at the end of step `t`"},
+     "leads waiting for sales at the end of step `t`", Better::lower},
     {"leads_lost_capacity", "leads", MetricKind::cumulative,
-     "waited past `funnel.patience` without being processed"},
+     "waited past `funnel.patience` without being processed", Better::lower},
     {"leads_lost_stock", "leads", MetricKind::cumulative,
-     "processed while the stock was empty"},
+     "processed while the stock was empty", Better::lower},
     {"leads_lost_handoff", "leads", MetricKind::cumulative,
-     "agency leads lost between contractors"},
+     "agency leads lost between contractors", Better::lower},
     {"leads_not_converted", "leads", MetricKind::cumulative,
-     "processed, in stock, did not buy"},
+     "processed, in stock, did not buy", Better::lower},
     {"customers", "people", MetricKind::cumulative,
-     "first purchases (own and agency customers)"},
+     "first purchases (own and agency customers)", Better::higher},
     {"repeat_purchases", "purchases", MetricKind::cumulative,
-     "purchases after the first, by satisfied own customers"},
+     "purchases after the first, by satisfied own customers", Better::higher},
     {"repeats_lost_stock", "purchases", MetricKind::cumulative,
-     "repeat purchases wanted while out of stock: not made, no revenue"},
+     "repeat purchases wanted while out of stock: not made, no revenue", Better::lower},
     {"lost_support", "people", MetricKind::cumulative,
-     "customers dissatisfied because support had no slot for them"},
+     "customers dissatisfied because support had no slot for them", Better::lower},
     {"lost_quality", "people", MetricKind::cumulative,
-     "customers dissatisfied by the product"},
+     "customers dissatisfied by the product", Better::lower},
     {"advocates", "people", MetricKind::current,
-     "satisfied customers still talking"},
+     "satisfied customers still talking", Better::higher},
     {"detractors", "people", MetricKind::current,
-     "dissatisfied customers still talking"},
+     "dissatisfied customers still talking", Better::lower},
     {"messages", "messages", MetricKind::cumulative,
      "media messages started"},
     {"wom_transmissions", "contacts", MetricKind::cumulative,
@@ -86,25 +96,25 @@ inline constexpr std::array<MetricInfo, 27> CAMPAIGN_METRICS{{
     {"agency_leads", "leads", MetricKind::cumulative,
      "leads bought by the agency"},
     {"revenue", "money", MetricKind::cumulative,
-     "first and repeat purchases × price"},
+     "first and repeat purchases × price", Better::higher},
     {"marketing_cost", "money", MetricKind::cumulative,
-     "messages, broadcast advertising, agency leads"},
+     "messages, broadcast advertising, agency leads", Better::lower},
     {"cost", "money", MetricKind::cumulative,
-     "marketing cost + fixed costs + cost of goods sold"},
+     "marketing cost + fixed costs + cost of goods sold", Better::lower},
     {"profit", "money", MetricKind::cumulative,
-     "`revenue − cost` (negative while costs lead)"},
+     "`revenue − cost` (negative while costs lead)", Better::higher},
     {"partner_commitments", "partners", MetricKind::cumulative,
      "distinct partners engaged by the messages started so far (the same in every replication)"},
     {"agency_refused", "0 or 1", MetricKind::flag,
-     "1 at every step if the agency refused the client (`funnel.quality < agency.quality_threshold`)"},
+     "1 at every step if the agency refused the client (`funnel.quality < agency.quality_threshold`)", Better::lower},
 }};
 
 // The campaign's derived finals: per-replication ratios of its finals at the last step,
 // stored after the metrics' columns of `finals` (no series, no trajectories).
 inline constexpr std::array<MetricInfo, 3> CAMPAIGN_DERIVED{{
-    {"cpl", "money per lead", MetricKind::ratio, "`marketing_cost / leads`"},
-    {"cac", "money per customer", MetricKind::ratio, "`marketing_cost / customers` (first purchases)"},
-    {"roi", "ratio", MetricKind::ratio, "`(revenue − cost) / cost` = `profit / cost`"},
+    {"cpl", "money per lead", MetricKind::ratio, "`marketing_cost / leads`", Better::lower, "marketing_cost", "leads"},
+    {"cac", "money per customer", MetricKind::ratio, "`marketing_cost / customers` (first purchases)", Better::lower, "marketing_cost", "customers"},
+    {"roi", "ratio", MetricKind::ratio, "`(revenue − cost) / cost` = `profit / cost`", Better::higher, "profit", "cost"},
 }};
 
 // The index of `name` in `table`; in a constant expression, an unknown name does not

@@ -70,4 +70,12 @@ double t_critical_975(std::uint64_t df) {
   return z + v * (g1 + v * (g2 + v * (g3 + v * g4)));
 }
 
+double nearest_rank_quantile(std::vector<double> values, double q) {
+  if (values.empty()) return std::nan("");
+  const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(q * static_cast<double>(values.size()))));
+  const auto k = static_cast<std::ptrdiff_t>(std::min(rank, values.size()) - 1);
+  std::nth_element(values.begin(), values.begin() + k, values.end());
+  return values[static_cast<std::size_t>(k)];
+}
+
 }  // namespace campaign

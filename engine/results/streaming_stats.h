@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace campaign {
 
@@ -26,5 +27,9 @@ class StreamingMoments {
 // Two-sided 95% Student-t critical value t_{0.975, df}: tabulated for df <= 30, a
 // Cornish-Fisher expansion beyond (error < 1e-5 there). df = 0 gives infinity.
 double t_critical_975(std::uint64_t df);
+
+// The nearest-rank quantile, as the quantile sketch defines it: the smallest value with
+// at least ceil(q n) values at or below it. NaN for an empty sample.
+double nearest_rank_quantile(std::vector<double> values, double q);
 
 }  // namespace campaign

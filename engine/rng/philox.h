@@ -41,6 +41,7 @@ enum class Stream : std::uint8_t {
   agency = 14,       // leads bought by the agency and their handoffs
   advocacy = 15,     // contact coins of advocates and detractors
   design = 16,       // an experiment design's sampled points (seeded by --design-seed)
+  bootstrap = 17,    // a comparison's bootstrap resamples (seeded by --bootstrap-seed)
 };
 
 class CounterRng {

@@ -342,7 +342,7 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
   const Ecosystem fresh_eco(reference, n);
   const MediaPlan fresh_plan(reference, fresh_eco);
   // What neither reads: the cached world is the reference's own.
-  for (const std::string& change : {"firm.unit_cost=7", "media.wearout=0.5", "funnel.conversion=0.9",
+  for (const char* change : {"firm.unit_cost=7", "media.wearout=0.5", "funnel.conversion=0.9",
                                     "word_of_mouth.transmission=0.3", "run.replications=3"}) {
     EcosystemCache cache;
     const EcosystemCache::World a = cache.get(reference, n);
@@ -354,7 +354,7 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
   }
   // What the plan reads: the ecosystem is shared, the plan is built anew and equals a
   // plan built without the cache.
-  for (const std::string& change :
+  for (const char* change :
        {"media.cadence=2", "media.budget=900", "media.start=4", "media.strategy=\"solo\"", "run.steps=20",
         "media.echo_offset=2", "media.event_strength=0.5", "firm.message_cost=3"}) {
     EcosystemCache cache;
@@ -367,7 +367,7 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
     EXPECT_TRUE(same_plan(*b.plan, MediaPlan(changed, fresh_eco), 30)) << change;
   }
   // What the ecosystem reads: both are built anew.
-  for (const std::string& change : {"partners.count=21", "partners.reach_mean=41", "partners.cooperation=0.6",
+  for (const char* change : {"partners.count=21", "partners.reach_mean=41", "partners.cooperation=0.6",
                                     "firm.reach=61", "run.seed=6", "partners.owner_share=0.9"}) {
     EcosystemCache cache;
     const EcosystemCache::World a = cache.get(reference, n);

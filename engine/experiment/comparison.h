@@ -1,0 +1,79 @@
+// Comparing variants on their per-replication finals (`campaign-sim compare`,
+// docs/compare.md). Under common random numbers replication r of every variant draws the
+// same coins for the same person, arc and step, so the variants' finals are paired by
+// replication, and differences are measured replication by replication:
+//
+//   - per variant: mean and 95% CI (Student t); for a ratio (cac, roi, ...) also the
+//     ratio of the means of its numerator and denominator, with a delta-method CI;
+//   - against the baseline: the paired difference of means with its 95% CI (Welch's
+//     interval when the variants ran on independent streams), and the relative
+//     difference;
+//   - the share of replications in which each variant beats each other one (ties apart);
+//   - P(best): the share of paired bootstrap resamples (replications drawn with
+//     replacement, the same draws for every variant) in which a variant has the best
+//     mean, a tie split evenly among the tied;
+//   - risk: the value at the bad 5% tail (the 5% quantile where higher is better, the
+//     95% where lower is), CVaR 5% (the mean of the worst ceil(5% n) replications) and,
+//     for money where higher is better, P(value < 0);
+//   - common random numbers' worth: var(x - b) against var(x) + var(b), the factor by
+//     which independent streams would need more replications for the same CI width.
+//
+// Everything is a pure function of the finals and the bootstrap seed: the same finals
+// give the same figures at any thread count.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/metrics.h"
+
+namespace campaign {
+
+struct CompareMetric {
+  std::string name, unit;
+  Better better = Better::neither;
+  bool money = false;
+  // A ratio's numerator and denominator: indices into ComparisonInput::metrics (which
+  // then holds them), or -1.
+  int numerator = -1, denominator = -1;
+};
+
+struct ComparisonInput {
+  std::vector<std::string> variants;  // names, in order
+  std::size_t baseline = 0;
+  std::vector<CompareMetric> metrics;
+  // values[m][v][r]: metric m of variant v in replication r; NaN where undefined (a
+  // ratio whose denominator is 0). Every variant has the same replications.
+  std::vector<std::vector<std::vector<double>>> values;
+  bool paired = true;  // common random numbers; false: independent streams
+  std::uint64_t bootstrap_resamples = 4000;
+  std::uint64_t bootstrap_seed = 1;
+};
+
+struct VariantFigures {
+  std::uint64_t n = 0;  // replications where the value is defined
+  double mean = 0, sd = 0, ci_lo = 0, ci_hi = 0;
+  double ratio_of_means = 0, rom_ci_lo = 0, rom_ci_hi = 0;  // ratios only (NaN otherwise)
+  double diff = 0, diff_ci_lo = 0, diff_ci_hi = 0, relative_diff = 0;  // against the baseline
+  double tail05 = 0, cvar05 = 0;
+  double p_negative = 0;  // money where higher is better (NaN otherwise)
+  double p_best = 0;      // NaN for a metric that is not a goal
+  double correlation = 0;    // with the baseline, replication by replication
+  double crn_factor = 0;     // (var x + var b) / var(x - b); NaN when unpaired
+};
+
+struct MetricComparison {
+  std::vector<VariantFigures> variants;
+  // wins[v][w], ties[v][w]: replications in which v is better than w, or equal.
+  std::vector<std::vector<std::uint64_t>> wins, ties;
+  std::uint64_t paired_replications = 0;  // replications where every variant is defined
+};
+
+struct Comparison {
+  std::vector<MetricComparison> metrics;  // as ComparisonInput::metrics
+};
+
+Comparison compare_variants(const ComparisonInput& input);
+
+}  // namespace campaign
