@@ -296,6 +296,171 @@ ReplicationPolicy policy_from(const po::variables_map& vm) {
   return policy;
 }
 
+// A study into OUT through its part store (experiment/study_store.h): every finished
+// variant kept at once, --resume and --overwrite as documented in docs/experiments.md,
+// then the merge. Front ends (sweep, compare) print around it.
+struct StudyFileOptions {
+  std::string command;  // "sweep" or "compare", in messages
+  std::string out_arg, out_path, manifest, estimate;
+  std::string subject, suffix;  // the first line: "<command> <subject>, N to run<suffix>"
+  bool resume = false, overwrite = false, fail_fast = false, quiet = false;
+  StudyFileExtras extras;
+};
+
+struct StudyFileRun {
+  StudyOutcome outcome;
+  StudyRecord record;
+  tbb::tick_count start;
+  double merge_seconds = 0;
+};
+
+StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
+  // What is finished already, and where.
+  const std::string& manifest = o.manifest;
+  const std::string& out_arg = o.out_arg;
+  const std::string& out_path = o.out_path;
+  const bool resume = o.resume, overwrite = o.overwrite, quiet = o.quiet;
+  const std::size_t total = study.variants().size();
+  PartStore parts(out_path);
+  std::error_code ec;
+  const bool out_exists = std::filesystem::exists(out_path, ec);
+  if (!resume && !overwrite) {
+    if (parts.exists()) {
+      throw InputError(fmt::format("{}: an interrupted {} into it left finished variants in {}; "
+                                   "--resume continues it, --overwrite starts again",
+                                   excerpt_path(out_arg), o.command, excerpt_path(parts.folder())));
+    }
+    if (out_exists) {
+      throw InputError(fmt::format("{}: exists; --overwrite replaces it, --resume adds what it lacks",
+                                   excerpt_path(out_arg)));
+    }
+  }
+  std::optional<std::string> previous_out;
+  bool nothing_to_resume = false;
+  std::map<std::string, std::string> finished_before;  // content key -> a file
+  if (resume) {
+    // The interrupted sweep's folder, when there is one, says what is being resumed: an
+    // OUT beside it is an older sweep's that this one replaces (it was started with
+    // --overwrite), unless it is the same sweep's, whose variants then count as finished.
+    const std::optional<std::string> before = parts.manifest();
+    if (before) check_resumable(*before, manifest, parts.folder());
+    if (out_exists) {
+      std::string file_manifest;
+      std::map<std::string, std::string> in_file;
+      try {
+        in_file = finished_in_file(out_path, file_manifest);
+      } catch (const IoError& e) {
+        if (!before) {
+          throw InputError(fmt::format("{}: --resume cannot read it as a {}'s results ({})",
+                                       excerpt_path(out_arg), o.command, e.what()));
+        }
+      }
+      if (!before) {
+        if (file_manifest.empty()) {
+          throw InputError(fmt::format("{}: --resume: not a {}'s results file (no /sweep); --overwrite "
+                                       "replaces it",
+                                       excerpt_path(out_arg), o.command));
+        }
+        check_resumable(file_manifest, manifest, out_arg);
+      }
+      bool same_sweep = !file_manifest.empty();
+      if (same_sweep && before) {
+        try {
+          check_resumable(file_manifest, manifest, out_arg);
+        } catch (const InputError&) {
+          same_sweep = false;
+        }
+      }
+      if (same_sweep) {
+        previous_out = out_path;
+        finished_before = in_file;
+      }
+    }
+    // Nothing to resume (killed before its first variant finished): start it, so that a
+    // job script may always pass --resume.
+    nothing_to_resume = !before && !out_exists;
+  }
+  // Checked first, created now: a refused command leaves no folder behind. With the lock
+  // held, the manifest is read again (another sweep may have started in between).
+  parts.open();
+  if (resume) {
+    if (const std::optional<std::string> before = parts.manifest()) check_resumable(*before, manifest, parts.folder());
+    for (auto& [key, path] : parts.finished()) finished_before[key] = path;
+  } else if (overwrite) {
+    parts.remove_parts();
+  }
+  parts.write_manifest(manifest);
+
+  StudyFileRun run;
+  StudyOutcome& outcome = run.outcome;
+  outcome.status.assign(total, VariantStatus::pending);
+  outcome.replications.assign(total, 0);
+  outcome.messages.assign(total, "");
+  outcome.target_reached.assign(total, true);
+  std::vector<std::size_t> todo;
+  std::size_t done_before = 0;
+  // A resumed variant gets its replications and target from its stored results (in the merge).
+  for (std::size_t i = 0; i < total; ++i) {
+    if (finished_before.count(study.variants()[i].content_key)) {
+      outcome.status[i] = VariantStatus::done;
+      ++done_before;
+    } else {
+      todo.push_back(i);
+    }
+  }
+  run.start = tbb::tick_count::now();
+  if (!quiet) {
+    fmt::print("{:<9} {}, {} to run{}{}{}\n", o.command, o.subject, todo.size(),
+               done_before > 0 ? fmt::format(", {} finished before", done_before) : "",
+               !resume ? "" : nothing_to_resume ? " (nothing to resume: started)" : " (resumed)", o.suffix);
+  }
+  SweepSink sink(parts, outcome, quiet, done_before, total);
+  StudyRunOptions run_options;
+  run_options.fail_fast = o.fail_fast;
+  StudyRecord& record = run.record;
+  try {
+    record = in_phase("running the " + o.command, o.estimate, [&] { return run_study(study, todo, run_options, sink); });
+  } catch (const Interrupted& e) {
+    sink.stop();
+    std::size_t finished = 0;
+    for (VariantStatus s : outcome.status) finished += s == VariantStatus::done;
+    throw Interrupted(e.signal(), "running the " + o.command,
+                      fmt::format("{} of {} variants finished and kept in {}; to finish the {}: the same "
+                                  "command with --resume",
+                                  finished, total, excerpt_path(parts.folder()), o.command));
+  } catch (const InputError& e) {  // --fail-fast: a variant failed
+    sink.stop();
+    const std::size_t kept = parts.finished().size();
+    if (kept == 0) {
+      parts.remove_folder();
+      throw;
+    }
+    throw InputError(fmt::format("{} finished variant{} kept in {} (--resume continues the {}); {}", kept,
+                                 kept == 1 ? "" : "s", excerpt_path(parts.folder()), o.command, e.what()));
+  } catch (...) {
+    sink.stop();
+    if (parts.finished().empty()) parts.remove_folder();
+    throw;
+  }
+  sink.stop();
+  const std::map<std::string, std::string> part_files = parts.finished();
+  const auto merge_start = tbb::tick_count::now();
+  try {
+    in_phase("writing the results", o.estimate, [&] {
+      write_study_file(study, outcome, manifest, part_files, previous_out, out_path, o.extras);
+      return 0;
+    });
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), "merging the finished variants into " + excerpt_path(out_arg),
+                      fmt::format("every variant is finished and kept in {}; the same command with --resume "
+                                  "writes the file",
+                                  excerpt_path(parts.folder())));
+  }
+  parts.remove_folder();
+  run.merge_seconds = (tbb::tick_count::now() - merge_start).seconds();
+  return run;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -548,145 +713,23 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const std::string estimate = check_memory(study, workers, force);
 
-  // What is finished already, and where.
-  const std::string manifest = study_manifest(study, design_spec);
-  PartStore parts(out_path);
-  std::error_code ec;
-  const bool out_exists = std::filesystem::exists(out_path, ec);
-  if (!resume && !overwrite) {
-    if (parts.exists()) {
-      throw InputError(fmt::format("{}: an interrupted sweep into it left finished variants in {}; "
-                                   "--resume continues it, --overwrite starts again",
-                                   excerpt_path(out_arg), excerpt_path(parts.folder())));
-    }
-    if (out_exists) {
-      throw InputError(fmt::format("{}: exists; --overwrite replaces it, --resume adds what it lacks",
-                                   excerpt_path(out_arg)));
-    }
-  }
-  std::optional<std::string> previous_out;
-  bool nothing_to_resume = false;
-  std::map<std::string, std::string> finished_before;  // content key -> a file
-  if (resume) {
-    // The interrupted sweep's folder, when there is one, says what is being resumed: an
-    // OUT beside it is an older sweep's that this one replaces (it was started with
-    // --overwrite), unless it is the same sweep's, whose variants then count as finished.
-    const std::optional<std::string> before = parts.manifest();
-    if (before) check_resumable(*before, manifest, parts.folder());
-    if (out_exists) {
-      std::string file_manifest;
-      std::map<std::string, std::string> in_file;
-      try {
-        in_file = finished_in_file(out_path, file_manifest);
-      } catch (const IoError& e) {
-        if (!before) {
-          throw InputError(fmt::format("{}: --resume cannot read it as a sweep's results ({})",
-                                       excerpt_path(out_arg), e.what()));
-        }
-      }
-      if (!before) {
-        if (file_manifest.empty()) {
-          throw InputError(fmt::format("{}: --resume: not a sweep's results file (no /sweep); --overwrite "
-                                       "replaces it",
-                                       excerpt_path(out_arg)));
-        }
-        check_resumable(file_manifest, manifest, out_arg);
-      }
-      bool same_sweep = !file_manifest.empty();
-      if (same_sweep && before) {
-        try {
-          check_resumable(file_manifest, manifest, out_arg);
-        } catch (const InputError&) {
-          same_sweep = false;
-        }
-      }
-      if (same_sweep) {
-        previous_out = out_path;
-        finished_before = in_file;
-      }
-    }
-    // Nothing to resume (killed before its first variant finished): start it, so that a
-    // job script may always pass --resume.
-    nothing_to_resume = !before && !out_exists;
-  }
-  // Checked first, created now: a refused command leaves no folder behind. With the lock
-  // held, the manifest is read again (another sweep may have started in between).
-  parts.open();
-  if (resume) {
-    if (const std::optional<std::string> before = parts.manifest()) check_resumable(*before, manifest, parts.folder());
-    for (auto& [key, path] : parts.finished()) finished_before[key] = path;
-  } else if (overwrite) {
-    parts.remove_parts();
-  }
-  parts.write_manifest(manifest);
-
-  StudyOutcome outcome;
-  outcome.status.assign(total, VariantStatus::pending);
-  outcome.replications.assign(total, 0);
-  outcome.messages.assign(total, "");
-  outcome.target_reached.assign(total, true);
-  std::vector<std::size_t> todo;
-  std::size_t done_before = 0;
-  // A resumed variant gets its replications and target from its stored results (in the merge).
-  for (std::size_t i = 0; i < total; ++i) {
-    if (finished_before.count(study.variants()[i].content_key)) {
-      outcome.status[i] = VariantStatus::done;
-      ++done_before;
-    } else {
-      todo.push_back(i);
-    }
-  }
-  const auto start = tbb::tick_count::now();
-  if (!quiet) {
-    fmt::print("sweep     {} variants of {}, {} to run{}{}: {} design\n", total, excerpt_path(scenario_path),
-               todo.size(), done_before > 0 ? fmt::format(", {} finished before", done_before) : "",
-               !resume ? "" : nothing_to_resume ? " (nothing to resume: started)" : " (resumed)",
-               excerpt(design_spec, 100));
-  }
-  SweepSink sink(parts, outcome, quiet, done_before, total);
-  StudyRunOptions run_options;
-  run_options.fail_fast = vm["fail-fast"].as<bool>();
-  StudyRecord record;
-  try {
-    record = in_phase("running the sweep", estimate, [&] { return run_study(study, todo, run_options, sink); });
-  } catch (const Interrupted& e) {
-    sink.stop();
-    std::size_t finished = 0;
-    for (VariantStatus s : outcome.status) finished += s == VariantStatus::done;
-    throw Interrupted(e.signal(), "running the sweep",
-                      fmt::format("{} of {} variants finished and kept in {}; to finish the sweep: the same "
-                                  "command with --resume",
-                                  finished, total, excerpt_path(parts.folder())));
-  } catch (const InputError& e) {  // --fail-fast: a variant failed
-    sink.stop();
-    const std::size_t kept = parts.finished().size();
-    if (kept == 0) {
-      parts.remove_folder();
-      throw;
-    }
-    throw InputError(fmt::format("{} finished variant{} kept in {} (--resume continues the sweep); {}", kept,
-                                 kept == 1 ? "" : "s", excerpt_path(parts.folder()), e.what()));
-  } catch (...) {
-    sink.stop();
-    if (parts.finished().empty()) parts.remove_folder();
-    throw;
-  }
-  sink.stop();
-  const std::map<std::string, std::string> part_files = parts.finished();
-  const auto merge_start = tbb::tick_count::now();
-  try {
-    in_phase("writing the results", estimate, [&] {
-      write_study_file(study, outcome, manifest, part_files, previous_out, out_path);
-      return 0;
-    });
-  } catch (const Interrupted& e) {
-    throw Interrupted(e.signal(), "merging the finished variants into " + excerpt_path(out_arg),
-                      fmt::format("every variant is finished and kept in {}; the same command with --resume "
-                                  "writes the file",
-                                  excerpt_path(parts.folder())));
-  }
-  parts.remove_folder();
-  const double merge_seconds = (tbb::tick_count::now() - merge_start).seconds();
+  StudyFileOptions file_options;
+  file_options.command = "sweep";
+  file_options.out_arg = out_arg;
+  file_options.out_path = out_path;
+  file_options.manifest = study_manifest(study, design_spec);
+  file_options.estimate = estimate;
+  file_options.subject = fmt::format("{} variants of {}", total, excerpt_path(scenario_path));
+  file_options.suffix = fmt::format(": {} design", excerpt(design_spec, 100));
+  file_options.resume = resume;
+  file_options.overwrite = overwrite;
+  file_options.fail_fast = vm["fail-fast"].as<bool>();
+  file_options.quiet = quiet;
+  StudyFileRun done = run_into_file(study, file_options);
+  const StudyOutcome& outcome = done.outcome;
+  const StudyRecord& record = done.record;
+  const double merge_seconds = done.merge_seconds;
+  const auto start = done.start;
   std::size_t failed = 0;
   for (VariantStatus s : outcome.status) failed += s == VariantStatus::failed;
   if (!quiet) {

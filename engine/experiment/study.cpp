@@ -18,8 +18,11 @@
 #include <new>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <unordered_map>
+
+#include <toml++/toml.h>
 
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -39,6 +42,35 @@ std::string hash_hex(std::string_view text) {
     h *= 0x100000001b3ull;
   }
   return fmt::format("{:016x}", h);
+}
+
+std::optional<ScenarioDifference> first_difference(const std::string& first_toml,
+                                                   const std::string& second_toml) {
+  toml::table a, b;
+  try {
+    a = toml::parse(first_toml);
+    b = toml::parse(second_toml);
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+  const auto text = [](const toml::node* node) {
+    if (node == nullptr) return std::string("(absent)");
+    std::ostringstream out;
+    node->visit([&](const auto& n) { out << n; });
+    return out.str();
+  };
+  for (const toml::table* side : {&b, &a}) {
+    for (const auto& [section, table] : *side) {
+      const toml::table* keys = table.as_table();
+      if (keys == nullptr) continue;
+      for (const auto& [key, value] : *keys) {
+        const std::string path = fmt::format("{}.{}", section.str(), key.str());
+        const std::string one = text(a.at_path(path).node()), two = text(b.at_path(path).node());
+        if (one != two) return ScenarioDifference{path, excerpt(one, 40), excerpt(two, 40)};
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 std::string ReplicationPolicy::describe() const {
@@ -84,14 +116,20 @@ std::string name_part(const std::string& key, const std::string& value) {
   return out;
 }
 
+// What the graph depends on: the seed, [audience], [graph] and segments.shares (the
+// blocks of a stochastic block model), as resolved TOML.
+std::string graph_part_of(const Scenario& s) {
+  Scenario part;
+  part.audience = s.audience;
+  part.graph = s.graph;
+  part.segments.shares = s.segments.shares;
+  part.run.seed = s.run.seed;
+  return resolved_toml(part);
+}
+
 std::uint64_t graph_key_of(const Scenario& s) {
-  Scenario graph_part;  // what the graph depends on: the seed, [audience], [graph], [segments]
-  graph_part.audience = s.audience;
-  graph_part.graph = s.graph;
-  graph_part.segments = s.segments;
-  graph_part.run.seed = s.run.seed;
   std::uint64_t key = 0;
-  const std::string hex = hash_hex(resolved_toml(graph_part) + s.base_dir);
+  const std::string hex = hash_hex(graph_part_of(s) + s.base_dir);
   std::from_chars(hex.data(), hex.data() + hex.size(), key, 16);
   return key;
 }
@@ -100,12 +138,12 @@ std::uint64_t graph_key_of(const Scenario& s) {
 
 Study::Study(const std::string& scenario_path, std::vector<std::string> overrides, Design design,
              ReplicationPolicy policy, unsigned threads, bool save_trajectories)
-    : file_(scenario_path),
-      overrides_(std::move(overrides)),
+    : overrides_(std::move(overrides)),
       design_(std::move(design)),
       policy_(std::move(policy)),
       threads_(threads),
       save_trajectories_(save_trajectories) {
+  files_.emplace_back(scenario_path);
   for (const std::string& assignment : overrides_) {
     const std::string key = assignment.substr(0, assignment.find('='));
     if (std::find(design_.keys.begin(), design_.keys.end(), key) != design_.keys.end()) {
@@ -113,6 +151,26 @@ Study::Study(const std::string& scenario_path, std::vector<std::string> override
                                    excerpt(assignment, 80)));
     }
   }
+  plan();
+}
+
+Study::Study(const std::vector<std::string>& scenario_paths, std::vector<std::string> overrides,
+             std::vector<VariantSource> sources, ReplicationPolicy policy, unsigned threads)
+    : overrides_(std::move(overrides)),
+      sources_(std::move(sources)),
+      policy_(std::move(policy)),
+      threads_(threads),
+      save_trajectories_(false) {
+  for (const std::string& path : scenario_paths) files_.emplace_back(path);
+  for (const VariantSource& source : sources_) {
+    if (source.file >= files_.size()) throw std::logic_error("Study: a variant's file is not among the files");
+  }
+  design_.points.assign(sources_.size(), {});  // one point per variant, no design keys
+  plan();
+}
+
+// Every variant loaded, validated, named and keyed, before anything runs.
+void Study::plan() {
   std::set<std::string> names, inputs;
   std::unordered_map<std::string, std::size_t> configurations;  // unnamed scenario's hash -> index
   for (std::size_t i = 0; i < design_.points.size(); ++i) {
@@ -123,20 +181,23 @@ Study::Study(const std::string& scenario_path, std::vector<std::string> override
     LoadedScenario loaded = load(i);
     Scenario& s = loaded.scenario;
     v.name = s.run.name;
-    // Two spellings of one value (1 and 1.0, 0.1 and 0.10) make one scenario twice.
+    // Two spellings of one value (1 and 1.0, 0.1 and 0.10) make one scenario twice. (A
+    // comparison may hold a variant twice under two names: they then differ by nothing.)
     Scenario unnamed = s;
     unnamed.run.name.clear();
     const auto [same, fresh] = configurations.emplace(hash_hex(resolved_toml(unnamed)), i);
-    if (!fresh) {
+    if (!fresh && sources_.empty()) {
       throw InputError(fmt::format("the design's points {} and {} are the same scenario ({}): a value "
                                    "is listed twice, perhaps spelled two ways, or rounding made two "
                                    "sampled points equal",
                                    same->second, i, excerpt(v.name, 80)));
     }
     if (!names.insert(v.name).second) {
-      throw InputError(fmt::format("two variants are named {}: their values differ only in characters "
-                                   "a name cannot hold (replaced by '_')",
-                                   excerpt(v.name, 120)));
+      throw InputError(sources_.empty() ? fmt::format("two variants are named {}: their values differ only in "
+                                                      "characters a name cannot hold (replaced by '_')",
+                                                      excerpt(v.name, 120))
+                                        : fmt::format("two variants are named {}; give each its own name",
+                                                      excerpt(v.name, 120)));
     }
     // A CI target must be a metric of the variant's model: refused before anything runs.
     const std::vector<std::string>& metrics =
@@ -165,12 +226,20 @@ Study::Study(const std::string& scenario_path, std::vector<std::string> override
 
 LoadedScenario Study::load(std::size_t i) const {
   std::vector<std::string> all = overrides_;
+  if (!sources_.empty()) {
+    const VariantSource& source = sources_.at(i);
+    all.insert(all.end(), source.sets.begin(), source.sets.end());
+    LoadedScenario loaded = files_[source.file].load(all);
+    loaded.scenario.run.name = source.name;
+    if (policy_.adaptive()) loaded.scenario.run.replications = policy_.max_replications;
+    return loaded;
+  }
   const std::vector<std::string>& point = design_.points.at(i);
   for (std::size_t k = 0; k < design_.keys.size(); ++k) all.push_back(design_.keys[k] + "=" + point[k]);
   LoadedScenario loaded = [&] {
-    if (design_.keys.empty()) return file_.load(all);
+    if (design_.keys.empty()) return files_.front().load(all);
     try {
-      return file_.load(all);
+      return files_.front().load(all);
     } catch (const InputError& e) {
       // The loader names a value as an override ("--set key=value: ..."): a design key's
       // value is the design point's; anything else (a --set of the command) is said as is.
@@ -189,6 +258,20 @@ LoadedScenario Study::load(std::size_t i) const {
   }
   if (policy_.adaptive()) loaded.scenario.run.replications = policy_.max_replications;
   return loaded;
+}
+
+void Study::require_common_random_numbers(std::size_t baseline) const {
+  const std::string base = graph_part_of(load(baseline).scenario);
+  for (std::size_t i = 0; i < variants_.size(); ++i) {
+    if (variants_[i].graph_key == variants_[baseline].graph_key) continue;
+    const std::string other = graph_part_of(load(i).scenario);
+    const std::optional<ScenarioDifference> d = first_difference(base, other);
+    throw InputError(fmt::format(
+        "variants {} and {} differ in {}: common random numbers need the same run.seed, [audience], "
+        "[graph] and segments.shares (one graph for all); --independent runs them on independent streams",
+        excerpt(variants_[baseline].name, 60), excerpt(variants_[i].name, 60),
+        d ? fmt::format("{} ({} and {})", d->key, d->first, d->second) : std::string("their graph files")));
+  }
 }
 
 Footprint Study::footprint(std::size_t i) const {

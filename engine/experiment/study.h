@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,27 +69,44 @@ struct StudyVariant {
   double peak_bytes = 0;            // the memory estimate's peak
 };
 
+// A named variant of a comparison: a scenario file and its own overrides.
+struct VariantSource {
+  std::string name;
+  std::size_t file = 0;           // index into the study's scenario files
+  std::vector<std::string> sets;  // key=value, applied after the study's overrides
+};
+
 class Study {
  public:
   // `overrides` apply to every variant; the design's keys must not be among them.
   Study(const std::string& scenario_path, std::vector<std::string> overrides, Design design,
         ReplicationPolicy policy, unsigned threads, bool save_trajectories);
+  // Named variants (`compare`): each from one of the files, with its own overrides.
+  Study(const std::vector<std::string>& scenario_paths, std::vector<std::string> overrides,
+        std::vector<VariantSource> sources, ReplicationPolicy policy, unsigned threads);
 
   const std::vector<StudyVariant>& variants() const { return variants_; }
   const Design& design() const { return design_; }
   const ReplicationPolicy& policy() const { return policy_; }
-  const ScenarioFile& scenario_file() const { return file_; }
+  const ScenarioFile& scenario_file() const { return files_.front(); }  // the first
+  const std::vector<ScenarioFile>& scenario_files() const { return files_; }
+  const std::vector<VariantSource>& sources() const { return sources_; }  // empty: a design's
   const std::vector<std::string>& overrides() const { return overrides_; }
   // The files the variants read (scenario, graph files, partner tables).
   const std::vector<std::string>& inputs() const { return inputs_; }
   // Variant i's scenario, loaded again (plans keep no scenarios: 10,000 variants).
   LoadedScenario load(std::size_t i) const;
   Footprint footprint(std::size_t i) const;
+  // Throws InputError, naming the first difference, unless every variant shares the
+  // baseline's graph and seed (what common random numbers pair replications by).
+  void require_common_random_numbers(std::size_t baseline) const;
   std::size_t largest() const { return largest_; }  // the variant with the largest peak
 
  private:
-  ScenarioFile file_;
+  void plan();
+  std::vector<ScenarioFile> files_;
   std::vector<std::string> overrides_;
+  std::vector<VariantSource> sources_;
   Design design_;
   ReplicationPolicy policy_;
   unsigned threads_;
@@ -147,6 +165,14 @@ struct StudyRecord {
 // throws Interrupted once the finished ones are handed over.
 StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                       const StudyRunOptions& options, StudySink& sink);
+
+// The first key whose value differs between two resolved scenarios (TOML texts), with
+// both values as text ("(absent)" for a missing key).
+struct ScenarioDifference {
+  std::string key, first, second;
+};
+std::optional<ScenarioDifference> first_difference(const std::string& first_toml,
+                                                   const std::string& second_toml);
 
 // FNV-1a, 64 bits, as 16 hex digits: content keys and fingerprints.
 std::string hash_hex(std::string_view text);

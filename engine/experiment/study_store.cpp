@@ -76,43 +76,6 @@ std::string study_manifest(const Study& study, const std::string& design_spec) {
   return out;
 }
 
-namespace {
-
-// The first key whose value differs between two resolved scenarios, as
-// "diffusion.transmission was 0.1, now 0.2"; empty when they cannot be told apart.
-std::string first_difference(const std::string& before, const std::string& now) {
-  toml::table a, b;
-  try {
-    a = toml::parse(before);
-    b = toml::parse(now);
-  } catch (const toml::parse_error&) {
-    return "";
-  }
-  const auto text = [](const toml::node* node) {
-    if (node == nullptr) return std::string("(absent)");
-    std::ostringstream out;
-    node->visit([&](const auto& n) { out << n; });
-    return out.str();
-  };
-  for (const toml::table* side : {&b, &a}) {
-    for (const auto& [section, table] : *side) {
-      const toml::table* keys = table.as_table();
-      if (keys == nullptr) continue;
-      for (const auto& [key, value] : *keys) {
-        const std::string path = fmt::format("{}.{}", section.str(), key.str());
-        const toml::node* was = a.at_path(path).node();
-        const toml::node* is = b.at_path(path).node();
-        if (text(was) != text(is)) {
-          return fmt::format("{} was {}, now {}", path, excerpt(text(was), 40), excerpt(text(is), 40));
-        }
-      }
-    }
-  }
-  return "";
-}
-
-}  // namespace
-
 void check_resumable(const std::string& before, const std::string& now, const std::string& where) {
   toml::table old_table, new_table;
   try {
@@ -148,9 +111,9 @@ void check_resumable(const std::string& before, const std::string& now, const st
     }
     std::string what;
     if (std::string_view(key) == "scenario") {
-      const std::string difference = first_difference(was, is);
-      what = difference.empty() ? "the scenario (its file or --set) has changed"
-                                : fmt::format("the scenario has changed: {}", difference);
+      const std::optional<ScenarioDifference> d = first_difference(was, is);
+      what = !d ? "the scenario (its file or --set) has changed"
+                : fmt::format("the scenario has changed: {} was {}, now {}", d->key, d->first, d->second);
     } else {
       what = fmt::format("{} was {}, now {}", key, excerpt(was, 80), excerpt(is, 80));
     }
@@ -310,7 +273,8 @@ std::map<std::string, std::string> finished_in_file(const std::string& path, std
 
 void write_study_file(const Study& study, StudyOutcome& outcome, const std::string& manifest,
                       const std::map<std::string, std::string>& parts,
-                      const std::optional<std::string>& previous_out, const std::string& out_path) {
+                      const std::optional<std::string>& previous_out, const std::string& out_path,
+                      const StudyFileExtras& extras) {
   const std::vector<StudyVariant>& variants = study.variants();
   const Design& d = study.design();
   std::optional<h5::File> previous;
@@ -401,6 +365,7 @@ void write_study_file(const Study& study, StudyOutcome& outcome, const std::stri
                                   v.name, result->header.content_key, v.content_key));
       }
       writer.write_variant(*result);
+      if (extras.result) extras.result(i, *result);
       if (outcome.replications[i] == 0) {  // finished before this process: from its results
         outcome.replications[i] = result->header.replications;
         outcome.target_reached[i] = target_reached(study.policy(), *result);
@@ -438,6 +403,7 @@ void write_study_file(const Study& study, StudyOutcome& outcome, const std::stri
   tables.design = std::move(design);
   tables.failures = {{"id", failure_ids}, {"name", failure_names}, {"message", failure_messages}};
   writer.write_study(tables);
+  if (extras.tables) extras.tables(writer);
   previous.reset();
   begin_final_commit();
   writer.commit();

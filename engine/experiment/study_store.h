@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,9 +72,17 @@ struct StudyOutcome {
 // and /sweep/failures. Variants finished by an earlier process (replications 0 in
 // `outcome`) get their replications and target_reached from their results. The caller
 // removes the folder once this returns.
+// What a front end adds to the file: it sees every finished variant's results (in id
+// order) and writes its own tables before the file is committed.
+struct StudyFileExtras {
+  std::function<void(std::size_t variant, const VariantResult& result)> result;
+  std::function<void(ResultsWriter& writer)> tables;
+};
+
 void write_study_file(const Study& study, StudyOutcome& outcome, const std::string& manifest,
                       const std::map<std::string, std::string>& parts,
-                      const std::optional<std::string>& previous_out, const std::string& out_path);
+                      const std::optional<std::string>& previous_out, const std::string& out_path,
+                      const StudyFileExtras& extras = {});
 
 // The finished variants of a complete sweep file: content key -> scenario name; its
 // manifest in `manifest`. Empty when the file is not a sweep file.

@@ -313,6 +313,21 @@ void ResultsWriter::write_study(const StudyTables& tables) try {
   rethrow_naming_output(e);
 }
 
+void ResultsWriter::write_compare(const CompareTables& tables) try {
+  if (committed_) throw std::logic_error("ResultsWriter::write_compare after commit");
+  impl_->current.reset();
+  h5::Group compare = impl_->file.create_group("compare");
+  compare.set_attribute("baseline", tables.baseline);
+  compare.set_attribute("objective", tables.objective);
+  compare.set_attribute("paired", static_cast<std::int64_t>(tables.paired ? 1 : 0));
+  compare.set_attribute("bootstrap_resamples", tables.bootstrap_resamples);
+  compare.set_attribute("bootstrap_seed", tables.bootstrap_seed);
+  compare.write_columns("summary", tables.summary);
+  compare.write_columns("wins", tables.wins);
+} catch (const IoError& e) {
+  rethrow_naming_output(e);
+}
+
 void ResultsWriter::commit() try {
   if (committed_) throw std::logic_error("ResultsWriter::commit called twice");
   if (impl_->current) {

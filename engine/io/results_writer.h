@@ -64,6 +64,15 @@ struct StudyTables {
   std::string manifest;              // the study's description (TOML), for --resume
 };
 
+// A comparison's tables under /compare (docs/hdf5-layout.md).
+struct CompareTables {
+  std::vector<h5::Column> summary;  // a row per metric and variant
+  std::vector<h5::Column> wins;     // a row per metric and ordered pair of variants
+  std::string baseline, objective;
+  bool paired = true;               // common random numbers (false: --independent)
+  std::uint64_t bootstrap_resamples = 0, bootstrap_seed = 0;
+};
+
 class ResultsWriter {
  public:
   explicit ResultsWriter(const std::string& final_path);
@@ -84,6 +93,7 @@ class ResultsWriter {
   // A whole scenario group at once (begin_scenario and the summary).
   void write_variant(const VariantResult& result);
   void write_study(const StudyTables& tables);
+  void write_compare(const CompareTables& tables);
   void commit();  // close and rename into place
 
   const std::string& final_path() const { return temp_.final_path(); }
