@@ -9,6 +9,7 @@ namespace campaign {
 
 int run_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
+int compare_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 int reference_command(const std::vector<std::string>& args);

@@ -24,6 +24,18 @@ std::string_view name_of(Better better) {
   return "?";
 }
 
+const MetricInfo* find_metric(bool campaign, std::string_view name) {
+  const auto in = [&](std::span<const MetricInfo> table) -> const MetricInfo* {
+    for (const MetricInfo& m : table) {
+      if (m.name == name) return &m;
+    }
+    return nullptr;
+  };
+  if (!campaign) return in(DIFFUSION_METRICS);
+  const MetricInfo* found = in(CAMPAIGN_METRICS);
+  return found ? found : in(CAMPAIGN_DERIVED);
+}
+
 std::vector<std::string> metric_names_of(std::span<const MetricInfo> table) {
   std::vector<std::string> names;
   for (const MetricInfo& m : table) names.emplace_back(m.name);

@@ -126,6 +126,10 @@ consteval std::size_t metric_index(std::span<const MetricInfo> table, std::strin
   throw "no metric of that name";  // not a constant expression: a compile error
 }
 
+// A metric or derived final of the campaign model (`campaign`) or of the diffusion
+// models, by name; nullptr when there is none.
+const MetricInfo* find_metric(bool campaign, std::string_view name);
+
 // The names of a table, as the results file lists them.
 std::vector<std::string> metric_names_of(std::span<const MetricInfo> table);
 

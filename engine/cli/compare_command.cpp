@@ -1,0 +1,529 @@
+// `compare`: strategy variants side by side on common random numbers (docs/compare.md).
+// The variants are a study (experiment/study.h) run into OUT like a sweep's, so a
+// comparison survives a kill and resumes; the statistics (experiment/comparison.h) are
+// computed from every variant's per-replication finals as the file is written, stored
+// under /compare, and printed as a table and a paragraph.
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <regex>
+#include <set>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/study_file.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "experiment/comparison.h"
+#include "experiment/study.h"
+#include "experiment/study_store.h"
+#include "io/output_file.h"
+#include "model/campaign.h"
+#include "model/metrics.h"
+#include "model/model.h"
+
+namespace campaign {
+namespace {
+
+// "NAME:key=value[,key=value...]": the name and its overrides. A comma splits only where
+// a key follows (`section.key=`), so values may hold commas ("[0.5, 0.5]").
+VariantSource parse_variant(const std::string& text) {
+  const auto colon = text.find(':');
+  static const std::regex name_pattern("[A-Za-z0-9_.+-]+");
+  if (colon == std::string::npos || !std::regex_match(text.substr(0, colon), name_pattern)) {
+    throw InputError(fmt::format("--variant {}: expected NAME:key=value[,key=value...], the name of "
+                                 "letters, digits and _.+-",
+                                 excerpt(text, 80)));
+  }
+  VariantSource source;
+  source.name = text.substr(0, colon);
+  const std::string rest = text.substr(colon + 1);
+  static const std::regex next_key(",\\s*[A-Za-z_]+\\.[A-Za-z_]+\\s*=");
+  std::size_t at = 0;
+  while (at < rest.size()) {
+    std::smatch m;
+    const std::string tail = rest.substr(at);
+    const bool more = std::regex_search(tail, m, next_key);
+    const std::size_t end = more ? at + static_cast<std::size_t>(m.position(0)) : rest.size();
+    const std::string assignment = rest.substr(at, end - at);
+    if (assignment.find('=') == std::string::npos) {
+      throw InputError(fmt::format("--variant {}: {} is not key=value", excerpt(text, 80), excerpt(assignment, 40)));
+    }
+    source.sets.push_back(assignment);
+    at = more ? end + 1 : rest.size();
+  }
+  return source;
+}
+
+struct ChosenMetric {
+  std::string name;
+  Better better;
+};
+
+// "profit", "profit:max", "cac:min".
+ChosenMetric parse_objective(const std::string& text, bool campaign) {
+  const auto colon = text.find(':');
+  const std::string name = text.substr(0, colon);
+  const MetricInfo* info = find_metric(campaign, name);
+  if (info == nullptr) {
+    throw InputError(fmt::format("--objective {}: not a metric of the {} model", excerpt(name, 40),
+                                 campaign ? "campaign" : "diffusion"));
+  }
+  Better better = info->better;
+  if (colon != std::string::npos) {
+    const std::string way = text.substr(colon + 1);
+    if (way != "max" && way != "min") {
+      throw InputError(fmt::format("--objective {}: the direction must be max or min", excerpt(text, 40)));
+    }
+    better = way == "max" ? Better::higher : Better::lower;
+  }
+  if (better == Better::neither) {
+    throw InputError(fmt::format("--objective {}: {} is not a goal either way; say which is better with "
+                                 "{}:max or {}:min",
+                                 excerpt(text, 40), name, name, name));
+  }
+  return {name, better};
+}
+
+std::string signed_number(double x, int decimals) {
+  return fmt::format("{}{:.{}f}", x >= 0 ? "+" : "", x, decimals);
+}
+
+// Decimals that show a value of this size sensibly.
+int decimals_for(double scale) {
+  const double a = std::abs(scale);
+  return a >= 1000 ? 0 : a >= 10 ? 1 : a >= 0.1 ? 3 : 4;
+}
+
+// Words filled into lines of at most `width` columns.
+// Leading spaces indent every line.
+std::string wrapped(const std::string& text, std::size_t width = 100) {
+  const std::size_t indent = std::min(text.find_first_not_of(' '), text.size());
+  const std::string margin(indent, ' ');
+  std::string out, line = margin;
+  std::size_t at = indent;
+  while (at < text.size()) {
+    const std::size_t space = std::min(text.find(' ', at), text.size());
+    const std::string word = text.substr(at, space - at);
+    if (line.size() > indent && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line = margin;
+    }
+    line += (line.size() == indent ? "" : " ") + word;
+    at = space + 1;
+  }
+  return out + line + "\n";
+}
+
+std::string probability(double p, std::uint64_t resamples) {
+  if (std::isnan(p)) return "";
+  const double resolution = 1.0 / static_cast<double>(resamples);
+  if (p >= 1 - resolution / 2 && p > 0.999) return fmt::format(">{:.3f}", 1 - std::max(resolution, 0.001));
+  if (p <= resolution / 2 && p < 0.001) return fmt::format("<{:.3f}", std::max(resolution, 0.001));
+  return fmt::format("{:.3f}", p);
+}
+
+}  // namespace
+
+int compare_command(const std::vector<std::string>& args) {
+  std::vector<std::string> scenario_paths, variant_texts, overrides;
+  std::string out_arg, threads_text = "0", replications_text, seed_text, baseline_name, metrics_text,
+      objective_text;
+  std::uint64_t resamples = 4000, bootstrap_seed = 1;
+  po::options_description options(
+      "campaign-sim compare A.toml B.toml [C.toml ...] -o OUT.h5 [options]\n"
+      "campaign-sim compare BASE.toml --variant NAME:key=value[,key=value...]... -o OUT.h5 [options]\n\n"
+      "Runs strategy variants on common random numbers and compares them: paired differences,\n"
+      "win rates, P(best), risk (docs/compare.md). The first variant is the baseline");
+  options.add_options()
+      ("help,h", "show this help")
+      ("output,o", po::value(&out_arg), "results file to write (HDF5: .h5); never replaced without "
+       "--overwrite or --resume")
+      ("variant", po::value(&variant_texts)->composing(), "a variant of the one scenario file: a name and "
+       "its overrides (repeatable); the file itself is the first variant, named by its run.name")
+      ("baseline", po::value(&baseline_name), "the variant the others are measured against (default: the first)")
+      ("metrics", po::value(&metrics_text), "metrics to compare, comma-separated (default: customers, revenue, "
+       "profit, cac, roi for campaigns; total_adopted for the diffusion models)")
+      ("objective", po::value(&objective_text), "the metric that ranks the variants, METRIC[:max|:min] "
+       "(default: the first metric, in its own direction)")
+      ("replications,r", po::value(&replications_text), "replications of every variant (= --set run.replications=N)")
+      ("set", po::value(&overrides)->composing(), "override a scenario key in every variant (repeatable)")
+      ("seed,s", po::value(&seed_text), "master seed (= --set run.seed=S), shared by every variant")
+      ("independent", po::bool_switch(), "run the variants on independent streams (variant i with seed "
+       "run.seed + i) instead of common random numbers; needed when they differ in the graph or the seed")
+      ("bootstrap", po::value(&resamples), "bootstrap resamples for P(best) (default 4000)")
+      ("bootstrap-seed", po::value(&bootstrap_seed), "seed of the bootstrap resamples (default 1)")
+      ("threads,t", po::value(&threads_text), "worker threads (0, the default: every core)")
+      ("resume", po::bool_switch(), "continue an interrupted comparison: run only the unfinished variants")
+      ("overwrite", po::bool_switch(), "replace OUT.h5 and start again")
+      ("dry-run", po::bool_switch(), "print the variants and what the largest needs; run nothing")
+      ("force", po::bool_switch(), "run when the memory estimate exceeds what is available, or OUT without "
+       "the .h5 extension")
+      ("quiet,q", po::bool_switch(), "no progress and no table");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&scenario_paths)->composing());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positionals;
+  positionals.add("scenario", -1);
+  const po::variables_map vm = parse(args, all, positionals);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return 0;
+  }
+  const bool dry_run = vm["dry-run"].as<bool>(), force = vm["force"].as<bool>();
+  const bool resume = vm["resume"].as<bool>(), overwrite = vm["overwrite"].as<bool>();
+  const bool quiet = vm["quiet"].as<bool>(), independent = vm["independent"].as<bool>();
+  if (scenario_paths.empty()) throw InputError("compare: missing the scenario files (see campaign-sim compare --help)");
+  if (out_arg.empty() && !dry_run) throw InputError("compare: missing -o OUT.h5 (see campaign-sim compare --help)");
+  if (resume && overwrite) throw InputError("--resume and --overwrite: give one of them");
+  if (!variant_texts.empty() && scenario_paths.size() > 1) {
+    throw InputError("compare: --variant makes variants of one scenario file; give one file with --variant, "
+                     "or several files without");
+  }
+  if (variant_texts.empty() && scenario_paths.size() < 2) {
+    throw InputError("compare: one variant has nothing to be compared with; give two or more scenario files, or "
+                     "one with --variant NAME:key=value");
+  }
+  if (resamples < 100 || resamples > 1000000) {
+    throw InputError(fmt::format("--bootstrap {}: allowed 100 .. 1000000 resamples", resamples));
+  }
+  if (vm.count("replications")) overrides.push_back("run.replications=" + replications_text);
+  if (vm.count("seed")) overrides.push_back("run.seed=" + seed_text);
+  const unsigned threads = parse_threads(threads_text);
+  std::optional<tbb::global_control> thread_cap;
+  if (threads > 0) thread_cap.emplace(tbb::global_control::max_allowed_parallelism, threads);
+  const unsigned workers = threads_in_use(threads);
+
+  // The variants: the files as they are, or the one file and its --variant overrides.
+  std::vector<VariantSource> sources;
+  for (std::size_t f = 0; f < scenario_paths.size(); ++f) {
+    VariantSource source;
+    source.file = f;
+    source.name = ScenarioFile(scenario_paths[f]).load(overrides).scenario.run.name;
+    sources.push_back(source);
+  }
+  for (const std::string& text : variant_texts) sources.push_back(parse_variant(text));
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (sources[i].name == sources[j].name) {
+        throw InputError(fmt::format("compare: two variants are named {}; give each its own name ({})",
+                                     excerpt(sources[i].name, 60),
+                                     variant_texts.empty() ? "run.name in the files" : "--variant NAME:..."));
+      }
+    }
+  }
+  std::size_t baseline = 0;
+  if (!baseline_name.empty()) {
+    const auto it = std::find_if(sources.begin(), sources.end(),
+                                 [&](const VariantSource& s) { return s.name == baseline_name; });
+    if (it == sources.end()) {
+      std::string names;
+      for (const VariantSource& s : sources) names += (names.empty() ? "" : ", ") + s.name;
+      throw InputError(fmt::format("--baseline {}: no variant of that name; variants: {}", excerpt(baseline_name, 60),
+                                   names));
+    }
+    baseline = static_cast<std::size_t>(it - sources.begin());
+  }
+  if (independent) {  // variant i on seed + i: independent Philox keys
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const ScenarioFile file(scenario_paths[sources[i].file]);
+      std::vector<std::string> sets = overrides;
+      sets.insert(sets.end(), sources[i].sets.begin(), sources[i].sets.end());
+      const std::uint64_t seed = file.load(sets).scenario.run.seed;
+      sources[i].sets.push_back(fmt::format("run.seed={}", seed + i));
+    }
+  }
+  ReplicationPolicy policy;
+  const Study study(scenario_paths, overrides, sources, policy, workers);
+  if (!independent) study.require_common_random_numbers(baseline);
+
+  // Every variant runs the same replications of the same model.
+  const std::size_t variants = study.variants().size();
+  const LoadedScenario base = study.load(baseline);
+  const bool campaign = base.scenario.diffusion.model == DiffusionModel::campaign;
+  for (std::size_t i = 0; i < variants; ++i) {
+    const Scenario s = study.load(i).scenario;
+    if (s.run.replications != base.scenario.run.replications) {
+      throw InputError(fmt::format("compare: variants {} and {} run {} and {} replications; paired comparison "
+                                   "needs the same number (give -r N)",
+                                   sources[baseline].name, sources[i].name, base.scenario.run.replications,
+                                   s.run.replications));
+    }
+    if ((s.diffusion.model == DiffusionModel::campaign) != campaign) {
+      throw InputError(fmt::format("compare: variants {} and {} are of different models ({} and {}): their "
+                                   "metrics cannot be compared",
+                                   sources[baseline].name, sources[i].name, name_of(base.scenario.diffusion.model),
+                                   name_of(s.diffusion.model)));
+    }
+  }
+
+  // The metrics: the chosen ones, then the numerators and denominators their ratios need.
+  std::vector<std::string> chosen;
+  if (metrics_text.empty()) {
+    chosen = campaign ? std::vector<std::string>{"customers", "revenue", "profit", "cac", "roi"}
+                      : std::vector<std::string>{"total_adopted"};
+  } else {
+    std::size_t at = 0;
+    while (at <= metrics_text.size()) {
+      const std::size_t comma = std::min(metrics_text.find(',', at), metrics_text.size());
+      chosen.push_back(metrics_text.substr(at, comma - at));
+      at = comma + 1;
+    }
+  }
+  ComparisonInput input;
+  const auto add_metric = [&](const std::string& name) -> std::size_t {
+    for (std::size_t m = 0; m < input.metrics.size(); ++m) {
+      if (input.metrics[m].name == name) return m;
+    }
+    const MetricInfo* info = find_metric(campaign, name);
+    if (info == nullptr) {
+      std::string known;
+      for (const std::string& n : campaign ? campaign_metric_names() : diffusion_metric_names()) {
+        known += (known.empty() ? "" : ", ") + n;
+      }
+      if (campaign) known += ", cpl, cac, roi";
+      throw InputError(fmt::format("--metrics {}: not a metric of the {} model; metrics: {}", excerpt(name, 40),
+                                   campaign ? "campaign" : "diffusion", known));
+    }
+    input.metrics.push_back({name, std::string(info->unit), info->better, info->unit == "money", -1, -1});
+    return input.metrics.size() - 1;
+  };
+  for (const std::string& name : chosen) add_metric(name);
+  const ChosenMetric objective = parse_objective(objective_text.empty() ? chosen.front() : objective_text, campaign);
+  const std::size_t objective_index = add_metric(objective.name);
+  input.metrics[objective_index].better = objective.better;
+  const std::size_t shown = std::max(chosen.size(), objective_index + 1);
+  for (std::size_t m = 0; m < shown; ++m) {
+    const MetricInfo* info = find_metric(campaign, input.metrics[m].name);
+    if (!info->numerator.empty()) {
+      const int numerator = static_cast<int>(add_metric(std::string(info->numerator)));
+      const int denominator = static_cast<int>(add_metric(std::string(info->denominator)));
+      input.metrics[m].numerator = numerator;
+      input.metrics[m].denominator = denominator;
+    }
+  }
+  for (const VariantSource& s : sources) input.variants.push_back(s.name);
+  input.baseline = baseline;
+  input.paired = !independent;
+  input.bootstrap_resamples = resamples;
+  input.bootstrap_seed = bootstrap_seed;
+  input.values.assign(input.metrics.size(), std::vector<std::vector<double>>(variants));
+
+  const std::string out_path =
+      out_arg.empty() ? "" : checked_output_path(out_arg, OutputFormat::hdf5, study.inputs(), force);
+  if (dry_run) {
+    print_dry_run(study, workers, memory_limit(workers), false);
+    return 0;
+  }
+  std::string spec = fmt::format("compare{} baseline={} bootstrap={} seed={} metrics=", independent ? " independent" : "",
+                                 sources[baseline].name, resamples, bootstrap_seed);
+  for (const CompareMetric& m : input.metrics) spec += m.name + (m.better == Better::lower ? "-" : "+") + " ";
+  for (const VariantSource& s : sources) {
+    spec += fmt::format(" {}:file{}", s.name, s.file);
+    for (const std::string& set : s.sets) spec += "," + set;
+  }
+  std::optional<Comparison> comparison;
+  StudyFileOptions file_options;
+  file_options.command = "compare";
+  file_options.out_arg = out_arg;
+  file_options.out_path = out_path;
+  file_options.manifest = study_manifest(study, spec);
+  file_options.estimate = check_memory(study, workers, force);
+  file_options.subject = fmt::format("{} variants, {} replications each{}", variants,
+                                     base.scenario.run.replications,
+                                     independent ? " on independent streams" : " on common random numbers");
+  file_options.resume = resume;
+  file_options.overwrite = overwrite;
+  file_options.fail_fast = true;  // a comparison needs every variant
+  file_options.quiet = quiet;
+  file_options.extras.result = [&](std::size_t i, const VariantResult& result) {
+    for (std::size_t m = 0; m < input.metrics.size(); ++m) {
+      const auto at = std::find(result.final_names.begin(), result.final_names.end(), input.metrics[m].name);
+      input.values[m][i] = result.finals[static_cast<std::size_t>(at - result.final_names.begin())];
+    }
+  };
+  file_options.extras.tables = [&](ResultsWriter& writer) {
+    comparison = compare_variants(input);
+    CompareTables tables;
+    tables.baseline = sources[baseline].name;
+    tables.objective = objective.name;
+    tables.paired = input.paired;
+    tables.bootstrap_resamples = resamples;
+    tables.bootstrap_seed = bootstrap_seed;
+    std::vector<std::string> metric, variant, other, better;
+    std::vector<std::int64_t> n, wins, ties, losses, paired_n;
+    std::vector<double> cols[20];
+    for (std::size_t m = 0; m < input.metrics.size(); ++m) {
+      const MetricComparison& mc = comparison->metrics[m];
+      for (std::size_t v = 0; v < variants; ++v) {
+        const VariantFigures& f = mc.variants[v];
+        metric.push_back(input.metrics[m].name);
+        variant.push_back(input.variants[v]);
+        better.push_back(std::string(name_of(input.metrics[m].better)));
+        n.push_back(static_cast<std::int64_t>(f.n));
+        const double values[] = {f.mean,       f.sd,         f.ci_lo,     f.ci_hi,       f.diff,
+                                 f.diff_ci_lo, f.diff_ci_hi, f.relative_diff, f.ratio_of_means, f.rom_ci_lo,
+                                 f.rom_ci_hi,  f.tail05,     f.cvar05,    f.p_negative,  f.p_best,
+                                 f.correlation, f.crn_factor};
+        for (std::size_t k = 0; k < std::size(values); ++k) cols[k].push_back(values[k]);
+        for (std::size_t w = 0; w < variants; ++w) {
+          if (w == v || input.metrics[m].better == Better::neither) continue;
+          other.push_back(input.variants[w]);
+          wins.push_back(static_cast<std::int64_t>(mc.wins[v][w]));
+          ties.push_back(static_cast<std::int64_t>(mc.ties[v][w]));
+          losses.push_back(static_cast<std::int64_t>(mc.wins[w][v]));
+          paired_n.push_back(static_cast<std::int64_t>(mc.paired_replications));
+        }
+      }
+    }
+    const char* names[] = {"mean",        "sd",          "ci95_lo",      "ci95_hi",        "diff",
+                           "diff_ci95_lo", "diff_ci95_hi", "relative_diff", "ratio_of_means", "ratio_ci95_lo",
+                           "ratio_ci95_hi", "tail05",      "cvar05",       "p_negative",     "p_best",
+                           "correlation",  "crn_factor"};
+    tables.summary = {{"metric", metric}, {"variant", variant}, {"better", better}, {"n", n}};
+    for (std::size_t k = 0; k < std::size(names); ++k) tables.summary.push_back({names[k], std::move(cols[k])});
+    // The win table's metric and variant columns, one row per ordered pair.
+    std::vector<std::string> win_metric, win_variant;
+    for (std::size_t m = 0; m < input.metrics.size(); ++m) {
+      if (input.metrics[m].better == Better::neither) continue;
+      for (std::size_t v = 0; v < variants; ++v) {
+        for (std::size_t w = 0; w < variants; ++w) {
+          if (w == v) continue;
+          win_metric.push_back(input.metrics[m].name);
+          win_variant.push_back(input.variants[v]);
+        }
+      }
+    }
+    tables.wins = {{"metric", win_metric}, {"variant", win_variant}, {"other", other}, {"wins", wins},
+                   {"ties", ties},         {"losses", losses},       {"replications", paired_n}};
+    writer.write_compare(tables);
+  };
+  const StudyFileRun done = run_into_file(study, file_options);
+  if (quiet) return 0;
+
+  // The table: per shown metric, every variant's mean and CI, its difference to the
+  // baseline, P(best) and its wins over the baseline. At most 100 columns.
+  const std::uint64_t reps = base.scenario.run.replications;
+  for (std::size_t m = 0; m < shown; ++m) {
+    const CompareMetric& metric = input.metrics[m];
+    const MetricComparison& mc = comparison->metrics[m];
+    const int d = decimals_for(mc.variants[baseline].mean);
+    std::size_t best = baseline;
+    for (std::size_t v = 0; v < variants; ++v) {
+      if (metric.better != Better::neither && !std::isnan(mc.variants[v].mean) &&
+          (metric.better == Better::higher ? mc.variants[v].mean > mc.variants[best].mean
+                                           : mc.variants[v].mean < mc.variants[best].mean)) {
+        best = v;
+      }
+    }
+    fmt::print("\n{} ({}{}){}\n", metric.name, metric.unit,
+               metric.better == Better::neither ? "" : fmt::format(", {} is better", name_of(metric.better)),
+               m == objective_index ? " - the objective" : "");
+    fmt::print("  {:<20} {:>11} {:>21} {:>28} {:>7} {:>5}\n", "variant", "mean", "95% CI",
+               fmt::format("vs {}", excerpt(sources[baseline].name, 24)), "P(best)", "wins");
+    for (std::size_t v = 0; v < variants; ++v) {
+      const VariantFigures& f = mc.variants[v];
+      const std::string mark = v == best && metric.better != Better::neither ? "*" : " ";
+      const std::string versus =
+          v == baseline ? "(baseline)"
+                        : fmt::format("{} [{} .. {}]", signed_number(f.diff, d), signed_number(f.diff_ci_lo, d),
+                                      signed_number(f.diff_ci_hi, d));
+      const std::string wins = v == baseline || metric.better == Better::neither
+                                   ? ""
+                                   : fmt::format("{:.0f}%", 100.0 * static_cast<double>(mc.wins[v][baseline]) /
+                                                                static_cast<double>(std::max<std::uint64_t>(1, mc.paired_replications)));
+      fmt::print("{} {:<20} {:>11.{}f} {:>21} {:>28} {:>7} {:>5}\n", mark, excerpt(input.variants[v], 20), f.mean, d,
+                 fmt::format("{:.{}f} .. {:.{}f}", f.ci_lo, d, f.ci_hi, d), excerpt(versus, 28),
+                 probability(f.p_best, resamples), wins);
+      if (metric.numerator >= 0 && !std::isnan(f.ratio_of_means)) {
+        fmt::print("  {:<20} {:>11.{}f} {:>21}  {} / {}\n", "  ratio of means", f.ratio_of_means, d,
+                   fmt::format("{:.{}f} .. {:.{}f}", f.rom_ci_lo, d, f.rom_ci_hi, d),
+                   input.metrics[static_cast<std::size_t>(metric.numerator)].name,
+                   input.metrics[static_cast<std::size_t>(metric.denominator)].name);
+      }
+    }
+  }
+  // Risk and the worth of common random numbers, on the objective.
+  {
+    const CompareMetric& metric = input.metrics[objective_index];
+    const MetricComparison& mc = comparison->metrics[objective_index];
+    const int d = decimals_for(mc.variants[baseline].mean);
+    fmt::print("\nrisk of {} (the worst 5% of {} replications){}\n", metric.name, reps,
+               metric.money && metric.better == Better::higher ? "; P(<0): the share of replications below 0" : "");
+    for (std::size_t v = 0; v < variants; ++v) {
+      const VariantFigures& f = mc.variants[v];
+      fmt::print("  {:<22} {} {:.{}f}, CVaR 5% {:.{}f}{}\n", excerpt(input.variants[v], 22),
+                 metric.better == Better::lower ? "95% quantile" : "5% quantile", f.tail05, d, f.cvar05, d,
+                 std::isnan(f.p_negative) ? "" : fmt::format(", P(<0) {:.3f}", f.p_negative));
+    }
+    if (input.paired) {
+      for (std::size_t v = 0; v < variants; ++v) {
+        if (v == baseline) continue;
+        const VariantFigures& f = mc.variants[v];
+        std::string worth;
+        if (std::isinf(f.crn_factor)) {
+          worth = "the two differ by the same amount in every replication: one replication settles it";
+        } else if (std::isnan(f.crn_factor)) {
+          worth = "no spread to reduce";
+        } else if (f.crn_factor < 1.5) {
+          worth = fmt::format("pairing barely helps (correlation {:.2f}): {:.1f}x", f.correlation, f.crn_factor);
+        } else {
+          worth = fmt::format("common random numbers made this comparison {:.1f}x cheaper (correlation {:.2f})",
+                              f.crn_factor, f.correlation);
+        }
+        fmt::print("{}", wrapped(fmt::format("  {} vs {}: {}", excerpt(input.variants[v], 30),
+                                             excerpt(sources[baseline].name, 30), worth)));
+      }
+    } else {
+      fmt::print("  independent streams: no pairing; differences use Welch's interval\n");
+    }
+  }
+  // The paragraph: the best variant on the objective against the baseline (or, when the
+  // baseline is best, against the runner-up).
+  {
+    const CompareMetric& metric = input.metrics[objective_index];
+    const MetricComparison& mc = comparison->metrics[objective_index];
+    std::vector<std::size_t> order(variants);
+    for (std::size_t v = 0; v < variants; ++v) order[v] = v;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return metric.better == Better::higher ? mc.variants[a].mean > mc.variants[b].mean
+                                             : mc.variants[a].mean < mc.variants[b].mean;
+    });
+    const std::size_t winner = order[0], other = winner == baseline ? order[1] : baseline;
+    const VariantFigures& w = mc.variants[winner];
+    const VariantFigures& o = mc.variants[other];
+    // The difference winner - other, from the baseline's differences.
+    const double diff = w.mean - o.mean;
+    const int d = decimals_for(o.mean);
+    std::string interval;
+    if (other == baseline) {
+      interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", std::abs(w.diff_ci_lo), d, std::abs(w.diff_ci_hi), d);
+      if (diff < 0) interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", -w.diff_ci_hi, d, -w.diff_ci_lo, d);
+    } else {  // the baseline won: its difference to the runner-up is minus the runner-up's
+      interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", std::abs(o.diff_ci_hi), d, std::abs(o.diff_ci_lo), d);
+      if (diff < 0) interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", o.diff_ci_lo, d, o.diff_ci_hi, d);
+    }
+    const bool clear = other == baseline ? (w.diff_ci_lo > 0 || w.diff_ci_hi < 0) : (o.diff_ci_lo > 0 || o.diff_ci_hi < 0);
+    const std::uint64_t wins = mc.wins[winner][other], ties = mc.ties[winner][other];
+    fmt::print("\n{}", wrapped(fmt::format("{} has {:.{}f} {} {} than {} ({}{}); it is better in {} of {} replications{}; P(best) {}.{}",
+               input.variants[winner], std::abs(diff), d, diff >= 0 ? "more" : "less", metric.name,
+               input.variants[other],
+               std::isnan(o.mean) || o.mean == 0 ? "" : fmt::format("{:+.1f}%, ", 100.0 * diff / std::abs(o.mean)),
+               interval, wins, mc.paired_replications, ties ? fmt::format(" ({} tie{})", ties, ties == 1 ? "" : "s") : "",
+               probability(w.p_best, resamples),
+               clear ? "" : " The 95% interval includes 0: the data cannot tell them apart; more replications (-r) may.")));
+  }
+  std::error_code size_ec;
+  const auto bytes = std::filesystem::file_size(out_path, size_ec);
+  fmt::print("\nwrote     {} ({}; /compare holds the tables; merging took {:.3f} s)\n", excerpt(out_arg, 200),
+             size_ec ? "?" : format_bytes(static_cast<double>(bytes)), done.merge_seconds);
+  return 0;
+}
+
+}  // namespace campaign

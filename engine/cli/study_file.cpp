@@ -1,0 +1,290 @@
+#include "cli/study_file.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "cli/options.h"
+#include "cli/progress.h"
+#include "core/error.h"
+#include "core/text.h"
+
+namespace campaign {
+namespace {
+
+// `sweep`: every finished variant into its part file at once.
+class SweepSink final : public StudySink {
+ public:
+  SweepSink(PartStore& parts, StudyOutcome& outcome, bool quiet, std::size_t total_done_before,
+            std::size_t total)
+      : parts_(parts), outcome_(outcome), quiet_(quiet), before_(total_done_before), total_(total),
+        bar_(!quiet), terminal_(bar_.enabled()) {}
+
+  void finished(const FinishedVariant& done) override {
+    const StudyVariant& v = done.variant;
+    ScenarioHeader h = header_of(v, done.scenario, done.model, false, true);
+    parts_.write(summarize(h, done.accumulator, done.model.derived_finals(done.accumulator)));
+    const auto i = static_cast<std::size_t>(v.id);
+    outcome_.status[i] = VariantStatus::done;
+    outcome_.replications[i] = done.accumulator.replications();
+    outcome_.target_reached[i] = done.target_reached;
+    ++finished_;
+    if (!quiet_ && !terminal_) {
+      fmt::print("variant   {}/{} {}: {} replication{}{} in {:.2f} s\n", before_ + finished_ + failed_, total_,
+                 v.name, done.accumulator.replications(), done.accumulator.replications() == 1 ? "" : "s",
+                 done.target_reached ? "" : " (max; CI target not reached)", done.seconds);
+    }
+  }
+  void failed(const StudyVariant& v, const std::string& message) override {
+    const auto i = static_cast<std::size_t>(v.id);
+    outcome_.status[i] = VariantStatus::failed;
+    outcome_.messages[i] = message;
+    ++failed_;
+    if (!quiet_) {
+      bar_.finish();
+      fmt::print("failed    {}/{} {}: {}\n", before_ + finished_ + failed_, total_, v.name, one_line(message, 200));
+    }
+  }
+  void progress(const StudyProgress& p) override {
+    bar_.update_study(before_ + p.variants_done, total_, p.replications_done, p.failures);
+  }
+  void stop() { bar_.finish(); }
+
+ private:
+  PartStore& parts_;
+  StudyOutcome& outcome_;
+  bool quiet_;
+  std::size_t before_, total_, finished_ = 0, failed_ = 0;
+  ProgressBar bar_;
+  bool terminal_;
+};
+
+}  // namespace
+
+void print_dry_run(const Study& study, unsigned threads, const MemoryLimit& limit, bool save_trajectories) {
+  const std::vector<StudyVariant>& variants = study.variants();
+  const LoadedScenario first = study.load(0);
+  if (variants.size() == 1) {
+    fmt::print("scenario  {} ({})\n", first.scenario.run.name, excerpt(first.scenario.source, 200));
+  } else {
+    fmt::print("scenario  {}, {} variants\n", excerpt(first.scenario.source, 200), variants.size());
+  }
+  std::uint64_t units = 0;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    if (variants.size() > 10 && i != study.largest()) continue;  // the largest stands for them all
+    const Scenario s = study.load(i).scenario;
+    const Footprint f = study.footprint(i);
+    const GraphEstimate& g = f.graph;
+    units += (f.replications + f.block_size - 1) / f.block_size;
+    if (variants.size() > 1) fmt::print("variant   {}\n", s.run.name);
+    const char* how = g.exact ? ""
+                      : s.graph.model == GraphModel::edge_list ? " (estimated from the file's size)"
+                                                               : " (expected)";
+    fmt::print("graph     {}, {:.0f} people, {}{:.0f} edges{}, mean degree {:.2f}\n",
+               excerpt(g.source, 120), g.people, g.exact ? "" : "about ", g.edges, how,
+               g.people > 0 ? 2 * g.edges / g.people : 0.0);
+    fmt::print("work      {} replication{} x {} {}{}: {} work units of up to {} replication{}{}\n",
+               f.replications, f.replications == 1 ? "" : "s", f.steps, name_of(s.run.step_unit),
+               f.steps == 1 ? "" : "s", (f.replications + f.block_size - 1) / f.block_size,
+               f.block_size, f.block_size == 1 ? "" : "s",
+               study.policy().adaptive() ? " (at most: replications are adaptive)" : "");
+    std::string parts;
+    for (const MemoryPart& part : f.run_parts) {
+      if (part.bytes <= 0) continue;
+      if (!parts.empty()) parts += ", ";
+      parts += fmt::format("{} {}", part.what, format_bytes(part.bytes));
+    }
+    fmt::print("memory    about {} at the peak, {}; building the graph {}; running {}: {}\n",
+               format_bytes(f.peak_bytes), f.peak_is_build ? "while building the graph" : "while running",
+               format_bytes(g.build_bytes), format_bytes(f.run_bytes), parts);
+  }
+  if (variants.size() > 10) {
+    fmt::print("          ({} variants in all; the one needing most memory is shown)\n", variants.size());
+  }
+  const double peak = variants[study.largest()].peak_bytes;
+  fmt::print("limit     {} available ({}), {} thread{}{}: {}\n", format_bytes(limit.bytes), limit.source,
+             threads, threads == 1 ? "" : "s", save_trajectories ? ", trajectories saved" : "",
+             peak <= limit.bytes ? fmt::format("fits ({:.1f}% of it)", 100 * peak / std::max(1.0, limit.bytes))
+                                 : "does not fit; the run would be refused without --force");
+}
+
+// Refuses, before any work, a study whose largest variant does not fit in memory.
+std::string check_memory(const Study& study, unsigned workers, bool force) {
+  const MemoryLimit limit = memory_limit(workers);
+  const std::size_t largest = study.largest();
+  if (!force) {
+    const LoadedScenario loaded = study.load(largest);
+    const std::string& source = loaded.scenario.source;
+    check_fits(study.footprint(largest), limit,
+               study.variants().size() > 1 ? fmt::format("{} (variant {})", source, loaded.scenario.run.name)
+                                           : source);
+  }
+  return estimate_note(study.variants()[largest].peak_bytes, limit);
+}
+
+ScenarioHeader header_of(const StudyVariant& variant, const Scenario& s, const Model& model,
+                         bool save_trajectories, bool in_study) {
+  return ScenarioHeader{s.run.name,
+                        resolved_toml(s),
+                        s.run.seed,
+                        s.run.replications,
+                        s.run.steps,
+                        model.metric_names(),
+                        save_trajectories,
+                        in_study ? variant.id : -1,
+                        in_study ? variant.content_key : std::string()};
+}
+
+
+StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
+  // What is finished already, and where.
+  const std::string& manifest = o.manifest;
+  const std::string& out_arg = o.out_arg;
+  const std::string& out_path = o.out_path;
+  const bool resume = o.resume, overwrite = o.overwrite, quiet = o.quiet;
+  const std::size_t total = study.variants().size();
+  PartStore parts(out_path);
+  std::error_code ec;
+  const bool out_exists = std::filesystem::exists(out_path, ec);
+  if (!resume && !overwrite) {
+    if (parts.exists()) {
+      throw InputError(fmt::format("{}: an interrupted {} into it left finished variants in {}; "
+                                   "--resume continues it, --overwrite starts again",
+                                   excerpt_path(out_arg), o.command, excerpt_path(parts.folder())));
+    }
+    if (out_exists) {
+      throw InputError(fmt::format("{}: exists; --overwrite replaces it, --resume adds what it lacks",
+                                   excerpt_path(out_arg)));
+    }
+  }
+  std::optional<std::string> previous_out;
+  bool nothing_to_resume = false;
+  std::map<std::string, std::string> finished_before;  // content key -> a file
+  if (resume) {
+    // The interrupted sweep's folder, when there is one, says what is being resumed: an
+    // OUT beside it is an older sweep's that this one replaces (it was started with
+    // --overwrite), unless it is the same sweep's, whose variants then count as finished.
+    const std::optional<std::string> before = parts.manifest();
+    if (before) check_resumable(*before, manifest, parts.folder());
+    if (out_exists) {
+      std::string file_manifest;
+      std::map<std::string, std::string> in_file;
+      try {
+        in_file = finished_in_file(out_path, file_manifest);
+      } catch (const IoError& e) {
+        if (!before) {
+          throw InputError(fmt::format("{}: --resume cannot read it as a {}'s results ({})",
+                                       excerpt_path(out_arg), o.command, e.what()));
+        }
+      }
+      if (!before) {
+        if (file_manifest.empty()) {
+          throw InputError(fmt::format("{}: --resume: not a {}'s results file (no /sweep); --overwrite "
+                                       "replaces it",
+                                       excerpt_path(out_arg), o.command));
+        }
+        check_resumable(file_manifest, manifest, out_arg);
+      }
+      bool same_sweep = !file_manifest.empty();
+      if (same_sweep && before) {
+        try {
+          check_resumable(file_manifest, manifest, out_arg);
+        } catch (const InputError&) {
+          same_sweep = false;
+        }
+      }
+      if (same_sweep) {
+        previous_out = out_path;
+        finished_before = in_file;
+      }
+    }
+    // Nothing to resume (killed before its first variant finished): start it, so that a
+    // job script may always pass --resume.
+    nothing_to_resume = !before && !out_exists;
+  }
+  // Checked first, created now: a refused command leaves no folder behind. With the lock
+  // held, the manifest is read again (another sweep may have started in between).
+  parts.open();
+  if (resume) {
+    if (const std::optional<std::string> before = parts.manifest()) check_resumable(*before, manifest, parts.folder());
+    for (auto& [key, path] : parts.finished()) finished_before[key] = path;
+  } else if (overwrite) {
+    parts.remove_parts();
+  }
+  parts.write_manifest(manifest);
+
+  StudyFileRun run;
+  StudyOutcome& outcome = run.outcome;
+  outcome.status.assign(total, VariantStatus::pending);
+  outcome.replications.assign(total, 0);
+  outcome.messages.assign(total, "");
+  outcome.target_reached.assign(total, true);
+  std::vector<std::size_t> todo;
+  std::size_t done_before = 0;
+  // A resumed variant gets its replications and target from its stored results (in the merge).
+  for (std::size_t i = 0; i < total; ++i) {
+    if (finished_before.count(study.variants()[i].content_key)) {
+      outcome.status[i] = VariantStatus::done;
+      ++done_before;
+    } else {
+      todo.push_back(i);
+    }
+  }
+  run.start = tbb::tick_count::now();
+  if (!quiet) {
+    fmt::print("{:<9} {}, {} to run{}{}{}\n", o.command, o.subject, todo.size(),
+               done_before > 0 ? fmt::format(", {} finished before", done_before) : "",
+               !resume ? "" : nothing_to_resume ? " (nothing to resume: started)" : " (resumed)", o.suffix);
+  }
+  SweepSink sink(parts, outcome, quiet, done_before, total);
+  StudyRunOptions run_options;
+  run_options.fail_fast = o.fail_fast;
+  StudyRecord& record = run.record;
+  try {
+    record = in_phase("running the " + o.command, o.estimate, [&] { return run_study(study, todo, run_options, sink); });
+  } catch (const Interrupted& e) {
+    sink.stop();
+    std::size_t finished = 0;
+    for (VariantStatus s : outcome.status) finished += s == VariantStatus::done;
+    throw Interrupted(e.signal(), "running the " + o.command,
+                      fmt::format("{} of {} variants finished and kept in {}; to finish the {}: the same "
+                                  "command with --resume",
+                                  finished, total, excerpt_path(parts.folder()), o.command));
+  } catch (const InputError& e) {  // --fail-fast: a variant failed
+    sink.stop();
+    const std::size_t kept = parts.finished().size();
+    if (kept == 0) {
+      parts.remove_folder();
+      throw;
+    }
+    throw InputError(fmt::format("{} finished variant{} kept in {} (--resume continues the {}); {}", kept,
+                                 kept == 1 ? "" : "s", excerpt_path(parts.folder()), o.command, e.what()));
+  } catch (...) {
+    sink.stop();
+    if (parts.finished().empty()) parts.remove_folder();
+    throw;
+  }
+  sink.stop();
+  const std::map<std::string, std::string> part_files = parts.finished();
+  const auto merge_start = tbb::tick_count::now();
+  try {
+    in_phase("writing the results", o.estimate, [&] {
+      write_study_file(study, outcome, manifest, part_files, previous_out, out_path, o.extras);
+      return 0;
+    });
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), "merging the finished variants into " + excerpt_path(out_arg),
+                      fmt::format("every variant is finished and kept in {}; the same command with --resume "
+                                  "writes the file",
+                                  excerpt_path(parts.folder())));
+  }
+  parts.remove_folder();
+  run.merge_seconds = (tbb::tick_count::now() - merge_start).seconds();
+  return run;
+}
+
+
+}  // namespace campaign

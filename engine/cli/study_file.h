@@ -1,0 +1,47 @@
+// What the study front ends (run, sweep, compare) share: the dry run's report, the
+// memory check, a variant's results header, and running a study into a results file
+// through its part store, with --resume and --overwrite (docs/experiments.md).
+#pragma once
+
+#include <tbb/tick_count.h>
+
+#include <string>
+
+#include "experiment/study.h"
+#include "experiment/study_store.h"
+#include "io/results_writer.h"
+#include "sim/footprint.h"
+
+namespace campaign {
+
+// --dry-run: the study's size, its graph and work, and what the largest variant needs.
+void print_dry_run(const Study& study, unsigned threads, const MemoryLimit& limit, bool save_trajectories);
+
+// Refuses, before any work, a study whose largest variant does not fit in memory; returns
+// the estimate's note for messages.
+std::string check_memory(const Study& study, unsigned workers, bool force);
+
+ScenarioHeader header_of(const StudyVariant& variant, const Scenario& s, const Model& model,
+                         bool save_trajectories, bool study_variant);
+
+struct StudyFileOptions {
+  std::string command;  // "sweep" or "compare", in messages
+  std::string out_arg, out_path, manifest, estimate;
+  std::string subject, suffix;  // the first line: "<command> <subject>, N to run<suffix>"
+  bool resume = false, overwrite = false, fail_fast = false, quiet = false;
+  StudyFileExtras extras;
+};
+
+struct StudyFileRun {
+  StudyOutcome outcome;
+  StudyRecord record;
+  tbb::tick_count start;
+  double merge_seconds = 0;
+};
+
+// A study into OUT through its part store (experiment/study_store.h): every finished
+// variant kept at once, --resume and --overwrite as documented in docs/experiments.md,
+// then the merge. The front ends print around it.
+StudyFileRun run_into_file(const Study& study, const StudyFileOptions& options);
+
+}  // namespace campaign
