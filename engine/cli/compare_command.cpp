@@ -521,7 +521,7 @@ int compare_command(const std::vector<std::string>& args) {
   }
   std::error_code size_ec;
   const auto bytes = std::filesystem::file_size(out_path, size_ec);
-  fmt::print("\nwrote     {} ({}; /compare holds the tables; merging took {:.3f} s)\n", excerpt(out_arg, 200),
+  fmt::print("\nwrote     {} ({}, tables in /compare; merging took {:.3f} s)\n", excerpt(out_arg, 200),
              size_ec ? "?" : format_bytes(static_cast<double>(bytes)), done.merge_seconds);
   return 0;
 }
