@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "experiment/comparison.h"
+#include "experiment/selection.h"
 #include "experiment/study.h"
 #include "experiment/study_store.h"
 #include "io/output_file.h"
@@ -135,6 +136,8 @@ int compare_command(const std::vector<std::string>& args) {
   std::string out_arg, threads_text = "0", replications_text, seed_text, baseline_name, metrics_text,
       objective_text;
   std::uint64_t resamples = 4000, bootstrap_seed = 1;
+  SelectionOptions selection;
+  double indifference = 0;
   po::options_description options(
       "campaign-sim compare A.toml B.toml [C.toml ...] -o OUT.h5 [options]\n"
       "campaign-sim compare BASE.toml --variant NAME:key=value[,key=value...]... -o OUT.h5 [options]\n\n"
@@ -156,6 +159,16 @@ int compare_command(const std::vector<std::string>& args) {
       ("seed,s", po::value(&seed_text), "master seed (= --set run.seed=S), shared by every variant")
       ("independent", po::bool_switch(), "run the variants on independent streams (variant i with seed "
        "run.seed + i) instead of common random numbers; needed when they differ in the graph or the seed")
+      ("select", po::bool_switch(), "sequential selection of the best by the objective (KN): replications are "
+       "added until one variant is left; needs --indifference")
+      ("indifference", po::value(&indifference), "with --select: the smallest difference of the objective's "
+       "means worth telling apart, in its unit")
+      ("confidence", po::value(&selection.confidence), "with --select: the probability of selecting the best "
+       "when it leads by the indifference or more (default 0.95)")
+      ("first-stage", po::value(&selection.first_stage), "with --select: replications of every variant before "
+       "the first screening (default 10)")
+      ("max-reps", po::value(&selection.max_replications), "with --select: the most replications a variant runs "
+       "(default 10000)")
       ("bootstrap", po::value(&resamples), "bootstrap resamples for P(best) (default 4000)")
       ("bootstrap-seed", po::value(&bootstrap_seed), "seed of the bootstrap resamples (default 1)")
       ("threads,t", po::value(&threads_text), "worker threads (0, the default: every core)")
@@ -179,6 +192,26 @@ int compare_command(const std::vector<std::string>& args) {
   const bool dry_run = vm["dry-run"].as<bool>(), force = vm["force"].as<bool>();
   const bool resume = vm["resume"].as<bool>(), overwrite = vm["overwrite"].as<bool>();
   const bool quiet = vm["quiet"].as<bool>(), independent = vm["independent"].as<bool>();
+  const bool select = vm["select"].as<bool>();
+  if (select) {
+    if (!vm.count("indifference")) throw InputError("--select needs --indifference DELTA (in the objective's unit)");
+    if (!(indifference > 0)) throw InputError(fmt::format("--indifference {}: allowed > 0", indifference));
+    if (!(selection.confidence > 0 && selection.confidence < 1)) {
+      throw InputError(fmt::format("--confidence {}: allowed between 0 and 1 (exclusive)", selection.confidence));
+    }
+    if (selection.first_stage < 2 || selection.max_replications < selection.first_stage) {
+      throw InputError(fmt::format("--first-stage {} --max-reps {}: allowed 2 <= first stage <= max-reps",
+                                   selection.first_stage, selection.max_replications));
+    }
+    if (vm.count("replications")) throw InputError("--select chooses the replications; bound them with --first-stage and --max-reps, not -r");
+    if (independent) throw InputError("--select needs common random numbers: it goes without --independent");
+    if (resume) throw InputError("--select runs from the start: it goes without --resume");
+    selection.indifference = indifference;
+  } else {
+    for (const char* name : {"indifference", "confidence", "first-stage", "max-reps"}) {
+      if (vm.count(name)) throw InputError(fmt::format("--{} is for --select", name));
+    }
+  }
   if (scenario_paths.empty()) throw InputError("compare: missing the scenario files (see campaign-sim compare --help)");
   if (out_arg.empty() && !dry_run) throw InputError("compare: missing -o OUT.h5 (see campaign-sim compare --help)");
   if (resume && overwrite) throw InputError("--resume and --overwrite: give one of them");
@@ -249,7 +282,7 @@ int compare_command(const std::vector<std::string>& args) {
   const bool campaign = base.scenario.diffusion.model == DiffusionModel::campaign;
   for (std::size_t i = 0; i < variants; ++i) {
     const Scenario s = study.load(i).scenario;
-    if (s.run.replications != base.scenario.run.replications) {
+    if (!select && s.run.replications != base.scenario.run.replications) {
       throw InputError(fmt::format("compare: variants {} and {} run {} and {} replications; paired comparison "
                                    "needs the same number (give -r N)",
                                    sources[baseline].name, sources[i].name, base.scenario.run.replications,
@@ -296,6 +329,11 @@ int compare_command(const std::vector<std::string>& args) {
   };
   for (const std::string& name : chosen) add_metric(name);
   const ChosenMetric objective = parse_objective(objective_text.empty() ? chosen.front() : objective_text, campaign);
+  if (select && find_metric(campaign, objective.name)->kind == MetricKind::ratio) {
+    throw InputError(fmt::format("--select: the objective {} is a ratio, undefined in some replications; "
+                                 "select by a metric (customers, profit, ...)",
+                                 objective.name));
+  }
   const std::size_t objective_index = add_metric(objective.name);
   input.metrics[objective_index].better = objective.better;
   const std::size_t shown = std::max(chosen.size(), objective_index + 1);
@@ -323,21 +361,27 @@ int compare_command(const std::vector<std::string>& args) {
   }
   std::string spec = fmt::format("compare{} baseline={} bootstrap={} seed={} metrics=", independent ? " independent" : "",
                                  sources[baseline].name, resamples, bootstrap_seed);
+  if (select) {
+    spec += fmt::format("select delta={} confidence={} n0={} max={} objective={} ", selection.indifference,
+                        selection.confidence, selection.first_stage, selection.max_replications, objective.name);
+  }
   for (const CompareMetric& m : input.metrics) spec += m.name + (m.better == Better::lower ? "-" : "+") + " ";
   for (const VariantSource& s : sources) {
     spec += fmt::format(" {}:file{}", s.name, s.file);
     for (const std::string& set : s.sets) spec += "," + set;
   }
   std::optional<Comparison> comparison;
+  std::optional<SelectionResult> selected;
   StudyFileOptions file_options;
   file_options.command = "compare";
   file_options.out_arg = out_arg;
   file_options.out_path = out_path;
   file_options.manifest = study_manifest(study, spec);
   file_options.estimate = check_memory(study, workers, force);
-  file_options.subject = fmt::format("{} variants, {} replications each{}", variants,
-                                     base.scenario.run.replications,
-                                     independent ? " on independent streams" : " on common random numbers");
+  file_options.subject =
+      select ? fmt::format("{} variants, sequential selection on common random numbers", variants)
+             : fmt::format("{} variants, {} replications each{}", variants, base.scenario.run.replications,
+                           independent ? " on independent streams" : " on common random numbers");
   file_options.resume = resume;
   file_options.overwrite = overwrite;
   file_options.fail_fast = true;  // a comparison needs every variant
@@ -349,6 +393,13 @@ int compare_command(const std::vector<std::string>& args) {
     }
   };
   file_options.extras.tables = [&](ResultsWriter& writer) {
+    if (selected) {  // paired figures over the replications every variant ran
+      std::size_t common = SIZE_MAX;
+      for (const auto& x : input.values.front()) common = std::min(common, x.size());
+      for (auto& metric_values : input.values) {
+        for (auto& x : metric_values) x.resize(common);
+      }
+    }
     comparison = compare_variants(input);
     CompareTables tables;
     tables.baseline = sources[baseline].name;
@@ -402,14 +453,70 @@ int compare_command(const std::vector<std::string>& args) {
     }
     tables.wins = {{"metric", win_metric}, {"variant", win_variant}, {"other", other}, {"wins", wins},
                    {"ties", ties},         {"losses", losses},       {"replications", paired_n}};
+    if (selected) {
+      const SelectionResult& r = *selected;
+      std::vector<std::int64_t> used, out_at, chosen_flag;
+      for (std::size_t v = 0; v < variants; ++v) {
+        used.push_back(static_cast<std::int64_t>(r.replications[v]));
+        out_at.push_back(static_cast<std::int64_t>(r.eliminated_at[v]));
+        chosen_flag.push_back(v == r.selected ? 1 : 0);
+      }
+      tables.selection = {{"variant", input.variants}, {"replications", used}, {"eliminated_at", out_at},
+                          {"selected", chosen_flag}};
+      tables.selected = input.variants[r.selected];
+      tables.selection_figures = {{"indifference", selection.indifference},
+                                  {"confidence", selection.confidence},
+                                  {"first_stage", static_cast<double>(selection.first_stage)},
+                                  {"max_replications", static_cast<double>(selection.max_replications)},
+                                  {"eta", r.eta},
+                                  {"h2", r.h2},
+                                  {"fixed_per_variant", static_cast<double>(r.fixed_per_variant)},
+                                  {"guaranteed", r.guaranteed ? 1.0 : 0.0}};
+    }
     writer.write_compare(tables);
   };
-  const StudyFileRun done = run_into_file(study, file_options);
+  double merge_seconds = 0;
+  if (select) {
+    merge_seconds = run_selection_into_file(study, file_options, objective.name, objective.better, selection,
+                                            selected);
+  } else {
+    merge_seconds = run_into_file(study, file_options).merge_seconds;
+  }
   if (quiet) return 0;
+  if (selected) {
+    const SelectionResult& r = *selected;
+    std::uint64_t used = 0;
+    for (std::uint64_t n : r.replications) used += n;
+    fmt::print("\nselect    KN (Kim & Nelson 2001) on {} ({} is better): indifference {}, confidence {}, first "
+               "stage {}\n",
+               objective.name, name_of(objective.better), selection.indifference, selection.confidence,
+               selection.first_stage);
+    for (std::size_t v = 0; v < variants; ++v) {
+      fmt::print("  {} {:<28} {:>7} replications{}\n", v == r.selected ? "*" : " ", excerpt(input.variants[v], 28),
+                 r.replications[v],
+                 r.eliminated_at[v] ? fmt::format(", eliminated at {}", r.eliminated_at[v])
+                                    : v == r.selected ? ", selected" : ", still in at the budget");
+    }
+    const std::uint64_t fixed = r.fixed_per_variant * variants;
+    fmt::print("{}", wrapped(fmt::format(
+                         "selected  {}{}; {} replications in all, against {} for a fixed design with the same "
+                         "guarantee ({} per variant): {:.1f}% fewer",
+                         input.variants[r.selected],
+                         r.guaranteed ? fmt::format(" (P(correct) >= {} if the best leads by {} or more)",
+                                                    selection.confidence, selection.indifference)
+                                      : fmt::format(" WITHOUT the guarantee: --max-reps {} ended it with several "
+                                                    "variants left; the best mean is named",
+                                                    selection.max_replications),
+                         used, fixed, r.fixed_per_variant,
+                         fixed > 0 ? 100.0 * (1.0 - static_cast<double>(used) / static_cast<double>(fixed)) : 0.0)));
+    std::uint64_t common = UINT64_MAX;
+    for (std::uint64_t n : r.replications) common = std::min(common, n);
+    fmt::print("          (the tables below are over the {} replications every variant ran)\n", common);
+  }
 
   // The table: per shown metric, every variant's mean and CI, its difference to the
   // baseline, P(best) and its wins over the baseline. At most 100 columns.
-  const std::uint64_t reps = base.scenario.run.replications;
+  const std::uint64_t reps = comparison->metrics[objective_index].paired_replications;
   for (std::size_t m = 0; m < shown; ++m) {
     const CompareMetric& metric = input.metrics[m];
     const MetricComparison& mc = comparison->metrics[m];
@@ -522,7 +629,7 @@ int compare_command(const std::vector<std::string>& args) {
   std::error_code size_ec;
   const auto bytes = std::filesystem::file_size(out_path, size_ec);
   fmt::print("\nwrote     {} ({}, tables in /compare; merging took {:.3f} s)\n", excerpt(out_arg, 200),
-             size_ec ? "?" : format_bytes(static_cast<double>(bytes)), done.merge_seconds);
+             size_ec ? "?" : format_bytes(static_cast<double>(bytes)), merge_seconds);
   return 0;
 }
 

@@ -287,4 +287,57 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
 }
 
 
+double run_selection_into_file(const Study& study, const StudyFileOptions& o, const std::string& objective,
+                               Better better, const SelectionOptions& selection,
+                               std::optional<SelectionResult>& result) {
+  PartStore parts(o.out_path);
+  std::error_code ec;
+  if (!o.overwrite) {
+    if (parts.exists()) {
+      throw InputError(fmt::format("{}: an interrupted run into it left finished variants in {}; --overwrite "
+                                   "starts again",
+                                   excerpt_path(o.out_arg), excerpt_path(parts.folder())));
+    }
+    if (std::filesystem::exists(o.out_path, ec)) {
+      throw InputError(fmt::format("{}: exists; --overwrite replaces it", excerpt_path(o.out_arg)));
+    }
+  }
+  parts.open();
+  if (o.overwrite) parts.remove_parts();
+  parts.write_manifest(o.manifest);
+  const std::size_t total = study.variants().size();
+  StudyOutcome outcome;
+  outcome.status.assign(total, VariantStatus::pending);
+  outcome.replications.assign(total, 0);
+  outcome.messages.assign(total, "");
+  outcome.target_reached.assign(total, true);
+  if (!o.quiet) fmt::print("{:<9} {}{}\n", o.command, o.subject, o.suffix);
+  try {
+    result = in_phase("running the sequential selection", o.estimate, [&] {
+      return run_selection(study, objective, better, selection,
+                           [&](std::size_t v, const Scenario& s, const Model& model, const RunAccumulator& acc) {
+                             const ScenarioHeader h = header_of(study.variants()[v], s, model, false, true);
+                             parts.write(summarize(h, acc, model.derived_finals(acc)));
+                             outcome.status[v] = VariantStatus::done;
+                             outcome.replications[v] = acc.replications();
+                           });
+    });
+  } catch (...) {
+    parts.remove_folder();
+    throw;
+  }
+  const auto merge_start = tbb::tick_count::now();
+  try {
+    in_phase("writing the results", o.estimate, [&] {
+      write_study_file(study, outcome, o.manifest, parts.finished(), std::nullopt, o.out_path, o.extras);
+      return 0;
+    });
+  } catch (...) {
+    parts.remove_folder();
+    throw;
+  }
+  parts.remove_folder();
+  return (tbb::tick_count::now() - merge_start).seconds();
+}
+
 }  // namespace campaign

@@ -7,6 +7,9 @@
 
 #include <string>
 
+#include <optional>
+
+#include "experiment/selection.h"
 #include "experiment/study.h"
 #include "experiment/study_store.h"
 #include "io/results_writer.h"
@@ -43,5 +46,12 @@ struct StudyFileRun {
 // variant kept at once, --resume and --overwrite as documented in docs/experiments.md,
 // then the merge. The front ends print around it.
 StudyFileRun run_into_file(const Study& study, const StudyFileOptions& options);
+
+// `compare --select`: the sequential selection's variants into OUT (experiment/selection.h),
+// each with the replications the selection used. Not resumable: an interrupted selection
+// keeps nothing. Returns the merge's seconds; `result` gets the selection.
+double run_selection_into_file(const Study& study, const StudyFileOptions& options, const std::string& objective,
+                               Better better, const SelectionOptions& selection,
+                               std::optional<SelectionResult>& result);
 
 }  // namespace campaign

@@ -1,10 +1,22 @@
 #include "experiment/selection.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <optional>
 #include <cmath>
 #include <stdexcept>
 
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <memory>
+#include <utility>
+
 #include "core/interrupt.h"
+#include "experiment/study.h"
+#include "model/ecosystem.h"
+#include "sim/graph_factory.h"
 
 namespace campaign {
 
@@ -93,6 +105,79 @@ SelectionResult select_best(std::size_t k, const SelectionOptions& o, std::uint6
   result.selected = survivors.front();
   for (std::size_t v : survivors) {
     if (sums[v] > sums[result.selected]) result.selected = v;
+  }
+  return result;
+}
+
+SelectionResult run_selection(const Study& study, const std::string& objective, Better better,
+                              const SelectionOptions& options, const SelectionFinished& finished) {
+  const std::size_t k = study.variants().size();
+  LoadedScenario first = study.load(0);
+  const GraphRecord graph = make_graph(first);
+  EcosystemCache ecosystems;
+  struct Arm {
+    LoadedScenario loaded;
+    std::unique_ptr<Model> model;
+    std::optional<RunAccumulator> accumulator;
+    std::size_t metric = 0;
+    std::vector<std::pair<std::uint64_t, Trajectory>> pending;  // simulated, not yet known to count
+  };
+  std::vector<Arm> arms(k);
+  for (std::size_t v = 0; v < k; ++v) {
+    Arm& a = arms[v];
+    a.loaded = study.load(v);
+    a.model = make_model(a.loaded.scenario, graph.graph, &ecosystems);
+    const std::vector<std::string>& names = a.model->metric_names();
+    const auto at = std::find(names.begin(), names.end(), objective);
+    if (at == names.end()) throw std::logic_error("run_selection: the objective is not a metric of the model");
+    a.metric = static_cast<std::size_t>(at - names.begin());
+    a.accumulator.emplace(names, a.loaded.scenario.run.steps);
+  }
+  const auto flush = [&](Arm& a, std::uint64_t limit) {
+    for (const auto& [r, t] : a.pending) {
+      if (r < limit) a.accumulator->add(t);
+    }
+    a.pending.clear();
+  };
+  struct KernelCache {
+    std::size_t variant = SIZE_MAX;
+    std::unique_ptr<ReplicationKernel> kernel;
+  };
+  tbb::enumerable_thread_specific<KernelCache> kernels;
+  const double sign = better == Better::lower ? -1.0 : 1.0;
+  const SimulateBlock simulate = [&](const std::vector<std::size_t>& survivors, std::uint64_t from,
+                                     std::uint64_t count, std::vector<std::vector<double>>& values) {
+    // What the survivors simulated before counts: they survived every screening of it.
+    for (std::size_t v : survivors) flush(arms[v], UINT64_MAX);
+    const std::size_t units = survivors.size() * count;
+    std::vector<std::optional<Trajectory>> out(units);
+    tbb::parallel_for(std::size_t{0}, units, [&](std::size_t u) {
+      const std::size_t v = survivors[u / count];
+      const Arm& a = arms[v];
+      KernelCache& cache = kernels.local();
+      if (cache.variant != v) {
+        cache.kernel.reset();
+        cache.kernel = a.model->make_kernel();
+        cache.variant = v;
+      }
+      out[u].emplace(a.model->metric_names().size(), a.loaded.scenario.run.steps);
+      cache.kernel->simulate(static_cast<Replication>(from + u % count), *out[u]);
+    });
+    for (std::size_t s = 0; s < survivors.size(); ++s) {
+      Arm& a = arms[survivors[s]];
+      for (std::uint64_t j = 0; j < count; ++j) {
+        Trajectory& t = *out[s * count + j];
+        values[survivors[s]].push_back(sign * t.at(a.metric, a.loaded.scenario.run.steps));
+        a.pending.emplace_back(from + j, std::move(t));
+      }
+    }
+  };
+  const SelectionResult result = select_best(k, options, SELECTION_BLOCK, simulate);
+  for (std::size_t v = 0; v < k; ++v) {
+    Arm& a = arms[v];
+    flush(a, result.replications[v]);
+    a.loaded.scenario.run.replications = a.accumulator->replications();
+    finished(v, a.loaded.scenario, *a.model, *a.accumulator);
   }
   return result;
 }

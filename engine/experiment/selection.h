@@ -23,7 +23,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
+
+#include "model/metrics.h"
+#include "model/model.h"
+#include "results/accumulator.h"
 
 namespace campaign {
 
@@ -54,5 +59,19 @@ using SimulateBlock = std::function<void(const std::vector<std::size_t>& survivo
 // `block`: replications per survivor per call after the first stage (at least 1).
 SelectionResult select_best(std::size_t variants, const SelectionOptions& options, std::uint64_t block,
                             const SimulateBlock& simulate);
+
+class Study;
+
+// KN on a study's variants, which share one graph (common random numbers: the caller
+// checked), by `objective` (a metric of the model, not a derived ratio) in the direction
+// `better`. Replications run in blocks of SELECTION_BLOCK per survivor, spread over the
+// threads; each variant's accumulator takes exactly the replications the selection used
+// (in replication order: a variant's results equal a fixed run of that many), and is
+// handed to `finished` at the end, variant by variant.
+inline constexpr std::uint64_t SELECTION_BLOCK = 4;
+using SelectionFinished = std::function<void(std::size_t variant, const Scenario& scenario, const Model& model,
+                                             const RunAccumulator& accumulator)>;
+SelectionResult run_selection(const Study& study, const std::string& objective, Better better,
+                              const SelectionOptions& options, const SelectionFinished& finished);
 
 }  // namespace campaign

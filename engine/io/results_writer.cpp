@@ -324,6 +324,11 @@ void ResultsWriter::write_compare(const CompareTables& tables) try {
   compare.set_attribute("bootstrap_seed", tables.bootstrap_seed);
   compare.write_columns("summary", tables.summary);
   compare.write_columns("wins", tables.wins);
+  if (!tables.selection.empty()) {
+    compare.write_columns("selection", tables.selection);
+    compare.set_attribute("selected", tables.selected);
+    for (const auto& [name, value] : tables.selection_figures) compare.set_attribute("selection_" + name, value);
+  }
 } catch (const IoError& e) {
   rethrow_naming_output(e);
 }

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -71,6 +72,11 @@ struct CompareTables {
   std::string baseline, objective;
   bool paired = true;               // common random numbers (false: --independent)
   std::uint64_t bootstrap_resamples = 0, bootstrap_seed = 0;
+  // Sequential selection (--select): a row per variant, and the procedure's figures as
+  // attributes of /compare/selection; empty without --select.
+  std::vector<h5::Column> selection;
+  std::vector<std::pair<std::string, double>> selection_figures;
+  std::string selected;
 };
 
 class ResultsWriter {

@@ -149,6 +149,33 @@ def main():
         check(not np.array_equal(a[:10], finals["solo_guerrilla"]["customers"][:10]) and welch.pvalue < 1e-6,
               "independent streams give different draws")
 
+    # Sequential selection: wear-outs 0.5 .. 0.8, the best by customers; each variant's
+    # results are those of a fixed run of the replications it used.
+    sel = os.path.join(work, "select.h5")
+    variants = [f"--variant=w{w}:media.wearout=0.{w}" for w in (50, 60, 70, 80)]
+    run = subprocess.run([args.cli, "compare", triads, *variants, "--select", "--indifference", "5",
+                          "--metrics", "customers", "-o", sel, "--set", "audience.size=3000", "-q"],
+                         capture_output=True, text=True)
+    if check(run.returncode == 0, f"--select runs: {run.stderr}"):
+        with h5py.File(sel, "r") as f:
+            table = f["compare/selection"][()]
+            names = [v.decode() for v in table["variant"]]
+            check(f["compare"].attrs["selected"] == "w80" and list(table["selected"]) == [0, 0, 0, 0, 1],
+                  f"the highest wear-out is selected: {f['compare'].attrs['selected']}")
+            for row in table:
+                group = f["scenarios"][row["variant"].decode()]
+                check(group.attrs["replications"] == row["replications"], f"{row['variant']}: replications")
+                check(row["selected"] == 1 or row["eliminated_at"] == row["replications"], f"{row['variant']}: out")
+            check(f["compare"].attrs["selection_guaranteed"] == 1.0, "guaranteed")
+            used = int(table["replications"][names.index("w80")])
+            w80 = f["scenarios/w80/finals"]["customers"]
+        fixed = os.path.join(work, "fixed.h5")
+        subprocess.run([args.cli, "compare", triads, "--variant=w80:media.wearout=0.80", "-o", fixed,
+                        "--set", "audience.size=3000", "-r", str(used), "-q"], check=True)
+        with h5py.File(fixed, "r") as f:
+            check(np.array_equal(f["scenarios/w80/finals"]["customers"], w80),
+                  f"the selected variant's {used} replications equal a fixed run's")
+
     # Bad input: one line, exit 2, no file.
     cascade = write_scenario(work, "cascade.toml", cascade_scenario(replications=4, steps=5, seed=1, people=300, seeds=2))
     denser = write_scenario(work, "denser.toml", cascade_scenario(replications=4, steps=5, seed=1, people=300, seeds=2)
@@ -166,6 +193,13 @@ def main():
         ([triads, "--variant", "x=1"], "NAME:key=value"),
         ([triads, solo, "--variant", "x:media.wearout=0.8"], "--variant makes variants of one"),
         ([cascade, "--variant", "b:run.replications=5"], "replications"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--select"], "--indifference"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--select", "--indifference", "0"], "allowed > 0"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--select", "--indifference", "5", "--confidence", "1"],
+         "between 0 and 1"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--select", "--indifference", "5", "--objective", "cac"],
+         "is a ratio"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--indifference", "5"], "is for --select"),
     ]
     for i, (command, words) in enumerate(bad):
         target = os.path.join(work, f"bad{i}.h5")
