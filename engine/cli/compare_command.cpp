@@ -138,6 +138,7 @@ int compare_command(const std::vector<std::string>& args) {
   std::uint64_t resamples = 4000, bootstrap_seed = 1;
   SelectionOptions selection;
   double indifference = 0;
+  std::vector<std::string> constraint_texts;
   po::options_description options(
       "campaign-sim compare A.toml B.toml [C.toml ...] -o OUT.h5 [options]\n"
       "campaign-sim compare BASE.toml --variant NAME:key=value[,key=value...]... -o OUT.h5 [options]\n\n"
@@ -159,6 +160,9 @@ int compare_command(const std::vector<std::string>& args) {
       ("seed,s", po::value(&seed_text), "master seed (= --set run.seed=S), shared by every variant")
       ("independent", po::bool_switch(), "run the variants on independent streams (variant i with seed "
        "run.seed + i) instead of common random numbers; needed when they differ in the graph or the seed")
+      ("constraint", po::value(&constraint_texts)->composing(), "rank only the variants meeting it: "
+       "METRIC<=VALUE@LEVEL (or <, >=, >), e.g. cac<=60@0.9: cac at most 60 in at least 90% of the "
+       "replications (repeatable)")
       ("select", po::bool_switch(), "sequential selection of the best by the objective (KN): replications are "
        "added until one variant is left; needs --indifference")
       ("indifference", po::value(&indifference), "with --select: the smallest difference of the objective's "
@@ -328,6 +332,12 @@ int compare_command(const std::vector<std::string>& args) {
     return input.metrics.size() - 1;
   };
   for (const std::string& name : chosen) add_metric(name);
+  std::vector<Constraint> constraints;
+  std::vector<std::size_t> constraint_metric;
+  for (const std::string& text : constraint_texts) {
+    constraints.push_back(parse_constraint(text));
+    constraint_metric.push_back(add_metric(constraints.back().metric));
+  }
   const ChosenMetric objective = parse_objective(objective_text.empty() ? chosen.front() : objective_text, campaign);
   if (select && find_metric(campaign, objective.name)->kind == MetricKind::ratio) {
     throw InputError(fmt::format("--select: the objective {} is a ratio, undefined in some replications; "
@@ -372,6 +382,7 @@ int compare_command(const std::vector<std::string>& args) {
   }
   std::optional<Comparison> comparison;
   std::optional<SelectionResult> selected;
+  std::vector<std::vector<ConstraintShare>> shares;  // [constraint][variant]
   StudyFileOptions file_options;
   file_options.command = "compare";
   file_options.out_arg = out_arg;
@@ -400,6 +411,25 @@ int compare_command(const std::vector<std::string>& args) {
         for (auto& x : metric_values) x.resize(common);
       }
     }
+    // The constraints: who may be ranked.
+    std::vector<std::string> c_text, c_variant;
+    std::vector<double> c_share, c_lo, c_hi;
+    std::vector<std::int64_t> c_meets;
+    input.eligible.assign(constraints.empty() ? 0 : variants, true);
+    shares.assign(constraints.size(), std::vector<ConstraintShare>(variants));
+    for (std::size_t c = 0; c < constraints.size(); ++c) {
+      for (std::size_t v = 0; v < variants; ++v) {
+        const ConstraintShare share = constraint_share(constraints[c], input.values[constraint_metric[c]][v]);
+        shares[c][v] = share;
+        input.eligible[v] = input.eligible[v] && share.meets;
+        c_text.push_back(constraints[c].text);
+        c_variant.push_back(input.variants[v]);
+        c_share.push_back(share.share);
+        c_lo.push_back(share.ci_lo);
+        c_hi.push_back(share.ci_hi);
+        c_meets.push_back(share.meets ? 1 : 0);
+      }
+    }
     comparison = compare_variants(input);
     CompareTables tables;
     tables.baseline = sources[baseline].name;
@@ -407,6 +437,10 @@ int compare_command(const std::vector<std::string>& args) {
     tables.paired = input.paired;
     tables.bootstrap_resamples = resamples;
     tables.bootstrap_seed = bootstrap_seed;
+    if (!constraints.empty()) {
+      tables.constraints = {{"constraint", c_text}, {"variant", c_variant}, {"share", c_share},
+                            {"ci95_lo", c_lo},       {"ci95_hi", c_hi},         {"meets", c_meets}};
+    }
     std::vector<std::string> metric, variant, other, better;
     std::vector<std::int64_t> n, wins, ties, losses, paired_n;
     std::vector<double> cols[20];
@@ -514,6 +548,20 @@ int compare_command(const std::vector<std::string>& args) {
     fmt::print("          (the tables below are over the {} replications every variant ran)\n", common);
   }
 
+  const auto eligible = [&](std::size_t v) { return input.eligible.empty() || input.eligible[v]; };
+  if (!constraints.empty()) {
+    fmt::print("\nconstraints: the share of replications meeting each (95% CI); x: a variant that fails one "
+               "is not ranked\n");
+    for (std::size_t c = 0; c < constraints.size(); ++c) {
+      for (std::size_t v = 0; v < variants; ++v) {
+        const ConstraintShare& sh = shares[c][v];
+        fmt::print("{} {:<20} {:<24} {:.3f} [{:.3f} .. {:.3f}] {} {:.2f}\n", sh.meets ? " " : "x",
+                   excerpt(input.variants[v], 20), excerpt(constraints[c].metric + constraints[c].text.substr(
+                       constraints[c].metric.size(), constraints[c].text.rfind('@') - constraints[c].metric.size()), 24),
+                   sh.share, sh.ci_lo, sh.ci_hi, sh.meets ? ">=" : "<", constraints[c].level);
+      }
+    }
+  }
   // The table: per shown metric, every variant's mean and CI, its difference to the
   // baseline, P(best) and its wins over the baseline. At most 100 columns.
   const std::uint64_t reps = comparison->metrics[objective_index].paired_replications;
@@ -521,11 +569,11 @@ int compare_command(const std::vector<std::string>& args) {
     const CompareMetric& metric = input.metrics[m];
     const MetricComparison& mc = comparison->metrics[m];
     const int d = decimals_for(mc.variants[baseline].mean);
-    std::size_t best = baseline;
+    std::size_t best = SIZE_MAX;
     for (std::size_t v = 0; v < variants; ++v) {
-      if (metric.better != Better::neither && !std::isnan(mc.variants[v].mean) &&
-          (metric.better == Better::higher ? mc.variants[v].mean > mc.variants[best].mean
-                                           : mc.variants[v].mean < mc.variants[best].mean)) {
+      if (metric.better == Better::neither || std::isnan(mc.variants[v].mean) || !eligible(v)) continue;
+      if (best == SIZE_MAX || (metric.better == Better::higher ? mc.variants[v].mean > mc.variants[best].mean
+                                                               : mc.variants[v].mean < mc.variants[best].mean)) {
         best = v;
       }
     }
@@ -536,7 +584,7 @@ int compare_command(const std::vector<std::string>& args) {
                fmt::format("vs {}", excerpt(sources[baseline].name, 24)), "P(best)", "wins");
     for (std::size_t v = 0; v < variants; ++v) {
       const VariantFigures& f = mc.variants[v];
-      const std::string mark = v == best && metric.better != Better::neither ? "*" : " ";
+      const std::string mark = !eligible(v) ? "x" : v == best ? "*" : " ";
       const std::string versus =
           v == baseline ? "(baseline)"
                         : fmt::format("{} [{} .. {}]", signed_number(f.diff, d), signed_number(f.diff_ci_lo, d),
@@ -596,35 +644,55 @@ int compare_command(const std::vector<std::string>& args) {
   {
     const CompareMetric& metric = input.metrics[objective_index];
     const MetricComparison& mc = comparison->metrics[objective_index];
-    std::vector<std::size_t> order(variants);
-    for (std::size_t v = 0; v < variants; ++v) order[v] = v;
+    std::vector<std::size_t> order;
+    for (std::size_t v = 0; v < variants; ++v) {
+      if (eligible(v)) order.push_back(v);
+    }
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return metric.better == Better::higher ? mc.variants[a].mean > mc.variants[b].mean
                                              : mc.variants[a].mean < mc.variants[b].mean;
     });
-    const std::size_t winner = order[0], other = winner == baseline ? order[1] : baseline;
-    const VariantFigures& w = mc.variants[winner];
-    const VariantFigures& o = mc.variants[other];
-    // The difference winner - other, from the baseline's differences.
-    const double diff = w.mean - o.mean;
-    const int d = decimals_for(o.mean);
-    std::string interval;
-    if (other == baseline) {
-      interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", std::abs(w.diff_ci_lo), d, std::abs(w.diff_ci_hi), d);
-      if (diff < 0) interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", -w.diff_ci_hi, d, -w.diff_ci_lo, d);
-    } else {  // the baseline won: its difference to the runner-up is minus the runner-up's
-      interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", std::abs(o.diff_ci_hi), d, std::abs(o.diff_ci_lo), d);
-      if (diff < 0) interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", o.diff_ci_lo, d, o.diff_ci_hi, d);
+    if (order.empty()) {
+      fmt::print("\nNo variant meets the constraints: none is ranked.\n");
+    } else if (order.size() == 1) {
+      fmt::print("\n{}", wrapped(fmt::format("{} is the only variant that meets the constraints.",
+                                              input.variants[order[0]])));
+    } else {
+      const std::size_t winner = order[0];
+      const std::size_t other = winner != baseline && eligible(baseline) ? baseline : order[1];
+      // The difference winner - other and its 95% CI, as the tables compute one to the baseline.
+      ComparisonInput pair;
+      pair.variants = {input.variants[winner], input.variants[other]};
+      pair.baseline = 1;
+      pair.metrics = {metric};
+      pair.metrics[0].numerator = pair.metrics[0].denominator = -1;
+      pair.values = {{input.values[objective_index][winner], input.values[objective_index][other]}};
+      pair.paired = input.paired;
+      pair.bootstrap_resamples = 0;
+      const VariantFigures w = compare_variants(pair).metrics[0].variants[0];
+      const double o_mean = mc.variants[other].mean;
+      const int d = decimals_for(o_mean);
+      const double sign = w.diff >= 0 ? 1 : -1;
+      const std::string interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", std::min(sign * w.diff_ci_lo, sign * w.diff_ci_hi), d,
+                                               std::max(sign * w.diff_ci_lo, sign * w.diff_ci_hi), d);
+      const bool clear = w.diff_ci_lo > 0 || w.diff_ci_hi < 0;
+      const std::uint64_t wins = mc.wins[winner][other], ties = mc.ties[winner][other];
+      fmt::print("\n{}", wrapped(fmt::format(
+                               "{} has {:.{}f} {} {} than {} ({}{}); it is better in {} of {} replications{}; P(best) "
+                               "{}{}.{}",
+                               input.variants[winner], std::abs(w.diff), d, w.diff >= 0 ? "more" : "less", metric.name,
+                               input.variants[other],
+                               std::isnan(o_mean) || o_mean == 0
+                                   ? ""
+                                   : fmt::format("{:+.1f}%, ", 100.0 * w.diff / std::abs(o_mean)),
+                               interval, wins, mc.paired_replications,
+                               ties ? fmt::format(" ({} tie{})", ties, ties == 1 ? "" : "s") : "",
+                               probability(mc.variants[winner].p_best, resamples),
+                               constraints.empty() ? "" : " among the variants meeting the constraints",
+                               clear ? ""
+                                     : " The 95% interval includes 0: the data cannot tell them apart; more "
+                                       "replications (-r) may.")));
     }
-    const bool clear = other == baseline ? (w.diff_ci_lo > 0 || w.diff_ci_hi < 0) : (o.diff_ci_lo > 0 || o.diff_ci_hi < 0);
-    const std::uint64_t wins = mc.wins[winner][other], ties = mc.ties[winner][other];
-    fmt::print("\n{}", wrapped(fmt::format("{} has {:.{}f} {} {} than {} ({}{}); it is better in {} of {} replications{}; P(best) {}.{}",
-               input.variants[winner], std::abs(diff), d, diff >= 0 ? "more" : "less", metric.name,
-               input.variants[other],
-               std::isnan(o.mean) || o.mean == 0 ? "" : fmt::format("{:+.1f}%, ", 100.0 * diff / std::abs(o.mean)),
-               interval, wins, mc.paired_replications, ties ? fmt::format(" ({} tie{})", ties, ties == 1 ? "" : "s") : "",
-               probability(w.p_best, resamples),
-               clear ? "" : " The 95% interval includes 0: the data cannot tell them apart; more replications (-r) may.")));
   }
   std::error_code size_ec;
   const auto bytes = std::filesystem::file_size(out_path, size_ec);

@@ -1,12 +1,16 @@
 #include "experiment/comparison.h"
 
+#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
+#include "core/error.h"
+#include "core/text.h"
 #include "results/streaming_stats.h"
 #include "rng/philox.h"
 
@@ -162,6 +166,10 @@ std::vector<double> probability_of_best(const ComparisonInput& in, std::size_t m
   const std::uint64_t resamples = in.bootstrap_resamples;
   std::vector<double> share(variants, NaN);
   if (better == Better::neither || rows.empty() || resamples == 0) return share;
+  const auto ranked = [&](std::size_t v) { return in.eligible.empty() || in.eligible[v]; };
+  bool any = false;
+  for (std::size_t v = 0; v < variants; ++v) any = any || ranked(v);
+  if (!any) return share;
   const CounterRng rng(in.bootstrap_seed);
   const std::size_t n = rows.size();
   // One winner set per resample, filled in parallel, counted in order: the same result
@@ -180,6 +188,7 @@ std::vector<double> probability_of_best(const ComparisonInput& in, std::size_t m
     }
     std::vector<std::uint32_t>& best = winners[b];
     for (std::size_t v = 0; v < variants; ++v) {
+      if (!ranked(v)) continue;
       if (best.empty() || beats(better, sums[v], sums[best.front()])) {
         best.assign(1, static_cast<std::uint32_t>(v));
       } else if (sums[v] == sums[best.front()]) {
@@ -194,6 +203,7 @@ std::vector<double> probability_of_best(const ComparisonInput& in, std::size_t m
     for (std::uint32_t v : best) ++by_tie[v][best.size()];
   }
   for (std::size_t v = 0; v < variants; ++v) {
+    if (!ranked(v)) continue;
     double s = 0;
     for (std::size_t k = 1; k <= variants; ++k) {
       s += static_cast<double>(by_tie[v][k]) / static_cast<double>(k * resamples);
@@ -204,6 +214,61 @@ std::vector<double> probability_of_best(const ComparisonInput& in, std::size_t m
 }
 
 }  // namespace
+
+Constraint parse_constraint(const std::string& text) {
+  Constraint c;
+  c.text = text;
+  const auto fail = [&] {
+    return InputError(fmt::format("--constraint {}: expected METRIC<=VALUE@LEVEL (or <, >=, >), e.g. "
+                                  "cac<=60@0.9: cac at most 60 in at least 90% of the replications",
+                                  excerpt(text, 60)));
+  };
+  const std::size_t op = text.find_first_of("<>");
+  const std::size_t at = text.rfind('@');
+  if (op == std::string::npos || op == 0 || at == std::string::npos || at < op) throw fail();
+  c.metric = text.substr(0, op);
+  std::size_t value = op + 1;
+  const bool equal = value < text.size() && text[value] == '=';
+  if (equal) ++value;
+  c.op = text[op] == '<' ? (equal ? Constraint::Op::le : Constraint::Op::lt)
+                         : (equal ? Constraint::Op::ge : Constraint::Op::gt);
+  const auto number = [&](const std::string& part, double& out) {
+    const char* first = part.data();
+    const auto [end, ec] = std::from_chars(first, first + part.size(), out);
+    return ec == std::errc() && end == first + part.size() && std::isfinite(out);
+  };
+  if (!number(text.substr(value, at - value), c.bound) || !number(text.substr(at + 1), c.level)) throw fail();
+  if (!(c.level > 0 && c.level <= 1)) {
+    throw InputError(fmt::format("--constraint {}: the level must be in (0, 1]", excerpt(text, 60)));
+  }
+  return c;
+}
+
+ConstraintShare constraint_share(const Constraint& c, const std::vector<double>& values) {
+  ConstraintShare out;
+  std::uint64_t met = 0;
+  for (double x : values) {
+    if (!defined(x)) continue;
+    switch (c.op) {
+      case Constraint::Op::le: met += x <= c.bound; break;
+      case Constraint::Op::lt: met += x < c.bound; break;
+      case Constraint::Op::ge: met += x >= c.bound; break;
+      case Constraint::Op::gt: met += x > c.bound; break;
+    }
+  }
+  const auto n = static_cast<double>(values.size());
+  if (values.empty()) return out;
+  const double p = static_cast<double>(met) / n;
+  // Wilson's score interval, z = 1.959964.
+  const double z = 1.959964, z2 = z * z;
+  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+  out.share = p;
+  out.ci_lo = std::max(0.0, centre - half);
+  out.ci_hi = std::min(1.0, centre + half);
+  out.meets = p >= c.level;
+  return out;
+}
 
 Comparison compare_variants(const ComparisonInput& in) {
   const std::size_t variants = in.variants.size();

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string>
 #include <vector>
 
 #include "model/metrics.h"
@@ -47,6 +48,8 @@ struct ComparisonInput {
   // ratio whose denominator is 0). Every variant has the same replications.
   std::vector<std::vector<std::vector<double>>> values;
   bool paired = true;  // common random numbers; false: independent streams
+  // Variants P(best) ranks (those meeting the constraints); empty: all. The others get NaN.
+  std::vector<bool> eligible;
   std::uint64_t bootstrap_resamples = 4000;
   std::uint64_t bootstrap_seed = 1;
 };
@@ -75,5 +78,23 @@ struct Comparison {
 };
 
 Comparison compare_variants(const ComparisonInput& input);
+
+// A chance constraint, "cac<=60@0.9": the share of replications in which the metric
+// satisfies the bound must be at least `level`.
+struct Constraint {
+  std::string text;  // as given
+  std::string metric;
+  enum class Op { le, lt, ge, gt } op = Op::le;
+  double bound = 0, level = 0;
+};
+Constraint parse_constraint(const std::string& text);  // InputError naming the form
+
+struct ConstraintShare {
+  double share = 0, ci_lo = 0, ci_hi = 0;  // Wilson 95% interval
+  bool meets = false;                      // share >= level
+};
+// Over all replications; a replication where the metric is undefined (NaN) does not
+// satisfy the bound.
+ConstraintShare constraint_share(const Constraint& c, const std::vector<double>& values);
 
 }  // namespace campaign

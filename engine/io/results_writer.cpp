@@ -324,6 +324,7 @@ void ResultsWriter::write_compare(const CompareTables& tables) try {
   compare.set_attribute("bootstrap_seed", tables.bootstrap_seed);
   compare.write_columns("summary", tables.summary);
   compare.write_columns("wins", tables.wins);
+  if (!tables.constraints.empty()) compare.write_columns("constraints", tables.constraints);
   if (!tables.selection.empty()) {
     compare.write_columns("selection", tables.selection);
     compare.set_attribute("selected", tables.selected);

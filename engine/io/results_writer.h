@@ -74,6 +74,7 @@ struct CompareTables {
   std::uint64_t bootstrap_resamples = 0, bootstrap_seed = 0;
   // Sequential selection (--select): a row per variant, and the procedure's figures as
   // attributes of /compare/selection; empty without --select.
+  std::vector<h5::Column> constraints;  // --constraint: a row per constraint and variant
   std::vector<h5::Column> selection;
   std::vector<std::pair<std::string, double>> selection_figures;
   std::string selected;

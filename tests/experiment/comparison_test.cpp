@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "results/streaming_stats.h"
 #include "rng/philox.h"
 
@@ -208,6 +209,38 @@ TEST(Comparison, ProbabilityOfBestIsTheSameAtAnyThreadCount) {
   EXPECT_GT(one[0], one[2]);
   // A metric that is not a goal has no best.
   EXPECT_TRUE(std::isnan(compare_variants(one_metric(Better::neither, {a, b})).metrics[0].variants[0].p_best));
+}
+
+TEST(Comparison, ConstraintsParseAndCountShares) {
+  const Constraint c = parse_constraint("cac<=60@0.9");
+  EXPECT_EQ(c.metric, "cac");
+  EXPECT_EQ(c.op, Constraint::Op::le);
+  EXPECT_EQ(c.bound, 60.0);
+  EXPECT_EQ(c.level, 0.9);
+  EXPECT_EQ(parse_constraint("profit>0@0.95").op, Constraint::Op::gt);
+  EXPECT_EQ(parse_constraint("profit>=-5.5@1").bound, -5.5);
+  for (const char* bad : {"cac<=60", "cac=60@0.9", "<=60@0.9", "cac<=x@0.9", "cac<=60@1.5", "cac<=60@0"}) {
+    EXPECT_THROW(parse_constraint(bad), InputError) << bad;
+  }
+  // 8 of 10 at or below 60, one NaN (undefined: does not meet): share 0.8; Wilson's
+  // score interval for 8 of 10 at z = 1.96 is 0.490 .. 0.943 (Wilson 1927, by hand).
+  const std::vector<double> x = {10, 20, 30, 40, 50, 60, 55, 45, 70, std::nan("")};
+  const ConstraintShare s = constraint_share(c, x);
+  EXPECT_DOUBLE_EQ(s.share, 0.8);
+  EXPECT_NEAR(s.ci_lo, 0.4902, 1e-4);
+  EXPECT_NEAR(s.ci_hi, 0.9433, 1e-4);
+  EXPECT_FALSE(s.meets);
+  EXPECT_TRUE(constraint_share(parse_constraint("cac<=60@0.8"), x).meets);
+}
+
+TEST(Comparison, OnlyEligibleVariantsAreRanked) {
+  const std::vector<double> a = noisy(9, 100, 10, 1), b = noisy(10, 100, 20, 1), c = noisy(11, 100, 15, 1);
+  ComparisonInput in = one_metric(Better::higher, {a, b, c});
+  in.eligible = {true, false, true};  // the best by far is out
+  const Comparison out = compare_variants(in);
+  EXPECT_TRUE(std::isnan(out.metrics[0].variants[1].p_best));
+  EXPECT_EQ(out.metrics[0].variants[2].p_best, 1.0);
+  EXPECT_EQ(out.metrics[0].variants[0].p_best, 0.0);
 }
 
 }  // namespace

@@ -149,6 +149,28 @@ def main():
         check(not np.array_equal(a[:10], finals["solo_guerrilla"]["customers"][:10]) and welch.pvalue < 1e-6,
               "independent streams give different draws")
 
+    # A constraint: only the variants meeting it are ranked.
+    con = os.path.join(work, "constraint.h5")
+    run = subprocess.run([args.cli, "compare", triads, "--variant", "low:media.wearout=0.5", "--variant",
+                          "high:media.wearout=0.8", "--constraint", "customers>=0@1", "--constraint",
+                          "customers<=390@0.9", "-o", con, *small], capture_output=True, text=True)
+    if check(run.returncode == 0, f"--constraint runs: {run.stderr}"):
+        with h5py.File(con, "r") as f:
+            table = f["compare/constraints"][()]
+            rows = f["compare/summary"][()]
+            finals = {v: f[f"scenarios/{v}/finals"]["customers"] for v in ["partner_team_triads", "low", "high"]}
+        for row in table:
+            x = finals[row["variant"].decode()]
+            text = row["constraint"].decode()
+            share = float(np.mean(x <= 390)) if "<=" in text else float(np.mean(x >= 0))
+            check(close(row["share"], share) and row["meets"] == (share >= (0.9 if "<=" in text else 1.0)),
+                  f"constraint {text} {row['variant']}: share {row['share']} (numpy {share})")
+        eligible = {row["variant"].decode() for row in table if row["meets"]}
+        eligible -= {row["variant"].decode() for row in table if not row["meets"]}
+        best = {r["variant"].decode(): r["p_best"] for r in rows if r["metric"] == b"customers"}
+        check(all(math.isnan(p) == (v not in eligible) for v, p in best.items()),
+              f"P(best) only for the eligible {sorted(eligible)}: {best}")
+
     # Sequential selection: wear-outs 0.5 .. 0.8, the best by customers; each variant's
     # results are those of a fixed run of the replications it used.
     sel = os.path.join(work, "select.h5")
@@ -200,6 +222,8 @@ def main():
         ([triads, "--variant", "x:media.wearout=0.8", "--select", "--indifference", "5", "--objective", "cac"],
          "is a ratio"),
         ([triads, "--variant", "x:media.wearout=0.8", "--indifference", "5"], "is for --select"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--constraint", "cac<60"], "METRIC<=VALUE@LEVEL"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--constraint", "nonsense<=1@0.5"], "nonsense"),
     ]
     for i, (command, words) in enumerate(bad):
         target = os.path.join(work, f"bad{i}.h5")
