@@ -101,6 +101,16 @@ int decimals_for(double scale) {
   return a >= 1000 ? 0 : a >= 10 ? 1 : a >= 0.1 ? 3 : 4;
 }
 
+// SplitMix64 of (seed, i): a seed per variant that no other variant's (seed, i) gives
+// by accident (seed + i would: seeds 1 and 0 at i = 0 and 1). Below 2^63, as run.seed
+// takes it.
+std::uint64_t independent_seed(std::uint64_t seed, std::size_t i) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (i + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (z ^ (z >> 31)) >> 1;
+}
+
 // Words filled into lines of at most `width` columns.
 // Leading spaces indent every line.
 std::string wrapped(const std::string& text, std::size_t width = 100) {
@@ -122,10 +132,10 @@ std::string wrapped(const std::string& text, std::size_t width = 100) {
 }
 
 std::string probability(double p, std::uint64_t resamples) {
+  (void)resamples;
   if (std::isnan(p)) return "";
-  const double resolution = 1.0 / static_cast<double>(resamples);
-  if (p >= 1 - resolution / 2 && p > 0.999) return fmt::format(">{:.3f}", 1 - std::max(resolution, 0.001));
-  if (p <= resolution / 2 && p < 0.001) return fmt::format("<{:.3f}", std::max(resolution, 0.001));
+  if (p >= 0.9995 && p <= 1) return p == 1 ? ">0.999" : ">0.999";
+  if (p < 0.0005) return "<0.001";
   return fmt::format("{:.3f}", p);
 }
 
@@ -158,8 +168,9 @@ int compare_command(const std::vector<std::string>& args) {
       ("replications,r", po::value(&replications_text), "replications of every variant (= --set run.replications=N)")
       ("set", po::value(&overrides)->composing(), "override a scenario key in every variant (repeatable)")
       ("seed,s", po::value(&seed_text), "master seed (= --set run.seed=S), shared by every variant")
-      ("independent", po::bool_switch(), "run the variants on independent streams (variant i with seed "
-       "run.seed + i) instead of common random numbers; needed when they differ in the graph or the seed")
+      ("independent", po::bool_switch(), "run the variants on independent streams (each on a seed derived "
+       "from run.seed and its position) instead of common random numbers; for variants that differ in the "
+       "graph or the seed")
       ("constraint", po::value(&constraint_texts)->composing(), "rank only the variants meeting it: "
        "METRIC<=VALUE@LEVEL (or <, >=, >), e.g. cac<=60@0.9: cac at most 60 in at least 90% of the "
        "replications (repeatable)")
@@ -210,6 +221,10 @@ int compare_command(const std::vector<std::string>& args) {
     if (vm.count("replications")) throw InputError("--select chooses the replications; bound them with --first-stage and --max-reps, not -r");
     if (independent) throw InputError("--select needs common random numbers: it goes without --independent");
     if (resume) throw InputError("--select runs from the start: it goes without --resume");
+    if (!constraint_texts.empty()) {
+      throw InputError("--select and --constraint: the selection does not screen by constraints; run the "
+                       "comparison with --constraint, then --select among the variants that meet them");
+    }
     selection.indifference = indifference;
   } else {
     for (const char* name : {"indifference", "confidence", "first-stage", "max-reps"}) {
@@ -267,13 +282,13 @@ int compare_command(const std::vector<std::string>& args) {
     }
     baseline = static_cast<std::size_t>(it - sources.begin());
   }
-  if (independent) {  // variant i on seed + i: independent Philox keys
+  if (independent) {  // variant i on a seed derived from (run.seed, i): independent Philox keys
     for (std::size_t i = 0; i < sources.size(); ++i) {
       const ScenarioFile file(scenario_paths[sources[i].file]);
       std::vector<std::string> sets = overrides;
       sets.insert(sets.end(), sources[i].sets.begin(), sources[i].sets.end());
       const std::uint64_t seed = file.load(sets).scenario.run.seed;
-      sources[i].sets.push_back(fmt::format("run.seed={}", seed + i));
+      sources[i].sets.push_back(fmt::format("run.seed={}", independent_seed(seed, i)));
     }
   }
   ReplicationPolicy policy;
@@ -331,6 +346,13 @@ int compare_command(const std::vector<std::string>& args) {
     input.metrics.push_back({name, std::string(info->unit), info->better, info->unit == "money", -1, -1});
     return input.metrics.size() - 1;
   };
+  {
+    std::vector<std::string> unique;
+    for (const std::string& name : chosen) {
+      if (std::find(unique.begin(), unique.end(), name) == unique.end()) unique.push_back(name);
+    }
+    chosen = unique;
+  }
   for (const std::string& name : chosen) add_metric(name);
   std::vector<Constraint> constraints;
   std::vector<std::size_t> constraint_metric;
@@ -529,12 +551,14 @@ int compare_command(const std::vector<std::string>& args) {
       fmt::print("  {} {:<28} {:>7} replications{}\n", v == r.selected ? "*" : " ", excerpt(input.variants[v], 28),
                  r.replications[v],
                  r.eliminated_at[v] ? fmt::format(", eliminated at {}", r.eliminated_at[v])
-                                    : v == r.selected ? ", selected" : ", still in at the budget");
+                                    : v == r.selected ? ", selected"
+                                    : r.guaranteed    ? ", tied with the selected"
+                                                      : ", still in at the budget");
     }
-    const std::uint64_t fixed = r.fixed_per_variant * variants;
+    const double fixed = static_cast<double>(r.fixed_per_variant) * static_cast<double>(variants);
     fmt::print("{}", wrapped(fmt::format(
                          "selected  {}{}; {} replications in all, against {} for a fixed design with the same "
-                         "guarantee ({} per variant): {:.1f}% fewer",
+                         "guarantee ({} per variant): {}",
                          input.variants[r.selected],
                          r.guaranteed ? fmt::format(" (P(correct) >= {} if the best leads by {} or more)",
                                                     selection.confidence, selection.indifference)
@@ -542,7 +566,10 @@ int compare_command(const std::vector<std::string>& args) {
                                                     "variants left; the best mean is named",
                                                     selection.max_replications),
                          used, fixed, r.fixed_per_variant,
-                         fixed > 0 ? 100.0 * (1.0 - static_cast<double>(used) / static_cast<double>(fixed)) : 0.0)));
+                         used <= fixed ? fmt::format("{:.1f}% fewer", 100.0 * (1.0 - static_cast<double>(used) /
+                                                                                     std::max<double>(1.0, fixed)))
+                                       : fmt::format("{:.1f}x as many", static_cast<double>(used) /
+                                                                            std::max<double>(1.0, fixed)))));
     std::uint64_t common = UINT64_MAX;
     for (std::uint64_t n : r.replications) common = std::min(common, n);
     fmt::print("          (the tables below are over the {} replications every variant ran)\n", common);
@@ -622,7 +649,9 @@ int compare_command(const std::vector<std::string>& args) {
         if (v == baseline) continue;
         const VariantFigures& f = mc.variants[v];
         std::string worth;
-        if (std::isinf(f.crn_factor)) {
+        if (std::isinf(f.crn_factor) && f.diff == 0) {
+          worth = "identical in every replication: the same campaign";
+        } else if (std::isinf(f.crn_factor)) {
           worth = "the two differ by the same amount in every replication: one replication settles it";
         } else if (std::isnan(f.crn_factor)) {
           worth = "no spread to reduce";
@@ -676,8 +705,13 @@ int compare_command(const std::vector<std::string>& args) {
       const std::string interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", std::min(sign * w.diff_ci_lo, sign * w.diff_ci_hi), d,
                                                std::max(sign * w.diff_ci_lo, sign * w.diff_ci_hi), d);
       const bool clear = w.diff_ci_lo > 0 || w.diff_ci_hi < 0;
+      const bool identical = w.diff == 0 && w.diff_ci_lo == 0 && w.diff_ci_hi == 0;
       const std::uint64_t wins = mc.wins[winner][other], ties = mc.ties[winner][other];
-      fmt::print("\n{}", wrapped(fmt::format(
+      if (identical) {
+        fmt::print("\n{}", wrapped(fmt::format("{} and {} have the same {} in every replication: on this objective "
+                                                "they are the same campaign.",
+                                                input.variants[winner], input.variants[other], metric.name)));
+      } else fmt::print("\n{}", wrapped(fmt::format(
                                "{} has {:.{}f} {} {} than {} ({}{}); it is better in {} of {} replications{}; P(best) "
                                "{}{}.{}",
                                input.variants[winner], std::abs(w.diff), d, w.diff >= 0 ? "more" : "less", metric.name,

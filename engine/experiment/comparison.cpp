@@ -35,11 +35,12 @@ void tail_risk(std::vector<double> values, Better better, VariantFigures& f) {
     f.tail05 = f.cvar05 = NaN;
     return;
   }
+  // The tail's value: the nearest-rank 5% quantile, or the 95% where lower is better.
+  f.tail05 = nearest_rank_quantile(values, better == Better::lower ? 0.95 : 0.05);
   std::sort(values.begin(), values.end());
   if (better == Better::lower) std::reverse(values.begin(), values.end());  // worst first
-  // ceil(0.05 n) values, as the nearest-rank 5% quantile counts them.
+  // CVaR: the mean of the worst ceil(0.05 n) values.
   const auto k = static_cast<std::size_t>(std::max(1.0, std::ceil(0.05 * static_cast<double>(values.size()))));
-  f.tail05 = values[k - 1];
   double sum = 0;
   for (std::size_t i = 0; i < k; ++i) sum += values[i];
   f.cvar05 = sum / static_cast<double>(k);

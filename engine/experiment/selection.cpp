@@ -16,6 +16,7 @@
 #include "core/interrupt.h"
 #include "experiment/study.h"
 #include "model/ecosystem.h"
+#include "scenario/scenario_loader.h"
 #include "sim/graph_factory.h"
 
 namespace campaign {
@@ -52,9 +53,9 @@ SelectionResult select_best(std::size_t k, const SelectionOptions& o, std::uint6
         ss += d * d;
       }
       s2[i][l] = s2[l][i] = ss / static_cast<double>(n0 - 1);
-      result.fixed_per_variant = std::max<std::uint64_t>(
-          result.fixed_per_variant,
-          static_cast<std::uint64_t>(std::ceil(result.h2 * s2[i][l] / (delta * delta))));
+      // Clamped before the cast: a tiny delta makes the bound astronomically large.
+      const double bound = std::min(std::ceil(result.h2 * s2[i][l] / (delta * delta)), 1e15);
+      result.fixed_per_variant = std::max(result.fixed_per_variant, static_cast<std::uint64_t>(bound));
     }
   }
   result.fixed_per_variant = std::max(result.fixed_per_variant, n0);
@@ -88,7 +89,10 @@ SelectionResult select_best(std::size_t k, const SelectionOptions& o, std::uint6
         result.replications[i] = r;
       }
     }
-    if (survivors.size() <= 1 || r >= o.max_replications) break;
+    // Past the last pair's continuation region (r >= h2 S2 / delta^2 for every pair) the
+    // survivors' means are equal: variants that tie in every replication (the same
+    // campaign twice) are never told apart, and any of them is right.
+    if (survivors.size() <= 1 || r >= o.max_replications || r >= result.fixed_per_variant) break;
     // One more replication of every survivor: simulated a block at a time.
     if (simulated == r) {
       throw_if_interrupted();
@@ -101,7 +105,7 @@ SelectionResult select_best(std::size_t k, const SelectionOptions& o, std::uint6
   }
   for (std::size_t v : survivors) result.replications[v] = r;
   // The selected: the one survivor, or the survivor with the best mean at the budget.
-  result.guaranteed = survivors.size() == 1;
+  result.guaranteed = survivors.size() == 1 || r >= result.fixed_per_variant;
   result.selected = survivors.front();
   for (std::size_t v : survivors) {
     if (sums[v] > sums[result.selected]) result.selected = v;
@@ -126,7 +130,12 @@ SelectionResult run_selection(const Study& study, const std::string& objective, 
   for (std::size_t v = 0; v < k; ++v) {
     Arm& a = arms[v];
     a.loaded = study.load(v);
-    a.model = make_model(a.loaded.scenario, graph.graph, &ecosystems);
+    Scenario& sc = a.loaded.scenario;
+    if (sc.graph.model == GraphModel::edge_list) {  // as run_study: the file says how many people
+      sc.audience.size = graph.graph.num_nodes();
+      validate(sc, a.loaded.origins);
+    }
+    a.model = make_model(sc, graph.graph, &ecosystems);
     const std::vector<std::string>& names = a.model->metric_names();
     const auto at = std::find(names.begin(), names.end(), objective);
     if (at == names.end()) throw std::logic_error("run_selection: the objective is not a metric of the model");

@@ -12,9 +12,10 @@
 //      h2 = 2 eta (n0 - 1), alpha = 1 - confidence.
 //   2. At r replications, variant i survives if for every other survivor l,
 //      mean_i(r) >= mean_l(r) - max(0, delta / (2 r) (h2 S2[i][l] / delta^2 - r)).
-//   3. Stop when one survivor is left (selected) or the budget is reached (the survivor
-//      with the best mean is named, without the guarantee); else every survivor runs
-//      one more replication.
+//   3. Stop when one survivor is left (selected), when r has passed every pair's
+//      continuation region (the survivors then tie exactly: the first is named, with the
+//      guarantee), or at the budget (the best mean is named, without the guarantee); else
+//      every survivor runs one more replication.
 //
 // Replications are simulated in blocks for speed, but screening looks at every r in
 // order and ignores what a variant simulated past its elimination: the outcome does not

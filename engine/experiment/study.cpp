@@ -129,7 +129,10 @@ std::string graph_part_of(const Scenario& s) {
 
 std::uint64_t graph_key_of(const Scenario& s) {
   std::uint64_t key = 0;
-  const std::string hex = hash_hex(graph_part_of(s) + s.base_dir);
+  // A graph file's relative path is read from the scenario's folder; a generated graph
+  // does not depend on where the scenario lives.
+  const std::string hex =
+      hash_hex(graph_part_of(s) + (s.graph.model == GraphModel::edge_list ? s.base_dir : std::string()));
   std::from_chars(hex.data(), hex.data() + hex.size(), key, 16);
   return key;
 }
@@ -522,7 +525,6 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                     }
                     if (stop) {
                       v.done.store(true, std::memory_order_relaxed);
-                      v.loaded.scenario.run.replications = acc.replications();
                       unit.finishes = true;
                       unit.reached = reached;
                     }
@@ -553,6 +555,8 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                     if (unit.first == 0) sink.started(variant, v.loaded.scenario, *v.model);
                     if (!unit.trajectories.empty()) sink.trajectories(variant, unit.first, unit.trajectories);
                     if (!unit.finishes) return;
+                    // Here, not in the accumulating stage: this stage reads the scenario.
+                    v.loaded.scenario.run.replications = v.accumulator->replications();
                     const FinishedVariant finished{variant, v.loaded.scenario, *v.model, *v.accumulator, *graph,
                                                    (tbb::tick_count::now() - v.start).seconds(), unit.reached};
                     sink.finished(finished);
