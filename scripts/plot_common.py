@@ -92,6 +92,19 @@ def image_path_problem(path):
     return None
 
 
+def save_figure(prog, figure, path):
+    """Writes the figure to `path` (its extension picks the format) and says so; one line
+    and exit status 1 when it cannot."""
+    problem = image_path_problem(path)
+    if problem:
+        fail(prog, problem)
+    try:
+        figure.savefig(path, dpi=150)
+    except OSError as error:
+        fail(prog, f"cannot write '{path}': {error.strerror or error}")
+    print(f"wrote {path}")
+
+
 def with_currency(unit, step_unit=None):
     """A unit as a reader sees it: money -> currency, "per step" -> "per week"."""
     if not unit:

@@ -26,7 +26,7 @@ import os
 import sys
 
 from plot_common import fail as plot_common_fail, import_plotting
-from plot_common import format_compact, image_path_problem, metric_label
+from plot_common import format_compact, metric_label, save_figure
 
 PROG = "plot_compare.py"
 LEAD_FATES = [("customers", "customers"), ("leads_lost_capacity", "lost: sales capacity"),
@@ -173,14 +173,7 @@ def main():
     figure.tight_layout()
     output = args.output or os.path.join(os.path.dirname(os.path.abspath(args.results)),
                                          f"{os.path.splitext(os.path.basename(args.results))[0]}_compare_{metric}.png")
-    problem = image_path_problem(output)
-    if problem:
-        fail(problem)
-    try:
-        figure.savefig(output, dpi=150)
-    except OSError as error:
-        fail(f"cannot write '{output}': {error.strerror or error}")
-    print(f"wrote {output}")
+    save_figure(PROG, figure, output)
     return 0
 
 

@@ -30,7 +30,7 @@ import re
 import sys
 
 from plot_common import fail as plot_common_fail, import_plotting
-from plot_common import ACRONYMS, format_levels, image_path_problem, metric_label, short_keys
+from plot_common import ACRONYMS, format_levels, metric_label, save_figure, short_keys
 
 PROG = "plot_run.py"
 
@@ -255,14 +255,7 @@ def main():
         axes.grid(True, alpha=0.3)
         axes.legend(loc="best", fontsize="small")
         figure.tight_layout()
-        problem = image_path_problem(args.output)
-        if problem:
-            fail(problem)
-        try:
-            figure.savefig(args.output, dpi=150)
-        except OSError as error:
-            fail(f"cannot write '{args.output}': {error.strerror or error}")
-    print(f"wrote {args.output}")
+        save_figure(PROG, figure, args.output)
     return 0
 
 
@@ -370,14 +363,7 @@ def plot_sweep_series(f, args, names, sweep, h5py, np, plt):
         bar.ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(
             lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.6g}"))
         bar.ax.yaxis.set_minor_formatter(mpl.ticker.NullFormatter())
-    try:
-        problem = image_path_problem(args.output)
-        if problem:
-            fail(problem)
-        figure.savefig(args.output, dpi=150)
-    except OSError as error:
-        fail(f"cannot write '{args.output}': {error.strerror or error}")
-    print(f"wrote {args.output}")
+    save_figure(PROG, figure, args.output)
 
 
 if __name__ == "__main__":

@@ -42,8 +42,8 @@ import os
 import sys
 
 from plot_common import fail as plot_common_fail, import_plotting
-from plot_common import (ACRONYMS, format_compact, format_levels, format_number, image_path_problem,
-                         key_label, key_units, metric_label, metric_unit, parse_toml, toml_value)
+from plot_common import (ACRONYMS, format_compact, format_levels, format_number, key_label, key_units,
+                         metric_label, metric_unit, parse_toml, save_figure, toml_value)
 
 PROG = "plot_sweep.py"
 
@@ -638,14 +638,7 @@ def main():
     output = args.output or os.path.join(
         os.path.dirname(os.path.abspath(args.results)),
         f"{os.path.splitext(os.path.basename(args.results))[0]}_{args.metric}.png")
-    problem = image_path_problem(output)
-    if problem:
-        fail(problem)
-    try:
-        figure.savefig(output, dpi=150)
-    except OSError as error:
-        fail(f"cannot write '{output}': {error.strerror or error}")
-    print(f"wrote {output}")
+    save_figure(PROG, figure, output)
     return 0
 
 
