@@ -73,6 +73,17 @@ void print_json(const std::string& path, const ResultsInfo& info) {
   } else {
     out += "  \"sweep\": null\n";
   }
+  if (info.compare) {
+    const CompareInfo& c = *info.compare;
+    out.insert(out.size() - 1, ",");  // after the sweep's closing brace
+    out += fmt::format("  \"compare\": {{\"baseline\": {}, \"objective\": {}, \"paired\": {}, \"selected\": {}, "
+                       "\"tables\": {}}}\n",
+                       json_string(c.baseline), json_string(c.objective), c.paired ? "true" : "false",
+                       c.selected.empty() ? "null" : json_string(c.selected), json_list(c.tables));
+  } else {
+    out.insert(out.size() - 1, ",");
+    out += "  \"compare\": null\n";
+  }
   out += "}\n";
   std::cout << out;
 }
@@ -87,6 +98,15 @@ void print_table(const std::string& path, const ResultsInfo& info) {
     fmt::print("sweep      {} variants: {} done, {} failed, {} not run; design {}\n", w.variants, w.done, w.failed,
                w.variants - w.done - w.failed, excerpt(w.design, 120));
     fmt::print("varied     {}\n", keys.empty() ? "(nothing)" : keys);
+  }
+  if (info.compare) {
+    const CompareInfo& c = *info.compare;
+    std::string tables;
+    for (const std::string& t : c.tables) tables += (tables.empty() ? "" : ", ") + t;
+    fmt::print("compare    baseline {}, objective {}, {}{}; tables {} (export --table compare, ...)\n",
+               excerpt(c.baseline, 60), c.objective,
+               c.paired ? "common random numbers" : "independent streams",
+               c.selected.empty() ? "" : fmt::format(", selected {}", excerpt(c.selected, 60)), tables);
   }
   fmt::print("scenarios  {}\n", info.scenarios.size());
   if (!info.scenarios.empty()) {
@@ -136,14 +156,16 @@ void print_table(const std::string& path, const ResultsInfo& info) {
 int export_command(const std::vector<std::string>& args) {
   std::string file, table_text, format = "csv", out_arg = "-";
   po::options_description options(
-      "campaign-sim export RESULTS.h5 [--table sweep|finals|series] [-o FILE.csv|-]\n\n"
+      "campaign-sim export RESULTS.h5 [--table sweep|finals|series|compare|wins|constraints|selection] "
+      "[-o FILE.csv|-]\n\n"
       "Writes one of the file's tables as CSV (docs/experiments.md): sweep (a row per variant: its\n"
       "values and every final metric's mean, sd and 95% CI), finals (a row per scenario and\n"
-      "replication) or series (a row per scenario, metric and step). Default: sweep for a sweep's\n"
-      "file, finals otherwise");
+      "replication) or series (a row per scenario, metric and step); a comparison's compare\n"
+      "(/compare/summary), wins, constraints and selection. Default: compare for a comparison's\n"
+      "file, sweep for a sweep's, finals otherwise");
   options.add_options()
       ("help,h", "show this help")
-      ("table", po::value(&table_text), "sweep, finals or series")
+      ("table", po::value(&table_text), "sweep, finals, series, compare, wins, constraints or selection")
       ("format", po::value(&format), "csv (the only one)")
       ("output,o", po::value(&out_arg), "the CSV file to write, or - for standard output (the default); "
        "an existing file is replaced")
@@ -154,16 +176,20 @@ int export_command(const std::vector<std::string>& args) {
   if (file.empty()) throw InputError("export: missing RESULTS.h5 (see campaign-sim export --help)");
   if (format != "csv") throw InputError(fmt::format("--format {}: allowed: csv", excerpt(format, 20)));
   const ResultsInfo info = read_results_info(file);
-  ExportTable table = info.sweep ? ExportTable::sweep : ExportTable::finals;
+  ExportTable table = info.compare ? ExportTable::compare : info.sweep ? ExportTable::sweep : ExportTable::finals;
   if (vm.count("table")) {
-    if (table_text == "sweep") {
-      table = ExportTable::sweep;
-    } else if (table_text == "finals") {
-      table = ExportTable::finals;
-    } else if (table_text == "series") {
-      table = ExportTable::series;
+    const std::pair<const char*, ExportTable> tables[] = {
+        {"sweep", ExportTable::sweep},     {"finals", ExportTable::finals},         {"series", ExportTable::series},
+        {"compare", ExportTable::compare}, {"wins", ExportTable::wins},             {"constraints", ExportTable::constraints},
+        {"selection", ExportTable::selection}};
+    const auto it = std::find_if(std::begin(tables), std::end(tables),
+                                 [&](const auto& t) { return table_text == t.first; });
+    if (it != std::end(tables)) {
+      table = it->second;
     } else {
-      throw InputError(fmt::format("--table {}: allowed: sweep, finals, series", excerpt(table_text, 20)));
+      throw InputError(fmt::format("--table {}: allowed: sweep, finals, series, compare, wins, constraints, "
+                                   "selection",
+                                   excerpt(table_text, 20)));
     }
   }
   if (out_arg == "-") {

@@ -224,18 +224,47 @@ ResultsInfo read_results_info(const std::string& path) {
     }
     info.sweep = std::move(w);
   }
+  if (file.exists("compare")) {
+    const h5::Group compare = file.open_group("compare");
+    CompareInfo c;
+    c.baseline = compare.read_string_attribute("baseline");
+    c.objective = compare.read_string_attribute("objective");
+    c.paired = compare.read_int_attribute("paired") == 1;
+    if (compare.exists("selection")) c.selected = compare.read_string_attribute("selected");
+    for (const char* table : {"summary", "wins", "constraints", "selection"}) {
+      if (compare.exists(table)) c.tables.push_back(table);
+    }
+    info.compare = std::move(c);
+  }
   return info;
 }
 
 void export_csv(const std::string& path, ExportTable table, std::ostream& out) {
   const h5::File file = open_results(path);
-  if (table == ExportTable::sweep) {
-    if (!file.exists("sweep")) {
-      throw InputError(fmt::format("{}: not a sweep's file (no /sweep); --table finals or series export a run's "
-                                   "results",
-                                   excerpt_path(path)));
+  if (table != ExportTable::finals && table != ExportTable::series) {
+    std::string group = "sweep", dataset = "table";
+    if (table == ExportTable::sweep) {
+      if (!file.exists("sweep")) {
+        throw InputError(fmt::format("{}: not a sweep's file (no /sweep); --table finals or series export a "
+                                     "run's results",
+                                     excerpt_path(path)));
+      }
+    } else {
+      group = "compare";
+      dataset = table == ExportTable::compare ? "summary"
+                : table == ExportTable::wins  ? "wins"
+                : table == ExportTable::constraints ? "constraints"
+                                                    : "selection";
+      if (!file.exists("compare") || !file.open_group("compare").exists(dataset)) {
+        throw InputError(fmt::format("{}: no /compare/{} ({}); it is written by campaign-sim compare{}",
+                                     excerpt_path(path), dataset,
+                                     file.exists("compare") ? "not in this comparison" : "not a comparison's file",
+                                     dataset == "constraints" ? " --constraint"
+                                     : dataset == "selection" ? " --select"
+                                                              : ""));
+      }
     }
-    const std::vector<h5::Column> columns = file.open_group("sweep").read_columns("table");
+    const std::vector<h5::Column> columns = file.open_group(group).read_columns(dataset);
     std::vector<std::string> header;
     for (const h5::Column& c : columns) header.push_back(csv_text(c.name));
     write_row(out, header);

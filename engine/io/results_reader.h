@@ -36,22 +36,31 @@ struct SweepInfo {
   std::vector<FailureInfo> failures;
 };
 
+struct CompareInfo {
+  std::string baseline, objective, selected;  // selected: only with --select
+  bool paired = true;
+  std::vector<std::string> tables;  // the tables under /compare, in the documented order
+};
+
 struct ResultsInfo {
   std::int64_t schema_version = 0;
   std::string engine_version, created_utc;
   std::vector<ScenarioInfo> scenarios;  // in the file's (name) order
   std::optional<SweepInfo> sweep;
+  std::optional<CompareInfo> compare;
 };
 
 // InputError when `path` is not a results file of schema 4 (naming what it is).
 ResultsInfo read_results_info(const std::string& path);
 
-enum class ExportTable { sweep, finals, series };
+enum class ExportTable { sweep, finals, series, compare, wins, constraints, selection };
 
 // Writes the table as CSV (RFC 4180; NaN as an empty cell; numbers in their shortest
 // exact form): `sweep` is /sweep/table; `finals` a row per scenario and replication;
-// `series` a row per scenario, metric and step (long form). In a sweep file the rows of
-// finals and series begin with the variant's id, name and varied values.
+// `series` a row per scenario, metric and step (long form); `compare`, `wins`,
+// `constraints` and `selection` are /compare/summary, /compare/wins, ... of a
+// comparison's file. In a sweep file the rows of finals and series begin with the
+// variant's id, name and varied values.
 void export_csv(const std::string& path, ExportTable table, std::ostream& out);
 
 }  // namespace campaign

@@ -12,6 +12,7 @@ Also draws scripts/plot_compare.py's figures and reads them back. Uses Debian's
 python3-h5py, -numpy and -matplotlib. Prints "N passed, N failed" last.
 """
 
+import json
 import math
 import os
 import subprocess
@@ -135,6 +136,18 @@ def main():
     check(any("high_wear has" in line and "more customers than partner_team_triads" in line for line in lines),
           "the paragraph names the winner")
     check(any("common random numbers made this comparison" in line for line in lines), "the worth of pairing")
+
+    # inspect and export know a comparison's file.
+    shown = subprocess.run([args.cli, "inspect", out, "--json"], capture_output=True, text=True)
+    info = json.loads(shown.stdout) if shown.returncode == 0 else {}
+    check(info.get("compare", {}).get("baseline") == base and info["compare"]["tables"] == ["summary", "wins"],
+          f"inspect --json: {info.get('compare')}")
+    exported = subprocess.run([args.cli, "export", out], capture_output=True, text=True)
+    lines = exported.stdout.splitlines()
+    check(exported.returncode == 0 and lines[0].startswith("metric,variant,better,n,mean") and
+          len(lines) == 1 + len(table), f"export of a comparison: /compare/summary ({len(lines)} lines)")
+    missing = subprocess.run([args.cli, "export", out, "--table", "selection"], capture_output=True, text=True)
+    check(missing.returncode == 2 and "--select" in missing.stderr, f"no selection table: {missing.stderr.strip()}")
 
     # The same figures at 1 thread.
     one = os.path.join(work, "one.h5")
