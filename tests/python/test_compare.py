@@ -250,6 +250,27 @@ def main():
                            capture_output=True, text=True)
     check(wrong.returncode == 1 and "compared: " in wrong.stderr, f"an unknown metric: {wrong.stderr.strip()}")
 
+    # scripts/report.py: one self-contained HTML file for a comparison's, a sweep's and a run's file.
+    report = os.path.join(args.source_dir, "scripts", "report.py")
+    run_file = os.path.join(work, "run.h5")
+    subprocess.run([args.cli, "run", cascade, "-o", run_file, "-q"], check=True)
+    for name, source, words in [("compare", sel, ["Sequential selection (KN)", "w80", "customers"]),
+                                ("sweep", sweep_file, ["Sweep: 2 variants", "diffusion.transmission"]),
+                                ("run", run_file, ["Final metrics", "total_adopted"])]:
+        page_path = os.path.join(work, f"{name}_report.html")
+        made = subprocess.run([sys.executable, report, source, "-o", page_path], capture_output=True, text=True)
+        if check(made.returncode == 0, f"report of a {name}: {made.stderr.strip()}"):
+            with open(page_path, encoding="utf-8") as page_file:
+                page = page_file.read()
+            check(page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>"), f"{name}: an HTML page")
+            check("data:image/png;base64," in page and "(no figure" not in page, f"{name}: the figure is embedded")
+            check("http://" not in page and "https://" not in page and 'src="' not in page.replace('src="data:', ""),
+                  f"{name}: nothing outside the file")
+            check(all(w in page for w in words), f"{name}: holds {words}")
+    refused = subprocess.run([sys.executable, report, sel, "-o", os.path.join(work, "report.txt")],
+                             capture_output=True, text=True)
+    check(refused.returncode == 1 and ".html" in refused.stderr, f"report to a .txt: {refused.stderr.strip()}")
+
     # Bad input: one line, exit 2, no file.
     denser = write_scenario(work, "denser.toml", cascade_scenario(replications=4, steps=5, seed=1, people=300, seeds=2)
                             .replace("mean_degree = 6", "mean_degree = 8").replace("[run]\n", "[run]\nname = \"denser\"\n"))
