@@ -139,6 +139,346 @@ std::string probability(double p, std::uint64_t resamples) {
   return fmt::format("{:.3f}", p);
 }
 
+// Each constraint's share of every variant, and who meets them all (input.eligible).
+std::vector<std::vector<ConstraintShare>> constraint_shares(const std::vector<Constraint>& constraints,
+                                                           const std::vector<std::size_t>& constraint_metric,
+                                                           ComparisonInput& input) {
+  const std::size_t variants = input.variants.size();
+  std::vector<std::vector<ConstraintShare>> shares(constraints.size(), std::vector<ConstraintShare>(variants));
+  input.eligible.assign(constraints.empty() ? 0 : variants, true);
+  for (std::size_t c = 0; c < constraints.size(); ++c) {
+    for (std::size_t v = 0; v < variants; ++v) {
+      shares[c][v] = constraint_share(constraints[c], input.values[constraint_metric[c]][v]);
+      input.eligible[v] = input.eligible[v] && shares[c][v].meets;
+    }
+  }
+  return shares;
+}
+
+// /compare's tables (docs/hdf5-layout.md) from the comparison.
+CompareTables compare_tables(const ComparisonInput& input, const Comparison& c, const std::string& objective,
+                             const std::vector<Constraint>& constraints,
+                             const std::vector<std::vector<ConstraintShare>>& shares, const SelectionResult* selected,
+                             const SelectionOptions& selection) {
+  const std::size_t variants = input.variants.size();
+  CompareTables tables;
+  tables.baseline = input.variants[input.baseline];
+  tables.objective = objective;
+  tables.paired = input.paired;
+  tables.bootstrap_resamples = input.bootstrap_resamples;
+  tables.bootstrap_seed = input.bootstrap_seed;
+  if (!constraints.empty()) {
+    std::vector<std::string> c_text, c_variant;
+    std::vector<double> c_share, c_lo, c_hi;
+    std::vector<std::int64_t> c_meets;
+    for (std::size_t k = 0; k < constraints.size(); ++k) {
+      for (std::size_t v = 0; v < variants; ++v) {
+        c_text.push_back(constraints[k].text);
+        c_variant.push_back(input.variants[v]);
+        c_share.push_back(shares[k][v].share);
+        c_lo.push_back(shares[k][v].ci_lo);
+        c_hi.push_back(shares[k][v].ci_hi);
+        c_meets.push_back(shares[k][v].meets ? 1 : 0);
+      }
+    }
+    tables.constraints = {{"constraint", c_text}, {"variant", c_variant}, {"share", c_share},
+                          {"ci95_lo", c_lo},       {"ci95_hi", c_hi},         {"meets", c_meets}};
+  }
+  std::vector<std::string> metric, variant, other, better;
+  std::vector<std::int64_t> n, wins, ties, losses, paired_n;
+  std::vector<double> cols[20];
+  for (std::size_t m = 0; m < input.metrics.size(); ++m) {
+    const MetricComparison& mc = c.metrics[m];
+    for (std::size_t v = 0; v < variants; ++v) {
+      const VariantFigures& f = mc.variants[v];
+      metric.push_back(input.metrics[m].name);
+      variant.push_back(input.variants[v]);
+      better.push_back(std::string(name_of(input.metrics[m].better)));
+      n.push_back(static_cast<std::int64_t>(f.n));
+      const double values[] = {f.mean,       f.sd,         f.ci_lo,     f.ci_hi,       f.diff,
+                               f.diff_ci_lo, f.diff_ci_hi, f.relative_diff, f.ratio_of_means, f.rom_ci_lo,
+                               f.rom_ci_hi,  f.tail05,     f.cvar05,    f.p_negative,  f.p_best,
+                               f.correlation, f.crn_factor};
+      for (std::size_t k = 0; k < std::size(values); ++k) cols[k].push_back(values[k]);
+      for (std::size_t w = 0; w < variants; ++w) {
+        if (w == v || input.metrics[m].better == Better::neither) continue;
+        other.push_back(input.variants[w]);
+        wins.push_back(static_cast<std::int64_t>(mc.wins[v][w]));
+        ties.push_back(static_cast<std::int64_t>(mc.ties[v][w]));
+        losses.push_back(static_cast<std::int64_t>(mc.wins[w][v]));
+        paired_n.push_back(static_cast<std::int64_t>(mc.paired_replications));
+      }
+    }
+  }
+  const char* names[] = {"mean",        "sd",          "ci95_lo",      "ci95_hi",        "diff",
+                         "diff_ci95_lo", "diff_ci95_hi", "relative_diff", "ratio_of_means", "ratio_ci95_lo",
+                         "ratio_ci95_hi", "tail05",      "cvar05",       "p_negative",     "p_best",
+                         "correlation",  "crn_factor"};
+  tables.summary = {{"metric", metric}, {"variant", variant}, {"better", better}, {"n", n}};
+  for (std::size_t k = 0; k < std::size(names); ++k) tables.summary.push_back({names[k], std::move(cols[k])});
+  // The win table's metric and variant columns, one row per ordered pair.
+  std::vector<std::string> win_metric, win_variant;
+  for (std::size_t m = 0; m < input.metrics.size(); ++m) {
+    if (input.metrics[m].better == Better::neither) continue;
+    for (std::size_t v = 0; v < variants; ++v) {
+      for (std::size_t w = 0; w < variants; ++w) {
+        if (w == v) continue;
+        win_metric.push_back(input.metrics[m].name);
+        win_variant.push_back(input.variants[v]);
+      }
+    }
+  }
+  tables.wins = {{"metric", win_metric}, {"variant", win_variant}, {"other", other}, {"wins", wins},
+                 {"ties", ties},         {"losses", losses},       {"replications", paired_n}};
+  if (selected) {
+    const SelectionResult& r = *selected;
+    std::vector<std::int64_t> used, out_at, chosen_flag;
+    for (std::size_t v = 0; v < variants; ++v) {
+      used.push_back(static_cast<std::int64_t>(r.replications[v]));
+      out_at.push_back(static_cast<std::int64_t>(r.eliminated_at[v]));
+      chosen_flag.push_back(v == r.selected ? 1 : 0);
+    }
+    tables.selection = {{"variant", input.variants}, {"replications", used}, {"eliminated_at", out_at},
+                        {"selected", chosen_flag}};
+    tables.selected = input.variants[r.selected];
+    tables.selection_figures = {{"indifference", selection.indifference},
+                                {"confidence", selection.confidence},
+                                {"first_stage", static_cast<double>(selection.first_stage)},
+                                {"max_replications", static_cast<double>(selection.max_replications)},
+                                {"eta", r.eta},
+                                {"h2", r.h2},
+                                {"fixed_per_variant", static_cast<double>(r.fixed_per_variant)},
+                                {"guaranteed", r.guaranteed ? 1.0 : 0.0}};
+  }
+  return tables;
+}
+
+// What the printing needs: the input, its comparison, and which metric ranks.
+struct Printed {
+  const ComparisonInput& input;
+  const Comparison& comparison;
+  std::size_t objective_index;
+  bool eligible(std::size_t v) const { return input.eligible.empty() || input.eligible[v]; }
+};
+
+// The selection: who ran how many replications, who was chosen, what it saved.
+void print_selection(const Printed& p, const SelectionResult& r, const SelectionOptions& selection, const ChosenMetric& objective) {
+  const ComparisonInput& input = p.input;
+  const std::size_t variants = input.variants.size();
+  
+  std::uint64_t used = 0;
+  for (std::uint64_t n : r.replications) used += n;
+  fmt::print("\nselect    KN (Kim & Nelson 2001) on {} ({} is better): indifference {}, confidence {}, first "
+             "stage {}\n",
+             objective.name, name_of(objective.better), selection.indifference, selection.confidence,
+             selection.first_stage);
+  for (std::size_t v = 0; v < variants; ++v) {
+    fmt::print("  {} {:<28} {:>7} replications{}\n", v == r.selected ? "*" : " ", excerpt(input.variants[v], 28),
+               r.replications[v],
+               r.eliminated_at[v] ? fmt::format(", eliminated at {}", r.eliminated_at[v])
+                                  : v == r.selected ? ", selected"
+                                  : r.guaranteed    ? ", tied with the selected"
+                                                    : ", still in at the budget");
+  }
+  const double fixed = static_cast<double>(r.fixed_per_variant) * static_cast<double>(variants);
+  fmt::print("{}", wrapped(fmt::format(
+                       "selected  {}{}; {} replications in all, against {} for a fixed design with the same "
+                       "guarantee ({} per variant): {}",
+                       input.variants[r.selected],
+                       r.guaranteed ? fmt::format(" (P(correct) >= {} if the best leads by {} or more)",
+                                                  selection.confidence, selection.indifference)
+                                    : fmt::format(" WITHOUT the guarantee: --max-reps {} ended it with several "
+                                                  "variants left; the best mean is named",
+                                                  selection.max_replications),
+                       used, fixed, r.fixed_per_variant,
+                       used <= fixed ? fmt::format("{:.1f}% fewer", 100.0 * (1.0 - static_cast<double>(used) /
+                                                                                   std::max<double>(1.0, fixed)))
+                                     : fmt::format("{:.1f}x as many", static_cast<double>(used) /
+                                                                          std::max<double>(1.0, fixed)))));
+  std::uint64_t common = UINT64_MAX;
+  for (std::uint64_t n : r.replications) common = std::min(common, n);
+  fmt::print("          (the tables below are over the {} replications every variant ran)\n", common);
+}
+
+// Each constraint's share per variant; an x marks who is not ranked.
+void print_constraints(const Printed& p, const std::vector<Constraint>& constraints, const std::vector<std::vector<ConstraintShare>>& shares) {
+  const ComparisonInput& input = p.input;
+  const std::size_t variants = input.variants.size();
+  fmt::print("\nconstraints: the share of replications meeting each (95% CI); x: a variant that fails one "
+             "is not ranked\n");
+  for (std::size_t c = 0; c < constraints.size(); ++c) {
+    for (std::size_t v = 0; v < variants; ++v) {
+      const ConstraintShare& sh = shares[c][v];
+      fmt::print("{} {:<20} {:<24} {:.3f} [{:.3f} .. {:.3f}] {} {:.2f}\n", sh.meets ? " " : "x",
+                 excerpt(input.variants[v], 20), excerpt(constraints[c].metric + constraints[c].text.substr(
+                     constraints[c].metric.size(), constraints[c].text.rfind('@') - constraints[c].metric.size()), 24),
+                 sh.share, sh.ci_lo, sh.ci_hi, sh.meets ? ">=" : "<", constraints[c].level);
+    }
+  }
+}
+
+// Per shown metric, every variant's mean and CI, its difference to the baseline, P(best)
+// and its wins over the baseline. At most 100 columns.
+void print_metric_tables(const Printed& p, std::size_t shown) {
+  const ComparisonInput& input = p.input;
+  const Comparison& comparison = p.comparison;
+  const std::size_t variants = input.variants.size(), baseline = input.baseline;
+  const std::size_t objective_index = p.objective_index;
+  const std::uint64_t resamples = input.bootstrap_resamples;
+  for (std::size_t m = 0; m < shown; ++m) {
+    const CompareMetric& metric = input.metrics[m];
+    const MetricComparison& mc = comparison.metrics[m];
+    const int d = decimals_for(mc.variants[baseline].mean);
+    std::size_t best = SIZE_MAX;
+    for (std::size_t v = 0; v < variants; ++v) {
+      if (metric.better == Better::neither || std::isnan(mc.variants[v].mean) || !p.eligible(v)) continue;
+      if (best == SIZE_MAX || (metric.better == Better::higher ? mc.variants[v].mean > mc.variants[best].mean
+                                                               : mc.variants[v].mean < mc.variants[best].mean)) {
+        best = v;
+      }
+    }
+    fmt::print("\n{} ({}{}){}\n", metric.name, metric.unit,
+               metric.better == Better::neither ? "" : fmt::format(", {} is better", name_of(metric.better)),
+               m == objective_index ? " - the objective" : "");
+    fmt::print("  {:<20} {:>11} {:>21} {:>28} {:>7} {:>5}\n", "variant", "mean", "95% CI",
+               fmt::format("vs {}", excerpt(input.variants[baseline], 24)), "P(best)", "wins");
+    for (std::size_t v = 0; v < variants; ++v) {
+      const VariantFigures& f = mc.variants[v];
+      const std::string mark = !p.eligible(v) ? "x" : v == best ? "*" : " ";
+      const std::string versus =
+          v == baseline ? "(baseline)"
+                        : fmt::format("{} [{} .. {}]", signed_number(f.diff, d), signed_number(f.diff_ci_lo, d),
+                                      signed_number(f.diff_ci_hi, d));
+      const std::string wins = v == baseline || metric.better == Better::neither
+                                   ? ""
+                                   : fmt::format("{:.0f}%", 100.0 * static_cast<double>(mc.wins[v][baseline]) /
+                                                                static_cast<double>(std::max<std::uint64_t>(1, mc.paired_replications)));
+      fmt::print("{} {:<20} {:>11.{}f} {:>21} {:>28} {:>7} {:>5}\n", mark, excerpt(input.variants[v], 20), f.mean, d,
+                 fmt::format("{:.{}f} .. {:.{}f}", f.ci_lo, d, f.ci_hi, d), excerpt(versus, 28),
+                 probability(f.p_best, resamples), wins);
+      if (metric.numerator >= 0 && !std::isnan(f.ratio_of_means)) {
+        fmt::print("  {:<20} {:>11.{}f} {:>21}  {} / {}\n", "  ratio of means", f.ratio_of_means, d,
+                   fmt::format("{:.{}f} .. {:.{}f}", f.rom_ci_lo, d, f.rom_ci_hi, d),
+                   input.metrics[static_cast<std::size_t>(metric.numerator)].name,
+                   input.metrics[static_cast<std::size_t>(metric.denominator)].name);
+      }
+    }
+  }
+}
+
+// Risk and the worth of common random numbers, on the objective.
+void print_risk(const Printed& p) {
+  const ComparisonInput& input = p.input;
+  const Comparison& comparison = p.comparison;
+  const std::size_t variants = input.variants.size(), baseline = input.baseline;
+  const std::size_t objective_index = p.objective_index;
+  const std::uint64_t reps = comparison.metrics[objective_index].paired_replications;
+  {
+    const CompareMetric& metric = input.metrics[objective_index];
+    const MetricComparison& mc = comparison.metrics[objective_index];
+    const int d = decimals_for(mc.variants[baseline].mean);
+    fmt::print("\nrisk of {} (the worst 5% of {} replications){}\n", metric.name, reps,
+               metric.money && metric.better == Better::higher ? "; P(<0): the share of replications below 0" : "");
+    for (std::size_t v = 0; v < variants; ++v) {
+      const VariantFigures& f = mc.variants[v];
+      fmt::print("  {:<22} {} {:.{}f}, CVaR 5% {:.{}f}{}\n", excerpt(input.variants[v], 22),
+                 metric.better == Better::lower ? "95% quantile" : "5% quantile", f.tail05, d, f.cvar05, d,
+                 std::isnan(f.p_negative) ? "" : fmt::format(", P(<0) {:.3f}", f.p_negative));
+    }
+    if (input.paired) {
+      for (std::size_t v = 0; v < variants; ++v) {
+        if (v == baseline) continue;
+        const VariantFigures& f = mc.variants[v];
+        std::string worth;
+        if (std::isinf(f.crn_factor) && f.diff == 0) {
+          worth = "identical in every replication: the same campaign";
+        } else if (std::isinf(f.crn_factor)) {
+          worth = "the two differ by the same amount in every replication: one replication settles it";
+        } else if (std::isnan(f.crn_factor)) {
+          worth = "no spread to reduce";
+        } else if (f.crn_factor < 1.5) {
+          worth = fmt::format("pairing barely helps (correlation {:.2f}): {:.1f}x", f.correlation, f.crn_factor);
+        } else {
+          worth = fmt::format("common random numbers made this comparison {:.1f}x cheaper (correlation {:.2f})",
+                              f.crn_factor, f.correlation);
+        }
+        fmt::print("{}", wrapped(fmt::format("  {} vs {}: {}", excerpt(input.variants[v], 30),
+                                             excerpt(input.variants[baseline], 30), worth)));
+      }
+    } else {
+      fmt::print("  independent streams: no pairing; differences use Welch's interval\n");
+    }
+  }
+}
+
+// The paragraph: the best variant on the objective against the baseline (or, when the
+// baseline is best, against the runner-up).
+void print_verdict(const Printed& p, const std::vector<Constraint>& constraints) {
+  const ComparisonInput& input = p.input;
+  const Comparison& comparison = p.comparison;
+  const std::size_t variants = input.variants.size(), baseline = input.baseline;
+  const std::size_t objective_index = p.objective_index;
+  const std::uint64_t resamples = input.bootstrap_resamples;
+  {
+    const CompareMetric& metric = input.metrics[objective_index];
+    const MetricComparison& mc = comparison.metrics[objective_index];
+    std::vector<std::size_t> order;
+    for (std::size_t v = 0; v < variants; ++v) {
+      if (p.eligible(v)) order.push_back(v);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return metric.better == Better::higher ? mc.variants[a].mean > mc.variants[b].mean
+                                             : mc.variants[a].mean < mc.variants[b].mean;
+    });
+    if (order.empty()) {
+      fmt::print("\nNo variant meets the constraints: none is ranked.\n");
+    } else if (order.size() == 1) {
+      fmt::print("\n{}", wrapped(fmt::format("{} is the only variant that meets the constraints.",
+                                              input.variants[order[0]])));
+    } else {
+      const std::size_t winner = order[0];
+      const std::size_t other = winner != baseline && p.eligible(baseline) ? baseline : order[1];
+      // The difference winner - other and its 95% CI, as the tables compute one to the baseline.
+      ComparisonInput pair;
+      pair.variants = {input.variants[winner], input.variants[other]};
+      pair.baseline = 1;
+      pair.metrics = {metric};
+      pair.metrics[0].numerator = pair.metrics[0].denominator = -1;
+      pair.values = {{input.values[objective_index][winner], input.values[objective_index][other]}};
+      pair.paired = input.paired;
+      pair.bootstrap_resamples = 0;
+      const VariantFigures w = compare_variants(pair).metrics[0].variants[0];
+      const double o_mean = mc.variants[other].mean;
+      const int d = decimals_for(o_mean);
+      const double sign = w.diff >= 0 ? 1 : -1;
+      const std::string interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", std::min(sign * w.diff_ci_lo, sign * w.diff_ci_hi), d,
+                                               std::max(sign * w.diff_ci_lo, sign * w.diff_ci_hi), d);
+      const bool clear = w.diff_ci_lo > 0 || w.diff_ci_hi < 0;
+      const bool identical = w.diff == 0 && w.diff_ci_lo == 0 && w.diff_ci_hi == 0;
+      const std::uint64_t wins = mc.wins[winner][other], ties = mc.ties[winner][other];
+      if (identical) {
+        fmt::print("\n{}", wrapped(fmt::format("{} and {} have the same {} in every replication: on this objective "
+                                                "they are the same campaign.",
+                                                input.variants[winner], input.variants[other], metric.name)));
+      } else fmt::print("\n{}", wrapped(fmt::format(
+                               "{} has {:.{}f} {} {} than {} ({}{}); it is better in {} of {} replications{}; P(best) "
+                               "{}{}.{}",
+                               input.variants[winner], std::abs(w.diff), d, w.diff >= 0 ? "more" : "less", metric.name,
+                               input.variants[other],
+                               std::isnan(o_mean) || o_mean == 0
+                                   ? ""
+                                   : fmt::format("{:+.1f}%, ", 100.0 * w.diff / std::abs(o_mean)),
+                               interval, wins, mc.paired_replications,
+                               ties ? fmt::format(" ({} tie{})", ties, ties == 1 ? "" : "s") : "",
+                               probability(mc.variants[winner].p_best, resamples),
+                               constraints.empty() ? "" : " among the variants meeting the constraints",
+                               clear ? ""
+                                     : " The 95% interval includes 0: the data cannot tell them apart; more "
+                                       "replications (-r) may.")));
+    }
+  }
+}
+
 }  // namespace
 
 int compare_command(const std::vector<std::string>& args) {
@@ -433,103 +773,10 @@ int compare_command(const std::vector<std::string>& args) {
         for (auto& x : metric_values) x.resize(common);
       }
     }
-    // The constraints: who may be ranked.
-    std::vector<std::string> c_text, c_variant;
-    std::vector<double> c_share, c_lo, c_hi;
-    std::vector<std::int64_t> c_meets;
-    input.eligible.assign(constraints.empty() ? 0 : variants, true);
-    shares.assign(constraints.size(), std::vector<ConstraintShare>(variants));
-    for (std::size_t c = 0; c < constraints.size(); ++c) {
-      for (std::size_t v = 0; v < variants; ++v) {
-        const ConstraintShare share = constraint_share(constraints[c], input.values[constraint_metric[c]][v]);
-        shares[c][v] = share;
-        input.eligible[v] = input.eligible[v] && share.meets;
-        c_text.push_back(constraints[c].text);
-        c_variant.push_back(input.variants[v]);
-        c_share.push_back(share.share);
-        c_lo.push_back(share.ci_lo);
-        c_hi.push_back(share.ci_hi);
-        c_meets.push_back(share.meets ? 1 : 0);
-      }
-    }
+    shares = constraint_shares(constraints, constraint_metric, input);
     comparison = compare_variants(input);
-    CompareTables tables;
-    tables.baseline = sources[baseline].name;
-    tables.objective = objective.name;
-    tables.paired = input.paired;
-    tables.bootstrap_resamples = resamples;
-    tables.bootstrap_seed = bootstrap_seed;
-    if (!constraints.empty()) {
-      tables.constraints = {{"constraint", c_text}, {"variant", c_variant}, {"share", c_share},
-                            {"ci95_lo", c_lo},       {"ci95_hi", c_hi},         {"meets", c_meets}};
-    }
-    std::vector<std::string> metric, variant, other, better;
-    std::vector<std::int64_t> n, wins, ties, losses, paired_n;
-    std::vector<double> cols[20];
-    for (std::size_t m = 0; m < input.metrics.size(); ++m) {
-      const MetricComparison& mc = comparison->metrics[m];
-      for (std::size_t v = 0; v < variants; ++v) {
-        const VariantFigures& f = mc.variants[v];
-        metric.push_back(input.metrics[m].name);
-        variant.push_back(input.variants[v]);
-        better.push_back(std::string(name_of(input.metrics[m].better)));
-        n.push_back(static_cast<std::int64_t>(f.n));
-        const double values[] = {f.mean,       f.sd,         f.ci_lo,     f.ci_hi,       f.diff,
-                                 f.diff_ci_lo, f.diff_ci_hi, f.relative_diff, f.ratio_of_means, f.rom_ci_lo,
-                                 f.rom_ci_hi,  f.tail05,     f.cvar05,    f.p_negative,  f.p_best,
-                                 f.correlation, f.crn_factor};
-        for (std::size_t k = 0; k < std::size(values); ++k) cols[k].push_back(values[k]);
-        for (std::size_t w = 0; w < variants; ++w) {
-          if (w == v || input.metrics[m].better == Better::neither) continue;
-          other.push_back(input.variants[w]);
-          wins.push_back(static_cast<std::int64_t>(mc.wins[v][w]));
-          ties.push_back(static_cast<std::int64_t>(mc.ties[v][w]));
-          losses.push_back(static_cast<std::int64_t>(mc.wins[w][v]));
-          paired_n.push_back(static_cast<std::int64_t>(mc.paired_replications));
-        }
-      }
-    }
-    const char* names[] = {"mean",        "sd",          "ci95_lo",      "ci95_hi",        "diff",
-                           "diff_ci95_lo", "diff_ci95_hi", "relative_diff", "ratio_of_means", "ratio_ci95_lo",
-                           "ratio_ci95_hi", "tail05",      "cvar05",       "p_negative",     "p_best",
-                           "correlation",  "crn_factor"};
-    tables.summary = {{"metric", metric}, {"variant", variant}, {"better", better}, {"n", n}};
-    for (std::size_t k = 0; k < std::size(names); ++k) tables.summary.push_back({names[k], std::move(cols[k])});
-    // The win table's metric and variant columns, one row per ordered pair.
-    std::vector<std::string> win_metric, win_variant;
-    for (std::size_t m = 0; m < input.metrics.size(); ++m) {
-      if (input.metrics[m].better == Better::neither) continue;
-      for (std::size_t v = 0; v < variants; ++v) {
-        for (std::size_t w = 0; w < variants; ++w) {
-          if (w == v) continue;
-          win_metric.push_back(input.metrics[m].name);
-          win_variant.push_back(input.variants[v]);
-        }
-      }
-    }
-    tables.wins = {{"metric", win_metric}, {"variant", win_variant}, {"other", other}, {"wins", wins},
-                   {"ties", ties},         {"losses", losses},       {"replications", paired_n}};
-    if (selected) {
-      const SelectionResult& r = *selected;
-      std::vector<std::int64_t> used, out_at, chosen_flag;
-      for (std::size_t v = 0; v < variants; ++v) {
-        used.push_back(static_cast<std::int64_t>(r.replications[v]));
-        out_at.push_back(static_cast<std::int64_t>(r.eliminated_at[v]));
-        chosen_flag.push_back(v == r.selected ? 1 : 0);
-      }
-      tables.selection = {{"variant", input.variants}, {"replications", used}, {"eliminated_at", out_at},
-                          {"selected", chosen_flag}};
-      tables.selected = input.variants[r.selected];
-      tables.selection_figures = {{"indifference", selection.indifference},
-                                  {"confidence", selection.confidence},
-                                  {"first_stage", static_cast<double>(selection.first_stage)},
-                                  {"max_replications", static_cast<double>(selection.max_replications)},
-                                  {"eta", r.eta},
-                                  {"h2", r.h2},
-                                  {"fixed_per_variant", static_cast<double>(r.fixed_per_variant)},
-                                  {"guaranteed", r.guaranteed ? 1.0 : 0.0}};
-    }
-    writer.write_compare(tables);
+    writer.write_compare(compare_tables(input, *comparison, objective.name, constraints, shares,
+                                        selected ? &*selected : nullptr, selection));
   };
   double merge_seconds = 0;
   if (select) {
@@ -539,195 +786,12 @@ int compare_command(const std::vector<std::string>& args) {
     merge_seconds = run_into_file(study, file_options).merge_seconds;
   }
   if (quiet) return 0;
-  if (selected) {
-    const SelectionResult& r = *selected;
-    std::uint64_t used = 0;
-    for (std::uint64_t n : r.replications) used += n;
-    fmt::print("\nselect    KN (Kim & Nelson 2001) on {} ({} is better): indifference {}, confidence {}, first "
-               "stage {}\n",
-               objective.name, name_of(objective.better), selection.indifference, selection.confidence,
-               selection.first_stage);
-    for (std::size_t v = 0; v < variants; ++v) {
-      fmt::print("  {} {:<28} {:>7} replications{}\n", v == r.selected ? "*" : " ", excerpt(input.variants[v], 28),
-                 r.replications[v],
-                 r.eliminated_at[v] ? fmt::format(", eliminated at {}", r.eliminated_at[v])
-                                    : v == r.selected ? ", selected"
-                                    : r.guaranteed    ? ", tied with the selected"
-                                                      : ", still in at the budget");
-    }
-    const double fixed = static_cast<double>(r.fixed_per_variant) * static_cast<double>(variants);
-    fmt::print("{}", wrapped(fmt::format(
-                         "selected  {}{}; {} replications in all, against {} for a fixed design with the same "
-                         "guarantee ({} per variant): {}",
-                         input.variants[r.selected],
-                         r.guaranteed ? fmt::format(" (P(correct) >= {} if the best leads by {} or more)",
-                                                    selection.confidence, selection.indifference)
-                                      : fmt::format(" WITHOUT the guarantee: --max-reps {} ended it with several "
-                                                    "variants left; the best mean is named",
-                                                    selection.max_replications),
-                         used, fixed, r.fixed_per_variant,
-                         used <= fixed ? fmt::format("{:.1f}% fewer", 100.0 * (1.0 - static_cast<double>(used) /
-                                                                                     std::max<double>(1.0, fixed)))
-                                       : fmt::format("{:.1f}x as many", static_cast<double>(used) /
-                                                                            std::max<double>(1.0, fixed)))));
-    std::uint64_t common = UINT64_MAX;
-    for (std::uint64_t n : r.replications) common = std::min(common, n);
-    fmt::print("          (the tables below are over the {} replications every variant ran)\n", common);
-  }
-
-  const auto eligible = [&](std::size_t v) { return input.eligible.empty() || input.eligible[v]; };
-  if (!constraints.empty()) {
-    fmt::print("\nconstraints: the share of replications meeting each (95% CI); x: a variant that fails one "
-               "is not ranked\n");
-    for (std::size_t c = 0; c < constraints.size(); ++c) {
-      for (std::size_t v = 0; v < variants; ++v) {
-        const ConstraintShare& sh = shares[c][v];
-        fmt::print("{} {:<20} {:<24} {:.3f} [{:.3f} .. {:.3f}] {} {:.2f}\n", sh.meets ? " " : "x",
-                   excerpt(input.variants[v], 20), excerpt(constraints[c].metric + constraints[c].text.substr(
-                       constraints[c].metric.size(), constraints[c].text.rfind('@') - constraints[c].metric.size()), 24),
-                   sh.share, sh.ci_lo, sh.ci_hi, sh.meets ? ">=" : "<", constraints[c].level);
-      }
-    }
-  }
-  // The table: per shown metric, every variant's mean and CI, its difference to the
-  // baseline, P(best) and its wins over the baseline. At most 100 columns.
-  const std::uint64_t reps = comparison->metrics[objective_index].paired_replications;
-  for (std::size_t m = 0; m < shown; ++m) {
-    const CompareMetric& metric = input.metrics[m];
-    const MetricComparison& mc = comparison->metrics[m];
-    const int d = decimals_for(mc.variants[baseline].mean);
-    std::size_t best = SIZE_MAX;
-    for (std::size_t v = 0; v < variants; ++v) {
-      if (metric.better == Better::neither || std::isnan(mc.variants[v].mean) || !eligible(v)) continue;
-      if (best == SIZE_MAX || (metric.better == Better::higher ? mc.variants[v].mean > mc.variants[best].mean
-                                                               : mc.variants[v].mean < mc.variants[best].mean)) {
-        best = v;
-      }
-    }
-    fmt::print("\n{} ({}{}){}\n", metric.name, metric.unit,
-               metric.better == Better::neither ? "" : fmt::format(", {} is better", name_of(metric.better)),
-               m == objective_index ? " - the objective" : "");
-    fmt::print("  {:<20} {:>11} {:>21} {:>28} {:>7} {:>5}\n", "variant", "mean", "95% CI",
-               fmt::format("vs {}", excerpt(sources[baseline].name, 24)), "P(best)", "wins");
-    for (std::size_t v = 0; v < variants; ++v) {
-      const VariantFigures& f = mc.variants[v];
-      const std::string mark = !eligible(v) ? "x" : v == best ? "*" : " ";
-      const std::string versus =
-          v == baseline ? "(baseline)"
-                        : fmt::format("{} [{} .. {}]", signed_number(f.diff, d), signed_number(f.diff_ci_lo, d),
-                                      signed_number(f.diff_ci_hi, d));
-      const std::string wins = v == baseline || metric.better == Better::neither
-                                   ? ""
-                                   : fmt::format("{:.0f}%", 100.0 * static_cast<double>(mc.wins[v][baseline]) /
-                                                                static_cast<double>(std::max<std::uint64_t>(1, mc.paired_replications)));
-      fmt::print("{} {:<20} {:>11.{}f} {:>21} {:>28} {:>7} {:>5}\n", mark, excerpt(input.variants[v], 20), f.mean, d,
-                 fmt::format("{:.{}f} .. {:.{}f}", f.ci_lo, d, f.ci_hi, d), excerpt(versus, 28),
-                 probability(f.p_best, resamples), wins);
-      if (metric.numerator >= 0 && !std::isnan(f.ratio_of_means)) {
-        fmt::print("  {:<20} {:>11.{}f} {:>21}  {} / {}\n", "  ratio of means", f.ratio_of_means, d,
-                   fmt::format("{:.{}f} .. {:.{}f}", f.rom_ci_lo, d, f.rom_ci_hi, d),
-                   input.metrics[static_cast<std::size_t>(metric.numerator)].name,
-                   input.metrics[static_cast<std::size_t>(metric.denominator)].name);
-      }
-    }
-  }
-  // Risk and the worth of common random numbers, on the objective.
-  {
-    const CompareMetric& metric = input.metrics[objective_index];
-    const MetricComparison& mc = comparison->metrics[objective_index];
-    const int d = decimals_for(mc.variants[baseline].mean);
-    fmt::print("\nrisk of {} (the worst 5% of {} replications){}\n", metric.name, reps,
-               metric.money && metric.better == Better::higher ? "; P(<0): the share of replications below 0" : "");
-    for (std::size_t v = 0; v < variants; ++v) {
-      const VariantFigures& f = mc.variants[v];
-      fmt::print("  {:<22} {} {:.{}f}, CVaR 5% {:.{}f}{}\n", excerpt(input.variants[v], 22),
-                 metric.better == Better::lower ? "95% quantile" : "5% quantile", f.tail05, d, f.cvar05, d,
-                 std::isnan(f.p_negative) ? "" : fmt::format(", P(<0) {:.3f}", f.p_negative));
-    }
-    if (input.paired) {
-      for (std::size_t v = 0; v < variants; ++v) {
-        if (v == baseline) continue;
-        const VariantFigures& f = mc.variants[v];
-        std::string worth;
-        if (std::isinf(f.crn_factor) && f.diff == 0) {
-          worth = "identical in every replication: the same campaign";
-        } else if (std::isinf(f.crn_factor)) {
-          worth = "the two differ by the same amount in every replication: one replication settles it";
-        } else if (std::isnan(f.crn_factor)) {
-          worth = "no spread to reduce";
-        } else if (f.crn_factor < 1.5) {
-          worth = fmt::format("pairing barely helps (correlation {:.2f}): {:.1f}x", f.correlation, f.crn_factor);
-        } else {
-          worth = fmt::format("common random numbers made this comparison {:.1f}x cheaper (correlation {:.2f})",
-                              f.crn_factor, f.correlation);
-        }
-        fmt::print("{}", wrapped(fmt::format("  {} vs {}: {}", excerpt(input.variants[v], 30),
-                                             excerpt(sources[baseline].name, 30), worth)));
-      }
-    } else {
-      fmt::print("  independent streams: no pairing; differences use Welch's interval\n");
-    }
-  }
-  // The paragraph: the best variant on the objective against the baseline (or, when the
-  // baseline is best, against the runner-up).
-  {
-    const CompareMetric& metric = input.metrics[objective_index];
-    const MetricComparison& mc = comparison->metrics[objective_index];
-    std::vector<std::size_t> order;
-    for (std::size_t v = 0; v < variants; ++v) {
-      if (eligible(v)) order.push_back(v);
-    }
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return metric.better == Better::higher ? mc.variants[a].mean > mc.variants[b].mean
-                                             : mc.variants[a].mean < mc.variants[b].mean;
-    });
-    if (order.empty()) {
-      fmt::print("\nNo variant meets the constraints: none is ranked.\n");
-    } else if (order.size() == 1) {
-      fmt::print("\n{}", wrapped(fmt::format("{} is the only variant that meets the constraints.",
-                                              input.variants[order[0]])));
-    } else {
-      const std::size_t winner = order[0];
-      const std::size_t other = winner != baseline && eligible(baseline) ? baseline : order[1];
-      // The difference winner - other and its 95% CI, as the tables compute one to the baseline.
-      ComparisonInput pair;
-      pair.variants = {input.variants[winner], input.variants[other]};
-      pair.baseline = 1;
-      pair.metrics = {metric};
-      pair.metrics[0].numerator = pair.metrics[0].denominator = -1;
-      pair.values = {{input.values[objective_index][winner], input.values[objective_index][other]}};
-      pair.paired = input.paired;
-      pair.bootstrap_resamples = 0;
-      const VariantFigures w = compare_variants(pair).metrics[0].variants[0];
-      const double o_mean = mc.variants[other].mean;
-      const int d = decimals_for(o_mean);
-      const double sign = w.diff >= 0 ? 1 : -1;
-      const std::string interval = fmt::format("95% CI {:.{}f} .. {:.{}f}", std::min(sign * w.diff_ci_lo, sign * w.diff_ci_hi), d,
-                                               std::max(sign * w.diff_ci_lo, sign * w.diff_ci_hi), d);
-      const bool clear = w.diff_ci_lo > 0 || w.diff_ci_hi < 0;
-      const bool identical = w.diff == 0 && w.diff_ci_lo == 0 && w.diff_ci_hi == 0;
-      const std::uint64_t wins = mc.wins[winner][other], ties = mc.ties[winner][other];
-      if (identical) {
-        fmt::print("\n{}", wrapped(fmt::format("{} and {} have the same {} in every replication: on this objective "
-                                                "they are the same campaign.",
-                                                input.variants[winner], input.variants[other], metric.name)));
-      } else fmt::print("\n{}", wrapped(fmt::format(
-                               "{} has {:.{}f} {} {} than {} ({}{}); it is better in {} of {} replications{}; P(best) "
-                               "{}{}.{}",
-                               input.variants[winner], std::abs(w.diff), d, w.diff >= 0 ? "more" : "less", metric.name,
-                               input.variants[other],
-                               std::isnan(o_mean) || o_mean == 0
-                                   ? ""
-                                   : fmt::format("{:+.1f}%, ", 100.0 * w.diff / std::abs(o_mean)),
-                               interval, wins, mc.paired_replications,
-                               ties ? fmt::format(" ({} tie{})", ties, ties == 1 ? "" : "s") : "",
-                               probability(mc.variants[winner].p_best, resamples),
-                               constraints.empty() ? "" : " among the variants meeting the constraints",
-                               clear ? ""
-                                     : " The 95% interval includes 0: the data cannot tell them apart; more "
-                                       "replications (-r) may.")));
-    }
-  }
+  const Printed printed{input, *comparison, objective_index};
+  if (selected) print_selection(printed, *selected, selection, objective);
+  if (!constraints.empty()) print_constraints(printed, constraints, shares);
+  print_metric_tables(printed, shown);
+  print_risk(printed);
+  print_verdict(printed, constraints);
   std::error_code size_ec;
   const auto bytes = std::filesystem::file_size(out_path, size_ec);
   fmt::print("\nwrote     {} ({}, tables in /compare; merging took {:.3f} s)\n", excerpt(out_arg, 200),
