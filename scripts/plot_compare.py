@@ -142,7 +142,10 @@ def main():
         ax.axvline(rows[i]["tail05"], color=colour[v], linestyle=":", linewidth=1)
     ax.set_xlabel(label)
     ax.set_ylabel("share of replications at or below")
-    ax.set_title("distribution over replications (dotted: the bad 5% tail)")
+    counts = {len(finals[v]) for v in variants if finals[v] is not None}
+    ax.set_title("distribution over replications (dotted: the bad 5% tail)" if len(counts) <= 1 else
+                 "distribution over each variant's replications (dotted: the bad 5% tail of the common ones)",
+                 fontsize=10 if len(counts) > 1 else None)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
 

@@ -64,6 +64,12 @@ def number(value):
     return f"{v:.4g}"
 
 
+def probability(p):
+    """P(best) as the command line prints it: its resolution is one resample."""
+    p = float(p)
+    return "" if p != p else ">0.999" if p >= 0.9995 else "<0.001" if p < 0.0005 else f"{p:.3f}"
+
+
 def table(header, rows, best=None):
     out = ["<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>"]
     for i, row in enumerate(rows):
@@ -121,6 +127,11 @@ def main():
         if kind == "comparison":
             metric = metric or text(f["compare"].attrs["objective"])
         metric = metric or ("customers" if campaign else "total_adopted")
+        known = (sorted({text(m) for m in f["compare/summary"]["metric"]}) if kind == "comparison"
+                 else [c[:-len("_mean")] for c in f["sweep/table"].dtype.names if c.endswith("_mean")]
+                 if kind == "sweep" else text(first.attrs["metrics"]).split(","))
+        if metric not in known:
+            fail(f"--metric {metric}: not in this {kind}'s results; available: {', '.join(known)}")
         title = f"{os.path.basename(args.results)}: a {kind} of {len(names)} scenario{'s' if len(names) > 1 else ''}"
         body.append(f"<h1>{html.escape(title)}</h1>")
         body.append(f"<p>Written {html.escape(text(f.attrs.get('created_utc', '')))} by campaign-sim "
@@ -217,7 +228,7 @@ def comparison_section(f, np, metric):
         w = rows[best]
         out.append(f'<p class="verdict">On {html.escape(metric)} ({better} is better), '
                    f"<b>{html.escape(text(w['variant']))}</b> has the best mean, {number(w['mean'])} "
-                   f"(95% CI {number(w['ci95_lo'])} to {number(w['ci95_hi'])}), P(best) {w['p_best']:.3f}"
+                   f"(95% CI {number(w['ci95_lo'])} to {number(w['ci95_hi'])}), P(best) {probability(w['p_best'])}"
                    + ("" if text(w["variant"]) == baseline else
                       f"; against {html.escape(baseline)}: {number(w['diff'])} "
                       f"(95% CI {number(w['diff_ci95_lo'])} to {number(w['diff_ci95_hi'])})") + ".</p>")
@@ -228,7 +239,8 @@ def comparison_section(f, np, metric):
                    f"{number(attrs['selection_confidence'])}); the tables below are over the replications "
                    f"every variant ran.</p>")
         out.append(table(["variant", "replications", "eliminated at", "selected"],
-                         [[text(r["variant"]), int(r["replications"]), int(r["eliminated_at"]), int(r["selected"])]
+                         [[text(r["variant"]), int(r["replications"]),
+                           int(r["eliminated_at"]) if r["eliminated_at"] else "", "yes" if r["selected"] else ""]
                           for r in sel]))
     if "constraints" in compare:
         out.append("<h2>Constraints</h2>")
@@ -240,9 +252,9 @@ def comparison_section(f, np, metric):
         out.append(f"<h2>{html.escape(m)}</h2>")
         out.append(table(["variant", "mean", "95% CI low", "95% CI high", f"vs {baseline}", "95% CI low",
                           "95% CI high", "P(best)", "bad 5% tail", "CVaR 5%"],
-                         [[text(r["variant"]), r["mean"], r["ci95_lo"], r["ci95_hi"], r["diff"], r["diff_ci95_lo"],
-                           r["diff_ci95_hi"], "" if r["p_best"] != r["p_best"] else f"{r['p_best']:.3f}",
-                           r["tail05"], r["cvar05"]] for r in part],
+                         [[text(r["variant"]) + ("" if eligible[text(r["variant"])] else " (fails a constraint)"),
+                           r["mean"], r["ci95_lo"], r["ci95_hi"], r["diff"], r["diff_ci95_lo"],
+                           r["diff_ci95_hi"], probability(r["p_best"]), r["tail05"], r["cvar05"]] for r in part],
                          best if m == metric else None))
     return out
 

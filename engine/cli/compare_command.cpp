@@ -51,7 +51,9 @@ VariantSource parse_variant(const std::string& text) {
     const std::string tail = rest.substr(at);
     const bool more = std::regex_search(tail, m, next_key);
     const std::size_t end = more ? at + static_cast<std::size_t>(m.position(0)) : rest.size();
-    const std::string assignment = rest.substr(at, end - at);
+    std::string assignment = rest.substr(at, end - at);
+    assignment.erase(0, std::min(assignment.find_first_not_of(' '), assignment.size()));
+    assignment.erase(assignment.find_last_not_of(' ') + 1);
     if (assignment.find('=') == std::string::npos) {
       throw InputError(fmt::format("--variant {}: {} is not key=value", excerpt(text, 80), excerpt(assignment, 40)));
     }
@@ -67,14 +69,26 @@ struct ChosenMetric {
 };
 
 // "profit", "profit:max", "cac:min".
+// "--metrics custmers: not a metric of the campaign model; did you mean customers?
+// metrics: cpl, cac, roi, newly_adopted, ...": the derived finals first, so that a cut
+// line keeps them.
+InputError unknown_metric(const std::string& option, const std::string& name, bool campaign) {
+  std::vector<std::string> known;
+  if (campaign) known = {"cpl", "cac", "roi"};
+  for (const std::string& n : campaign ? campaign_metric_names() : diffusion_metric_names()) known.push_back(n);
+  std::string list;
+  for (const std::string& n : known) list += (list.empty() ? "" : ", ") + n;
+  const std::string near = closest_name(name, known);
+  return InputError(fmt::format("{} {}: not a metric of the {} model;{} metrics: {}", option, excerpt(name, 40),
+                                campaign ? "campaign" : "diffusion",
+                                near.empty() ? "" : " did you mean " + near + "?", list));
+}
+
 ChosenMetric parse_objective(const std::string& text, bool campaign) {
   const auto colon = text.find(':');
   const std::string name = text.substr(0, colon);
   const MetricInfo* info = find_metric(campaign, name);
-  if (info == nullptr) {
-    throw InputError(fmt::format("--objective {}: not a metric of the {} model", excerpt(name, 40),
-                                 campaign ? "campaign" : "diffusion"));
-  }
+  if (info == nullptr) throw unknown_metric("--objective", name, campaign);
   Better better = info->better;
   if (colon != std::string::npos) {
     const std::string way = text.substr(colon + 1);
@@ -633,27 +647,28 @@ int compare_command(const std::vector<std::string>& args) {
   }
   ReplicationPolicy policy;
   const Study study(scenario_paths, overrides, sources, policy, workers);
-  if (!independent) study.require_common_random_numbers(baseline);
 
-  // Every variant runs the same replications of the same model.
+  // Every variant runs the same replications of the same model (said first: unlike a
+  // difference of graphs, --independent cannot mend it), on one graph.
   const std::size_t variants = study.variants().size();
   const LoadedScenario base = study.load(baseline);
   const bool campaign = base.scenario.diffusion.model == DiffusionModel::campaign;
   for (std::size_t i = 0; i < variants; ++i) {
     const Scenario s = study.load(i).scenario;
-    if (!select && s.run.replications != base.scenario.run.replications) {
-      throw InputError(fmt::format("compare: variants {} and {} run {} and {} replications; paired comparison "
-                                   "needs the same number (give -r N)",
-                                   sources[baseline].name, sources[i].name, base.scenario.run.replications,
-                                   s.run.replications));
-    }
     if ((s.diffusion.model == DiffusionModel::campaign) != campaign) {
       throw InputError(fmt::format("compare: variants {} and {} are of different models ({} and {}): their "
                                    "metrics cannot be compared",
                                    sources[baseline].name, sources[i].name, name_of(base.scenario.diffusion.model),
                                    name_of(s.diffusion.model)));
     }
+    if (!select && s.run.replications != base.scenario.run.replications) {
+      throw InputError(fmt::format("compare: variants {} and {} run {} and {} replications; paired comparison "
+                                   "needs the same number (give -r N)",
+                                   sources[baseline].name, sources[i].name, base.scenario.run.replications,
+                                   s.run.replications));
+    }
   }
+  if (!independent) study.require_common_random_numbers(baseline);
 
   // The metrics: the chosen ones, then the numerators and denominators their ratios need.
   std::vector<std::string> chosen;
@@ -669,20 +684,12 @@ int compare_command(const std::vector<std::string>& args) {
     }
   }
   ComparisonInput input;
-  const auto add_metric = [&](const std::string& name) -> std::size_t {
+  const auto add_metric = [&](const std::string& name, const char* option = "--metrics") -> std::size_t {
     for (std::size_t m = 0; m < input.metrics.size(); ++m) {
       if (input.metrics[m].name == name) return m;
     }
     const MetricInfo* info = find_metric(campaign, name);
-    if (info == nullptr) {
-      std::string known;
-      for (const std::string& n : campaign ? campaign_metric_names() : diffusion_metric_names()) {
-        known += (known.empty() ? "" : ", ") + n;
-      }
-      if (campaign) known += ", cpl, cac, roi";
-      throw InputError(fmt::format("--metrics {}: not a metric of the {} model; metrics: {}", excerpt(name, 40),
-                                   campaign ? "campaign" : "diffusion", known));
-    }
+    if (info == nullptr) throw unknown_metric(option, name, campaign);
     input.metrics.push_back({name, std::string(info->unit), info->better, info->unit == "money", -1, -1});
     return input.metrics.size() - 1;
   };
@@ -698,7 +705,7 @@ int compare_command(const std::vector<std::string>& args) {
   std::vector<std::size_t> constraint_metric;
   for (const std::string& text : constraint_texts) {
     constraints.push_back(parse_constraint(text));
-    constraint_metric.push_back(add_metric(constraints.back().metric));
+    constraint_metric.push_back(add_metric(constraints.back().metric, "--constraint"));
   }
   const ChosenMetric objective = parse_objective(objective_text.empty() ? chosen.front() : objective_text, campaign);
   if (select && find_metric(campaign, objective.name)->kind == MetricKind::ratio) {

@@ -10,11 +10,18 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace campaign {
 
 // For a piece of user text inside a message: at most `max_chars` characters.
 std::string excerpt(std::string_view text, std::size_t max_chars = 60);
+
+// Levenshtein distance (insertions, deletions, substitutions), for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate nearest to `name` by edit distance, or "" when none is within
+// max(2, |name| / 3) edits (a suggestion further off is noise).
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
 
 // For a path inside a message: its start and its end (the file's name) when it is long,
 // "/very/long/…/dir/file.h5", at most `max_chars` characters, escaped likewise.

@@ -232,7 +232,21 @@ LoadedScenario Study::load(std::size_t i) const {
   if (!sources_.empty()) {
     const VariantSource& source = sources_.at(i);
     all.insert(all.end(), source.sets.begin(), source.sets.end());
-    LoadedScenario loaded = files_[source.file].load(all);
+    LoadedScenario loaded = [&] {
+      try {
+        return files_[source.file].load(all);
+      } catch (const InputError& e) {
+        // The loader names an override as "--set key=value: ..."; the variant's own are
+        // said as the variant's.
+        const std::string message = e.what();
+        for (const std::string& set : source.sets) {
+          if (message.starts_with("--set " + set + ":")) {
+            throw InputError(fmt::format("--variant {}: {}", source.name, message.substr(6)));
+          }
+        }
+        throw;
+      }
+    }();
     loaded.scenario.run.name = source.name;
     if (policy_.adaptive()) loaded.scenario.run.replications = policy_.max_replications;
     return loaded;

@@ -295,7 +295,10 @@ def main():
          "is a ratio"),
         ([triads, "--variant", "x:media.wearout=0.8", "--indifference", "5"], "is for --select"),
         ([triads, "--variant", "x:media.wearout=0.8", "--constraint", "cac<60"], "METRIC<=VALUE@LEVEL"),
-        ([triads, "--variant", "x:media.wearout=0.8", "--constraint", "nonsense<=1@0.5"], "nonsense"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--constraint", "caq<=1@0.5"], "--constraint caq"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--metrics", "custmers"], "did you mean customers?"),
+        ([triads, "--variant", "w:media.wearot=0.8"], "--variant w: media.wearot"),
+        ([cascade, triads, "-r", "5"], "different models"),
     ]
     for i, (command, words) in enumerate(bad):
         target = os.path.join(work, f"bad{i}.h5")
