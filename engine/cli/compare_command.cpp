@@ -145,10 +145,9 @@ std::string wrapped(const std::string& text, std::size_t width = 100) {
   return out + line + "\n";
 }
 
-std::string probability(double p, std::uint64_t resamples) {
-  (void)resamples;
+std::string probability(double p) {
   if (std::isnan(p)) return "";
-  if (p >= 0.9995 && p <= 1) return p == 1 ? ">0.999" : ">0.999";
+  if (p >= 0.9995) return ">0.999";
   if (p < 0.0005) return "<0.001";
   return fmt::format("{:.3f}", p);
 }
@@ -338,7 +337,6 @@ void print_metric_tables(const Printed& p, std::size_t shown) {
   const Comparison& comparison = p.comparison;
   const std::size_t variants = input.variants.size(), baseline = input.baseline;
   const std::size_t objective_index = p.objective_index;
-  const std::uint64_t resamples = input.bootstrap_resamples;
   for (std::size_t m = 0; m < shown; ++m) {
     const CompareMetric& metric = input.metrics[m];
     const MetricComparison& mc = comparison.metrics[m];
@@ -369,7 +367,7 @@ void print_metric_tables(const Printed& p, std::size_t shown) {
                                                                 static_cast<double>(std::max<std::uint64_t>(1, mc.paired_replications)));
       fmt::print("{} {:<20} {:>11.{}f} {:>21} {:>28} {:>7} {:>5}\n", mark, excerpt(input.variants[v], 20), f.mean, d,
                  fmt::format("{:.{}f} .. {:.{}f}", f.ci_lo, d, f.ci_hi, d), excerpt(versus, 28),
-                 probability(f.p_best, resamples), wins);
+                 probability(f.p_best), wins);
       if (metric.numerator >= 0 && !std::isnan(f.ratio_of_means)) {
         fmt::print("  {:<20} {:>11.{}f} {:>21}  {} / {}\n", "  ratio of means", f.ratio_of_means, d,
                    fmt::format("{:.{}f} .. {:.{}f}", f.rom_ci_lo, d, f.rom_ci_hi, d),
@@ -432,7 +430,6 @@ void print_verdict(const Printed& p, const std::vector<Constraint>& constraints)
   const Comparison& comparison = p.comparison;
   const std::size_t variants = input.variants.size(), baseline = input.baseline;
   const std::size_t objective_index = p.objective_index;
-  const std::uint64_t resamples = input.bootstrap_resamples;
   {
     const CompareMetric& metric = input.metrics[objective_index];
     const MetricComparison& mc = comparison.metrics[objective_index];
@@ -484,7 +481,7 @@ void print_verdict(const Printed& p, const std::vector<Constraint>& constraints)
                                    : fmt::format("{:+.1f}%, ", 100.0 * w.diff / std::abs(o_mean)),
                                interval, wins, mc.paired_replications,
                                ties ? fmt::format(" ({} tie{})", ties, ties == 1 ? "" : "s") : "",
-                               probability(mc.variants[winner].p_best, resamples),
+                               probability(mc.variants[winner].p_best),
                                constraints.empty() ? "" : " among the variants meeting the constraints",
                                clear ? ""
                                      : " The 95% interval includes 0: the data cannot tell them apart; more "

@@ -72,33 +72,11 @@ VariantFigures describe(const ComparisonInput& in, std::size_t m, std::size_t v)
   tail_risk(std::move(kept), metric.better, f);
   f.ratio_of_means = f.rom_ci_lo = f.rom_ci_hi = NaN;
   if (metric.numerator >= 0 && metric.denominator >= 0) {
-    // Delta method: R = mx / my, var(R) ~ (var x - 2 R cov + R^2 var y) / (n my^2).
-    const std::vector<double>& num = in.values[static_cast<std::size_t>(metric.numerator)][v];
-    const std::vector<double>& den = in.values[static_cast<std::size_t>(metric.denominator)][v];
-    StreamingMoments mx, my, mxy;
-    std::vector<std::pair<double, double>> pairs;
-    for (std::size_t r = 0; r < num.size(); ++r) {
-      if (defined(num[r]) && defined(den[r])) pairs.emplace_back(num[r], den[r]);
-    }
-    for (const auto& [a, b] : pairs) {
-      mx.add(a);
-      my.add(b);
-    }
-    if (!pairs.empty() && my.mean() != 0) {
-      double cov = 0;
-      for (const auto& [a, b] : pairs) cov += (a - mx.mean()) * (b - my.mean());
-      const auto n = static_cast<double>(pairs.size());
-      cov = pairs.size() >= 2 ? cov / (n - 1) : 0;
-      const double ratio = mx.mean() / my.mean();
-      f.ratio_of_means = ratio;
-      if (pairs.size() >= 2) {
-        const double var = (mx.variance() - 2 * ratio * cov + ratio * ratio * my.variance()) /
-                           (n * my.mean() * my.mean());
-        const double h = t_critical_975(pairs.size() - 1) * std::sqrt(std::max(0.0, var));
-        f.rom_ci_lo = ratio - h;
-        f.rom_ci_hi = ratio + h;
-      }
-    }
+    const Interval rom = ratio_of_means(in.values[static_cast<std::size_t>(metric.numerator)][v],
+                                        in.values[static_cast<std::size_t>(metric.denominator)][v]);
+    f.ratio_of_means = rom.estimate;
+    f.rom_ci_lo = rom.lo;
+    f.rom_ci_hi = rom.hi;
   }
   return f;
 }
@@ -215,6 +193,47 @@ std::vector<double> probability_of_best(const ComparisonInput& in, std::size_t m
 }
 
 }  // namespace
+
+Interval mean_interval(const std::vector<double>& values) {
+  StreamingMoments moments;
+  for (double x : values) {
+    if (defined(x)) moments.add(x);
+  }
+  Interval i;
+  i.n = moments.count();
+  i.estimate = i.n ? moments.mean() : NaN;
+  const double half = half_width(moments);
+  i.lo = i.estimate - half;
+  i.hi = i.estimate + half;
+  return i;
+}
+
+Interval ratio_of_means(const std::vector<double>& num, const std::vector<double>& den) {
+  StreamingMoments mx, my;
+  std::vector<std::pair<double, double>> pairs;
+  for (std::size_t r = 0; r < std::min(num.size(), den.size()); ++r) {
+    if (defined(num[r]) && defined(den[r])) pairs.emplace_back(num[r], den[r]);
+  }
+  for (const auto& [a, b] : pairs) {
+    mx.add(a);
+    my.add(b);
+  }
+  Interval i{pairs.size(), NaN, NaN, NaN};
+  if (pairs.empty() || my.mean() == 0) return i;
+  i.estimate = mx.mean() / my.mean();
+  if (pairs.size() < 2) return i;
+  const auto n = static_cast<double>(pairs.size());
+  double cov = 0;
+  for (const auto& [a, b] : pairs) cov += (a - mx.mean()) * (b - my.mean());
+  cov /= n - 1;
+  const double ratio = i.estimate;
+  const double var =
+      (mx.variance() - 2 * ratio * cov + ratio * ratio * my.variance()) / (n * my.mean() * my.mean());
+  const double h = t_critical_975(pairs.size() - 1) * std::sqrt(std::max(0.0, var));
+  i.lo = ratio - h;
+  i.hi = ratio + h;
+  return i;
+}
 
 Constraint parse_constraint(const std::string& text) {
   Constraint c;

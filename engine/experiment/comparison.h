@@ -79,6 +79,18 @@ struct Comparison {
 
 Comparison compare_variants(const ComparisonInput& input);
 
+// A mean and its 95% Student-t interval over the defined (finite) values; NaN bounds
+// below two values.
+struct Interval {
+  std::uint64_t n = 0;
+  double estimate = 0, lo = 0, hi = 0;
+};
+Interval mean_interval(const std::vector<double>& values);
+// mean(num) / mean(den) over the replications where both are defined, with a
+// delta-method 95% interval: var(R) ~ (var x - 2 R cov + R^2 var y) / (n my^2). NaN where
+// mean(den) is 0.
+Interval ratio_of_means(const std::vector<double>& num, const std::vector<double>& den);
+
 // A chance constraint, "cac<=60@0.9": the share of replications in which the metric
 // satisfies the bound must be at least `level`.
 struct Constraint {

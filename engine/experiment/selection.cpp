@@ -129,13 +129,8 @@ SelectionResult run_selection(const Study& study, const std::string& objective, 
   std::vector<Arm> arms(k);
   for (std::size_t v = 0; v < k; ++v) {
     Arm& a = arms[v];
-    a.loaded = study.load(v);
-    Scenario& sc = a.loaded.scenario;
-    if (sc.graph.model == GraphModel::edge_list) {  // as run_study: the file says how many people
-      sc.audience.size = graph.graph.num_nodes();
-      validate(sc, a.loaded.origins);
-    }
-    a.model = make_model(sc, graph.graph, &ecosystems);
+    a.loaded = study.load_on(v, graph.graph);
+    a.model = make_model(a.loaded.scenario, graph.graph, &ecosystems);
     const std::vector<std::string>& names = a.model->metric_names();
     const auto at = std::find(names.begin(), names.end(), objective);
     if (at == names.end()) throw std::logic_error("run_selection: the objective is not a metric of the model");

@@ -227,6 +227,16 @@ void Study::plan() {
   }
 }
 
+LoadedScenario Study::load_on(std::size_t i, const CsrGraph& graph) const {
+  LoadedScenario loaded = load(i);
+  Scenario& s = loaded.scenario;
+  if (s.graph.model == GraphModel::edge_list) {
+    s.audience.size = graph.num_nodes();
+    validate(s, loaded.origins);
+  }
+  return loaded;
+}
+
 LoadedScenario Study::load(std::size_t i) const {
   std::vector<std::string> all = overrides_;
   if (!sources_.empty()) {
@@ -413,13 +423,8 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
         running->serial = ++serial;
         try {
           in_labelled_phase("drawing the partner ecosystem", [&] {
-            running->loaded = study.load(i);
-            Scenario& s = running->loaded.scenario;
-            if (s.graph.model == GraphModel::edge_list) {
-              s.audience.size = graph->graph.num_nodes();
-              validate(s, running->loaded.origins);
-            }
-            running->model = make_model(s, graph->graph, &ecosystems);
+            running->loaded = study.load_on(i, graph->graph);
+            running->model = make_model(running->loaded.scenario, graph->graph, &ecosystems);
             // Every target is one of the model's metrics: the Study checked it when planning.
             const std::vector<std::string>& names = running->model->metric_names();
             for (const CiTarget& t : policy.targets) {

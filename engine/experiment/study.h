@@ -96,6 +96,9 @@ class Study {
   const std::vector<std::string>& inputs() const { return inputs_; }
   // Variant i's scenario, loaded again (plans keep no scenarios: 10,000 variants).
   LoadedScenario load(std::size_t i) const;
+  // The same, to run on `graph`, built for its graph key: for an edge list, the audience
+  // is the file's people (validated again).
+  LoadedScenario load_on(std::size_t i, const CsrGraph& graph) const;
   Footprint footprint(std::size_t i) const;
   // Throws InputError, naming the first difference, unless every variant shares the
   // baseline's graph and seed (what common random numbers pair replications by).

@@ -489,6 +489,7 @@ class CampaignKernel final : public ReplicationKernel {
         ++totals_.customers;
         sell(external ? s_.agency.segment : model_.segment_of(id));
         new_customers_.push_back(lead);
+        if (!external) log_adoption(id, t);
       } else {
         ++totals_.not_converted;
         if (!external) set_stage(id, LOST);

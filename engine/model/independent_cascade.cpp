@@ -31,6 +31,9 @@ class CascadeKernel final : public ReplicationKernel {
     frontier_ = initial_adopters(model_.seeding(), graph.num_nodes(), model_.rng(), r);
     for (NodeId v : frontier_) activate(v);
     in_id_order(frontier_);  // clears the seeds' fresh bits (they are sorted already)
+    if (logging_adoptions()) {
+      for (NodeId v : frontier_) log_adoption(v, 0);
+    }
     std::size_t adopted = frontier_.size();
 
     record_cascade_step(out, 0, frontier_.size(), adopted);
@@ -50,6 +53,9 @@ class CascadeKernel final : public ReplicationKernel {
         });
       }
       adopted += next_.size();
+      if (logging_adoptions()) {
+        for (NodeId v : next_) log_adoption(v, t);
+      }
       in_id_order(next_);
       frontier_.swap(next_);
       record_cascade_step(out, t, frontier_.size(), adopted);

@@ -18,11 +18,30 @@ namespace campaign {
 
 class EcosystemCache;
 
+// A member of the audience adopting (a campaign's customer buying for the first time) in a step.
+struct Adoption {
+  NodeId who;
+  Step step;
+};
+
 class ReplicationKernel {
  public:
   virtual ~ReplicationKernel() = default;
   // Fills `out` (metrics x (steps + 1)) with replication r's trajectory.
   virtual void simulate(Replication r, Trajectory& out) = 0;
+  // With a log, simulate() also appends every adoption by a member of the audience, in no
+  // particular order (the agency's customers are outside the audience: not logged). The
+  // caller empties it between replications. For compare --seeding-value.
+  void log_adoptions(std::vector<Adoption>* log) { adoptions_ = log; }
+
+ protected:
+  void log_adoption(NodeId v, Step t) {
+    if (adoptions_) adoptions_->push_back({v, t});
+  }
+  bool logging_adoptions() const { return adoptions_ != nullptr; }
+
+ private:
+  std::vector<Adoption>* adoptions_ = nullptr;
 };
 
 class Model {

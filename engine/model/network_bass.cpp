@@ -88,6 +88,9 @@ class BassKernel final : public ReplicationKernel {
                       adopters_.end());
       record(out, t, adopters_.size() - before);
     }
+    if (logging_adoptions()) {
+      for (NodeId v : adopters_) log_adoption(v, static_cast<Step>(adopted_at_[v]));
+    }
   }
 
  private:
