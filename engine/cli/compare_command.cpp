@@ -5,6 +5,7 @@
 // under /compare, and printed as a table and a paragraph.
 #include <fmt/format.h>
 #include <tbb/global_control.h>
+#include <tbb/tick_count.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +21,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "experiment/comparison.h"
+#include "experiment/seeding_value.h"
 #include "experiment/selection.h"
 #include "experiment/study.h"
 #include "experiment/study_store.h"
@@ -340,7 +342,11 @@ void print_metric_tables(const Printed& p, std::size_t shown) {
   for (std::size_t m = 0; m < shown; ++m) {
     const CompareMetric& metric = input.metrics[m];
     const MetricComparison& mc = comparison.metrics[m];
-    const int d = decimals_for(mc.variants[baseline].mean);
+    double scale = 0;  // the largest mean sets the decimals (a baseline without the campaign may be 0)
+    for (const VariantFigures& f : mc.variants) {
+      if (std::isfinite(f.mean)) scale = std::max(scale, std::abs(f.mean));
+    }
+    const int d = decimals_for(scale);
     std::size_t best = SIZE_MAX;
     for (std::size_t v = 0; v < variants; ++v) {
       if (metric.better == Better::neither || std::isnan(mc.variants[v].mean) || !p.eligible(v)) continue;
@@ -490,6 +496,95 @@ void print_verdict(const Printed& p, const std::vector<Constraint>& constraints)
   }
 }
 
+// /compare/seeding_value (a row per variant and measure) and
+// /compare/seeding_value_replications (a row per variant and replication).
+void add_seeding_value(CompareTables& tables, const ComparisonInput& input,
+                       const std::vector<std::vector<AdoptionSplit>>& splits) {
+  std::vector<std::string> variant, measure;
+  std::vector<std::int64_t> n;
+  std::vector<double> mean, lo, hi;
+  std::vector<std::string> r_variant;
+  std::vector<std::int64_t> r_replication, r_counts[6];
+  std::vector<double> r_finals[4];
+  for (std::size_t v = 0; v < splits.size(); ++v) {
+    if (v == input.baseline) continue;
+    for (const SeedingMeasure& m : seeding_measures(splits[v])) {
+      variant.push_back(input.variants[v]);
+      measure.push_back(m.name);
+      n.push_back(static_cast<std::int64_t>(m.value.n));
+      mean.push_back(m.value.estimate);
+      lo.push_back(m.value.lo);
+      hi.push_back(m.value.hi);
+    }
+    for (std::size_t r = 0; r < splits[v].size(); ++r) {
+      const AdoptionSplit& s = splits[v][r];
+      r_variant.push_back(input.variants[v]);
+      r_replication.push_back(static_cast<std::int64_t>(r));
+      const std::uint64_t counts[] = {s.expansion, s.acceleration, s.unchanged, s.delayed, s.displaced, s.steps_gained};
+      for (std::size_t k = 0; k < std::size(counts); ++k) r_counts[k].push_back(static_cast<std::int64_t>(counts[k]));
+      const double finals[] = {s.adopters, s.base_adopters, s.outside, s.base_outside};
+      for (std::size_t k = 0; k < std::size(finals); ++k) r_finals[k].push_back(finals[k]);
+    }
+  }
+  tables.seeding_value = {{"variant", variant}, {"measure", measure}, {"mean", mean},
+                          {"ci95_lo", lo},      {"ci95_hi", hi},      {"n", n}};
+  tables.seeding_value_replications = {{"variant", r_variant}, {"replication", r_replication}};
+  const char* count_names[] = {"expansion", "acceleration", "unchanged", "delayed", "displaced", "steps_gained"};
+  for (std::size_t k = 0; k < std::size(count_names); ++k) {
+    tables.seeding_value_replications.push_back({count_names[k], std::move(r_counts[k])});
+  }
+  const char* final_names[] = {"adopters", "base_adopters", "outside", "base_outside"};
+  for (std::size_t k = 0; k < std::size(final_names); ++k) {
+    tables.seeding_value_replications.push_back({final_names[k], std::move(r_finals[k])});
+  }
+}
+
+// Each variant's adopters split against the baseline's, person by person: what it gained
+// (expansion + acceleration), what it displaced, the net change. At most 100 columns.
+void print_seeding_value(const ComparisonInput& input, const std::vector<std::vector<AdoptionSplit>>& splits,
+                         const std::string& adopters, StepUnit unit, double seconds) {
+  std::uint64_t replications = 0;
+  for (const auto& s : splits) replications += 2 * s.size();
+  fmt::print("\nseeding value after Libai, Muller & Peres (2013): each variant's {} against {}'s,\n"
+             "person by person; mean per replication and 95% CI ({} replications with adoption logs, {:.1f} s)\n",
+             adopters, excerpt(input.variants[input.baseline], 40), replications, seconds);
+  for (std::size_t v = 0; v < splits.size(); ++v) {
+    if (v == input.baseline) continue;
+    const std::vector<SeedingMeasure> measures = seeding_measures(splits[v]);
+    const auto find = [&](std::string_view name) -> const Interval& {
+      return std::find_if(measures.begin(), measures.end(), [&](const SeedingMeasure& m) { return m.name == name; })
+          ->value;
+    };
+    const auto line = [&](const char* label, std::string_view name, const std::string& note) {
+      const Interval& i = find(name);
+      fmt::print("  {:<14} {:>10.1f} {:>21}  {}\n", label, i.estimate,
+                 fmt::format("{:.1f} .. {:.1f}", i.lo, i.hi), note);
+    };
+    const Interval& share = find("acceleration_share");
+    const Interval& sooner = find("steps_gained_per_accelerated");
+    fmt::print("{}\n", excerpt(input.variants[v], 98));
+    line("gained", "gained", "bought sooner with it than without it:");
+    line("  expansion", "expansion", "would not have bought within the horizon");
+    line("  acceleration", "acceleration",
+         std::isnan(sooner.estimate)
+             ? "would have bought later"
+             : fmt::format("bought {:.1f} {}s sooner [{:.1f} .. {:.1f}]", sooner.estimate, name_of(unit),
+                           sooner.lo, sooner.hi));
+    line("displaced", "displaced", "bought without it, not with it");
+    line("delayed", "delayed", "bought later with it than without it");
+    line("unchanged", "unchanged", "bought in the same step either way");
+    const Interval& outside = find("outside_change");
+    if (outside.estimate != 0 || outside.lo != outside.hi) {
+      line("outside", "outside_change", "change in agency customers, not followed");
+    }
+    line("net change", "net", "= expansion - displaced + outside");
+    if (!std::isnan(share.estimate)) {
+      fmt::print("  acceleration is {:.0f}% of what it gained (95% CI {:.0f} .. {:.0f}%)\n", 100 * share.estimate,
+                 100 * share.lo, 100 * share.hi);
+    }
+  }
+}
+
 }  // namespace
 
 int compare_command(const std::vector<std::string>& args) {
@@ -535,6 +630,10 @@ int compare_command(const std::vector<std::string>& args) {
        "the first screening (default 10)")
       ("max-reps", po::value(&selection.max_replications), "with --select: the most replications a variant runs "
        "(default 10000)")
+      ("seeding-value", po::bool_switch(), "split the adopters each variant gained over the baseline into "
+       "expansion and acceleration, person by person (reruns the variants and the baseline with adoption "
+       "logs: 2 x (variants - 1) x R more replications); for a baseline without the campaign, e.g. "
+       "--variant none:media.strategy=none --baseline none")
       ("bootstrap", po::value(&resamples), "bootstrap resamples for P(best) (default 4000)")
       ("bootstrap-seed", po::value(&bootstrap_seed), "seed of the bootstrap resamples (default 1)")
       ("threads,t", po::value(&threads_text), "worker threads (0, the default: every core)")
@@ -558,7 +657,15 @@ int compare_command(const std::vector<std::string>& args) {
   const bool dry_run = vm["dry-run"].as<bool>(), force = vm["force"].as<bool>();
   const bool resume = vm["resume"].as<bool>(), overwrite = vm["overwrite"].as<bool>();
   const bool quiet = vm["quiet"].as<bool>(), independent = vm["independent"].as<bool>();
-  const bool select = vm["select"].as<bool>();
+  const bool select = vm["select"].as<bool>(), seeding = vm["seeding-value"].as<bool>();
+  if (seeding && select) {
+    throw InputError("--seeding-value and --select: the split needs every variant's replications; run the "
+                     "selection first, then --seeding-value on the selected variant against the base");
+  }
+  if (seeding && independent) {
+    throw InputError("--seeding-value follows each person across variants: it needs common random numbers, "
+                     "not --independent");
+  }
   if (select) {
     if (!vm.count("indifference")) throw InputError("--select needs --indifference DELTA (in the objective's unit)");
     if (!(indifference > 0)) throw InputError(fmt::format("--indifference {}: allowed > 0", indifference));
@@ -737,6 +844,7 @@ int compare_command(const std::vector<std::string>& args) {
   }
   std::string spec = fmt::format("compare{} baseline={} bootstrap={} seed={} metrics=", independent ? " independent" : "",
                                  sources[baseline].name, resamples, bootstrap_seed);
+  if (seeding) spec += "seeding_value ";
   if (select) {
     spec += fmt::format("select delta={} confidence={} n0={} max={} objective={} ", selection.indifference,
                         selection.confidence, selection.first_stage, selection.max_replications, objective.name);
@@ -749,6 +857,8 @@ int compare_command(const std::vector<std::string>& args) {
   std::optional<Comparison> comparison;
   std::optional<SelectionResult> selected;
   std::vector<std::vector<ConstraintShare>> shares;  // [constraint][variant]
+  std::vector<std::vector<AdoptionSplit>> splits;    // --seeding-value: [variant][replication]
+  double seeding_seconds = 0;
   StudyFileOptions file_options;
   file_options.command = "compare";
   file_options.out_arg = out_arg;
@@ -779,8 +889,19 @@ int compare_command(const std::vector<std::string>& args) {
     }
     shares = constraint_shares(constraints, constraint_metric, input);
     comparison = compare_variants(input);
-    writer.write_compare(compare_tables(input, *comparison, objective.name, constraints, shares,
-                                        selected ? &*selected : nullptr, selection));
+    CompareTables tables = compare_tables(input, *comparison, objective.name, constraints, shares,
+                                          selected ? &*selected : nullptr, selection);
+    if (seeding) {
+      const std::uint64_t replications = base.scenario.run.replications;
+      if (!quiet) {
+        fmt::print("seeding value: {} more replications with adoption logs\n", 2 * (variants - 1) * replications);
+      }
+      const tbb::tick_count start = tbb::tick_count::now();
+      splits = seeding_value(study, baseline, replications);
+      seeding_seconds = (tbb::tick_count::now() - start).seconds();
+      add_seeding_value(tables, input, splits);
+    }
+    writer.write_compare(tables);
   };
   double merge_seconds = 0;
   if (select) {
@@ -796,10 +917,12 @@ int compare_command(const std::vector<std::string>& args) {
   print_metric_tables(printed, shown);
   print_risk(printed);
   print_verdict(printed, constraints);
+  if (seeding) print_seeding_value(input, splits, campaign ? "customers" : "adopters", base.scenario.run.step_unit,
+                                   seeding_seconds);
   std::error_code size_ec;
   const auto bytes = std::filesystem::file_size(out_path, size_ec);
   fmt::print("\nwrote     {} ({}, tables in /compare; merging took {:.3f} s)\n", excerpt(out_arg, 200),
-             size_ec ? "?" : format_bytes(static_cast<double>(bytes)), merge_seconds);
+             size_ec ? "?" : format_bytes(static_cast<double>(bytes)), merge_seconds - seeding_seconds);
   return 0;
 }
 

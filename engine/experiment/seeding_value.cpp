@@ -86,6 +86,30 @@ AdoptionSplit split_adoptions(std::vector<Adoption>& campaign, std::vector<Adopt
   return s;
 }
 
+std::vector<SeedingMeasure> seeding_measures(const std::vector<AdoptionSplit>& replications) {
+  const auto column = [&](auto of) {
+    std::vector<double> values;
+    values.reserve(replications.size());
+    for (const AdoptionSplit& s : replications) values.push_back(static_cast<double>(of(s)));
+    return values;
+  };
+  const std::vector<double> gained = column([](const AdoptionSplit& s) { return s.gained(); });
+  const std::vector<double> acceleration = column([](const AdoptionSplit& s) { return s.acceleration; });
+  return {
+      {"gained", mean_interval(gained)},
+      {"expansion", mean_interval(column([](const AdoptionSplit& s) { return s.expansion; }))},
+      {"acceleration", mean_interval(acceleration)},
+      {"unchanged", mean_interval(column([](const AdoptionSplit& s) { return s.unchanged; }))},
+      {"delayed", mean_interval(column([](const AdoptionSplit& s) { return s.delayed; }))},
+      {"displaced", mean_interval(column([](const AdoptionSplit& s) { return s.displaced; }))},
+      {"outside_change", mean_interval(column([](const AdoptionSplit& s) { return s.outside - s.base_outside; }))},
+      {"net", mean_interval(column([](const AdoptionSplit& s) { return s.net(); }))},
+      {"steps_gained_per_accelerated",
+       ratio_of_means(column([](const AdoptionSplit& s) { return s.steps_gained; }), acceleration)},
+      {"acceleration_share", ratio_of_means(acceleration, gained)},
+  };
+}
+
 std::vector<std::vector<AdoptionSplit>> seeding_value(const Study& study, std::size_t base,
                                                       std::uint64_t replications) {
   const std::size_t k = study.variants().size();

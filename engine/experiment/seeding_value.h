@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "experiment/comparison.h"
 #include "model/model.h"
 
 namespace campaign {
@@ -44,6 +45,17 @@ struct AdoptionSplit {
 // logs are sorted by person here). `adopters`, `base_adopters`: the metric's finals.
 AdoptionSplit split_adoptions(std::vector<Adoption>& campaign, std::vector<Adoption>& base, double adopters,
                               double base_adopters);
+
+// The split's measures over a variant's replications, each a mean with its 95% interval,
+// in this order: gained, expansion, acceleration, unchanged, delayed, displaced,
+// outside_change, net (docs/compare.md); then the ratios of means
+// steps_gained_per_accelerated and acceleration_share (acceleration / gained), with
+// delta-method intervals.
+struct SeedingMeasure {
+  const char* name;
+  Interval value;
+};
+std::vector<SeedingMeasure> seeding_measures(const std::vector<AdoptionSplit>& replications);
 
 class Study;
 

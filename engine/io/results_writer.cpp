@@ -330,6 +330,10 @@ void ResultsWriter::write_compare(const CompareTables& tables) try {
     compare.set_attribute("selected", tables.selected);
     for (const auto& [name, value] : tables.selection_figures) compare.set_attribute("selection_" + name, value);
   }
+  if (!tables.seeding_value.empty()) {
+    compare.write_columns("seeding_value", tables.seeding_value);
+    compare.write_columns("seeding_value_replications", tables.seeding_value_replications);
+  }
 } catch (const IoError& e) {
   rethrow_naming_output(e);
 }

@@ -78,6 +78,9 @@ struct CompareTables {
   std::vector<h5::Column> selection;
   std::vector<std::pair<std::string, double>> selection_figures;
   std::string selected;
+  // --seeding-value: a row per variant (not the baseline) and measure, and a row per
+  // variant and replication; empty without it.
+  std::vector<h5::Column> seeding_value, seeding_value_replications;
 };
 
 class ResultsWriter {

@@ -1,6 +1,9 @@
 // Exact behaviour of the diffusion kernels on small graphs.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -85,6 +88,63 @@ TEST(NetworkBass, CertainWordOfMouthIsSynchronous) {
       "q = 1.0\n[seeding]\ncount = 0\nnodes = [0]\n",
       path_graph(10));
   for (Step t = 0; t <= 3; ++t) EXPECT_EQ(out.at(TOTAL_ADOPTED, t), t + 1.0) << t;
+}
+
+// The adoption log (compare --seeding-value): each adopter once, in the step it adopted.
+std::vector<Adoption> logged(const std::string& toml, const CsrGraph& graph, Trajectory& out, Replication r = 0) {
+  const Scenario s = scenario_from(toml);
+  const auto model = make_model(s, graph);
+  out = Trajectory(model->metric_names().size(), s.run.steps);
+  std::vector<Adoption> log;
+  auto kernel = model->make_kernel();
+  kernel->log_adoptions(&log);
+  kernel->simulate(r, out);
+  std::sort(log.begin(), log.end(), [](const Adoption& a, const Adoption& b) { return a.who < b.who; });
+  return log;
+}
+
+TEST(AdoptionLog, CascadeLogsEachPersonInTheStepItAdopted) {
+  Trajectory out(3, 6);
+  const auto log = logged(
+      "[run]\nsteps = 6\n[audience]\nsize = 9\n[graph]\nmodel = \"complete\"\n[diffusion]\ntransmission = 1.0\n"
+      "[seeding]\ncount = 0\nnodes = [4]\n",
+      path_graph(9), out);
+  ASSERT_EQ(log.size(), 9u);
+  for (NodeId v = 0; v < 9; ++v) {
+    EXPECT_EQ(log[v].who, v);
+    EXPECT_EQ(log[v].step, static_cast<Step>(v > 4 ? v - 4 : 4 - v)) << v;  // one hop per step from 4
+  }
+}
+
+TEST(AdoptionLog, NetworkBassLogsEachPersonInTheStepItAdopted) {
+  Trajectory out(3, 3);
+  const auto log = logged(
+      "[run]\nsteps = 3\n[audience]\nsize = 10\n[graph]\nmodel = \"complete\"\n[diffusion]\nmodel = \"network_bass\"\n"
+      "p = 0.0\nq = 1.0\n[seeding]\ncount = 0\nnodes = [0]\n",
+      path_graph(10), out);
+  ASSERT_EQ(log.size(), 4u);  // 0 seeded, then one hop per step: 1, 2, 3
+  for (NodeId v = 0; v < 4; ++v) {
+    EXPECT_EQ(log[v].who, v);
+    EXPECT_EQ(log[v].step, static_cast<Step>(v));
+  }
+}
+
+TEST(AdoptionLog, LoggingLeavesTheRunAsItIsAndCountsItsAdopters) {
+  const CsrGraph graph = complete_graph(400);
+  for (const char* model : {"independent_cascade", "network_bass"}) {
+    const std::string toml = fmt::format(
+        "[run]\nsteps = 15\n[audience]\nsize = 400\n[diffusion]\nmodel = \"{}\"\ntransmission = 0.004\n"
+        "p = 0.01\nq = 0.1\n[seeding]\ncount = 3\n",
+        model);
+    for (Replication r = 0; r < 5; ++r) {
+      Trajectory with(3, 15);
+      const auto log = logged(toml, graph, with, r);
+      const Trajectory without = run_one(toml, graph, r);
+      EXPECT_TRUE(std::equal(with.values().begin(), with.values().end(), without.values().begin())) << model;
+      EXPECT_EQ(static_cast<double>(log.size()), with.at(TOTAL_ADOPTED, 15)) << model << " " << r;
+      for (std::size_t i = 1; i < log.size(); ++i) EXPECT_LT(log[i - 1].who, log[i].who) << "each person once";
+    }
+  }
 }
 
 TEST(Seeding, DrawsDistinctPeoplePerReplication) {

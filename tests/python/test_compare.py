@@ -223,6 +223,45 @@ def main():
             check(np.array_equal(f["scenarios/w80/finals"]["customers"], w80),
                   f"the selected variant's {used} replications equal a fixed run's")
 
+    # --seeding-value: the triad plan against broadcast advertising alone, person by person.
+    # Every replication's split adds up to the two runs' own customers (the logging runs
+    # equal the comparison's), and the summary is the mean of the replications' splits.
+    seeding = os.path.join(work, "seeding.h5")
+    run = subprocess.run([args.cli, "compare", triads, "--set", "media.advertising=0.003", "--variant",
+                          "ads:media.strategy=none", "--variant", "twin:media.strategy=none", "--baseline", "ads",
+                          "--seeding-value",
+                          "-o", seeding, *small], capture_output=True, text=True)
+    if check(run.returncode == 0, f"--seeding-value runs: {run.stderr}"):
+        with h5py.File(seeding, "r") as f:
+            reps = f["compare/seeding_value_replications"][()]
+            table = f["compare/seeding_value"][()]
+            customers = {name: f[f"scenarios/{name}/finals"]["customers"] for name in (base, "ads", "twin")}
+        for name in (base, "twin"):
+            mine = reps[reps["variant"] == name.encode()]
+            check(len(mine) == 60 and list(mine["replication"]) == list(range(60)), f"{name}: 60 replications")
+            check(np.array_equal(mine["adopters"], customers[name]) and np.array_equal(mine["base_adopters"], customers["ads"]),
+                  f"{name}: the logging runs' customers are the comparison's")
+            check(np.all(mine["outside"] == 0) and np.all(mine["base_outside"] == 0), f"{name}: no agency, none outside")
+            logged = mine["expansion"] + mine["acceleration"] + mine["unchanged"] + mine["delayed"]
+            check(np.array_equal(logged, mine["adopters"]), f"{name}: expansion + acceleration + unchanged + delayed = customers")
+            check(np.array_equal(mine["displaced"] + mine["acceleration"] + mine["unchanged"] + mine["delayed"],
+                                 mine["base_adopters"]), f"{name}: the base's customers are split too")
+            rows = {r["measure"].decode(): r for r in table if r["variant"].decode() == name}
+            gained = mine["expansion"] + mine["acceleration"]
+            half = T_59 * gained.std(ddof=1) / math.sqrt(60)
+            check(close(rows["gained"]["mean"], gained.mean()) and close(rows["gained"]["ci95_hi"], gained.mean() + half),
+                  f"{name}: gained's mean and CI {rows['gained']}")
+            check(close(rows["net"]["mean"], (mine["adopters"] - mine["base_adopters"]).mean()), f"{name}: net")
+            check(close(rows["steps_gained_per_accelerated"]["mean"],
+                        mine["steps_gained"].sum() / mine["acceleration"].sum() if mine["acceleration"].sum() else math.nan),
+                  f"{name}: steps sooner (undefined without acceleration)")
+        twin = reps[reps["variant"] == b"twin"]
+        check(np.all(twin["expansion"] + twin["acceleration"] + twin["delayed"] + twin["displaced"] == 0),
+              "the base against itself: everyone unchanged")
+        team = reps[reps["variant"] == base.encode()]
+        check(team["expansion"].sum() > 0 and team["acceleration"].sum() > 0 and team["displaced"].sum() > 0,
+              "the triad plan over advertising expands, accelerates and displaces")
+
     cascade = write_scenario(work, "cascade.toml", cascade_scenario(replications=4, steps=5, seed=1, people=300, seeds=2))
     # scripts/plot_compare.py: four panels from each file, a picture and not a blank.
     script = os.path.join(args.source_dir, "scripts", "plot_compare.py")
@@ -299,6 +338,9 @@ def main():
         ([triads, "--variant", "x:media.wearout=0.8", "--metrics", "custmers"], "did you mean customers?"),
         ([triads, "--variant", "w:media.wearot=0.8"], "--variant w: media.wearot"),
         ([cascade, triads, "-r", "5"], "different models"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--seeding-value", "--independent"], "common random numbers"),
+        ([triads, "--variant", "x:media.wearout=0.8", "--seeding-value", "--select", "--indifference", "5"],
+         "--seeding-value and --select"),
     ]
     for i, (command, words) in enumerate(bad):
         target = os.path.join(work, f"bad{i}.h5")
