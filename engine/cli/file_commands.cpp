@@ -156,16 +156,17 @@ void print_table(const std::string& path, const ResultsInfo& info) {
 int export_command(const std::vector<std::string>& args) {
   std::string file, table_text, format = "csv", out_arg = "-";
   po::options_description options(
-      "campaign-sim export RESULTS.h5 [--table sweep|finals|series|compare|wins|constraints|selection] "
-      "[-o FILE.csv|-]\n\n"
+      "campaign-sim export RESULTS.h5 [--table sweep|finals|series|compare|wins|...] [-o FILE.csv|-]\n\n"
       "Writes one of the file's tables as CSV (docs/experiments.md): sweep (a row per variant: its\n"
       "values and every final metric's mean, sd and 95% CI), finals (a row per scenario and\n"
       "replication) or series (a row per scenario, metric and step); a comparison's compare\n"
-      "(/compare/summary), wins, constraints and selection. Default: compare for a comparison's\n"
+      "(/compare/summary), wins, constraints, selection, seeding_value and\n"
+      "seeding_value_replications. Default: compare for a comparison's\n"
       "file, sweep for a sweep's, finals otherwise");
   options.add_options()
       ("help,h", "show this help")
-      ("table", po::value(&table_text), "sweep, finals, series, compare, wins, constraints or selection")
+      ("table", po::value(&table_text), "sweep, finals, series, compare, wins, constraints, selection, "
+       "seeding_value or seeding_value_replications")
       ("format", po::value(&format), "csv (the only one)")
       ("output,o", po::value(&out_arg), "the CSV file to write, or - for standard output (the default); "
        "an existing file is replaced")
@@ -181,14 +182,16 @@ int export_command(const std::vector<std::string>& args) {
     const std::pair<const char*, ExportTable> tables[] = {
         {"sweep", ExportTable::sweep},     {"finals", ExportTable::finals},         {"series", ExportTable::series},
         {"compare", ExportTable::compare}, {"wins", ExportTable::wins},             {"constraints", ExportTable::constraints},
-        {"selection", ExportTable::selection}};
+        {"selection", ExportTable::selection},
+        {"seeding_value", ExportTable::seeding_value},
+        {"seeding_value_replications", ExportTable::seeding_value_replications}};
     const auto it = std::find_if(std::begin(tables), std::end(tables),
                                  [&](const auto& t) { return table_text == t.first; });
     if (it != std::end(tables)) {
       table = it->second;
     } else {
       throw InputError(fmt::format("--table {}: allowed: sweep, finals, series, compare, wins, constraints, "
-                                   "selection",
+                                   "selection, seeding_value, seeding_value_replications",
                                    excerpt(table_text, 20)));
     }
   }

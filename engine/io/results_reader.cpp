@@ -231,7 +231,7 @@ ResultsInfo read_results_info(const std::string& path) {
     c.objective = compare.read_string_attribute("objective");
     c.paired = compare.read_int_attribute("paired") == 1;
     if (compare.exists("selection")) c.selected = compare.read_string_attribute("selected");
-    for (const char* table : {"summary", "wins", "constraints", "selection"}) {
+    for (const char* table : {"summary", "wins", "constraints", "selection", "seeding_value", "seeding_value_replications"}) {
       if (compare.exists(table)) c.tables.push_back(table);
     }
     info.compare = std::move(c);
@@ -251,17 +251,17 @@ void export_csv(const std::string& path, ExportTable table, std::ostream& out) {
       }
     } else {
       group = "compare";
-      dataset = table == ExportTable::compare ? "summary"
-                : table == ExportTable::wins  ? "wins"
-                : table == ExportTable::constraints ? "constraints"
-                                                    : "selection";
+      // The dataset, and the option of compare that writes it where it is optional.
+      const std::pair<const char*, const char*> datasets[] = {
+          {"summary", ""}, {"wins", ""}, {"constraints", " --constraint"}, {"selection", " --select"},
+          {"seeding_value", " --seeding-value"}, {"seeding_value_replications", " --seeding-value"}};
+      const auto [name, option] = datasets[static_cast<int>(table) - static_cast<int>(ExportTable::compare)];
+      dataset = name;
       if (!file.exists("compare") || !file.open_group("compare").exists(dataset)) {
         throw InputError(fmt::format("{}: no /compare/{} ({}); it is written by campaign-sim compare{}",
                                      excerpt_path(path), dataset,
                                      file.exists("compare") ? "not in this comparison" : "not a comparison's file",
-                                     dataset == "constraints" ? " --constraint"
-                                     : dataset == "selection" ? " --select"
-                                                              : ""));
+                                     option));
       }
     }
     const std::vector<h5::Column> columns = file.open_group(group).read_columns(dataset);

@@ -53,13 +53,13 @@ struct ResultsInfo {
 // InputError when `path` is not a results file of schema 4 (naming what it is).
 ResultsInfo read_results_info(const std::string& path);
 
-enum class ExportTable { sweep, finals, series, compare, wins, constraints, selection };
+enum class ExportTable { sweep, finals, series, compare, wins, constraints, selection, seeding_value, seeding_value_replications };
 
 // Writes the table as CSV (RFC 4180; NaN as an empty cell; numbers in their shortest
 // exact form): `sweep` is /sweep/table; `finals` a row per scenario and replication;
 // `series` a row per scenario, metric and step (long form); `compare`, `wins`,
-// `constraints` and `selection` are /compare/summary, /compare/wins, ... of a
-// comparison's file. In a sweep file the rows of finals and series begin with the
+// `constraints`, `selection`, `seeding_value` and `seeding_value_replications` are
+// /compare/summary, /compare/wins, ... of a comparison's file. In a sweep file the rows of finals and series begin with the
 // variant's id, name and varied values.
 void export_csv(const std::string& path, ExportTable table, std::ostream& out);
 

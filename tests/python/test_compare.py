@@ -261,6 +261,13 @@ def main():
         team = reps[reps["variant"] == base.encode()]
         check(team["expansion"].sum() > 0 and team["acceleration"].sum() > 0 and team["displaced"].sum() > 0,
               "the triad plan over advertising expands, accelerates and displaces")
+        exported = subprocess.run([args.cli, "export", seeding, "--table", "seeding_value_replications"],
+                                  capture_output=True, text=True)
+        lines = exported.stdout.splitlines()
+        check(exported.returncode == 0 and lines[0].startswith("variant,replication,expansion,acceleration") and
+              len(lines) == 1 + 120, f"export --table seeding_value_replications ({len(lines)} lines)")
+        missing = subprocess.run([args.cli, "export", out, "--table", "seeding_value"], capture_output=True, text=True)
+        check(missing.returncode == 2 and "--seeding-value" in missing.stderr, f"no seeding value: {missing.stderr.strip()}")
 
     cascade = write_scenario(work, "cascade.toml", cascade_scenario(replications=4, steps=5, seed=1, people=300, seeds=2))
     # scripts/plot_compare.py: four panels from each file, a picture and not a blank.
@@ -294,6 +301,7 @@ def main():
     run_file = os.path.join(work, "run.h5")
     subprocess.run([args.cli, "run", cascade, "-o", run_file, "-q"], check=True)
     for name, source, words in [("compare", sel, ["Sequential selection (KN)", "w80", "customers"]),
+                                ("seeding", seeding, ["Seeding value against ads", "acceleration_share"]),
                                 ("sweep", sweep_file, ["Sweep: 2 variants", "diffusion.transmission"]),
                                 ("run", run_file, ["Final metrics", "total_adopted"])]:
         page_path = os.path.join(work, f"{name}_report.html")
