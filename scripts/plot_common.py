@@ -1,6 +1,6 @@
-"""What scripts/plot_run.py and scripts/plot_sweep.py share: the units of metrics and
-scenario keys (for axis labels), number formatting for labels and ticks, and the short
-labels of a sweep's variants. Standard library only, so it imports before the scripts
+"""What scripts/plot_run.py, plot_sweep.py, plot_compare.py and report.py share: the units
+of metrics and scenario keys (for axis labels), number formatting for labels and ticks,
+the short labels of a sweep's variants, and reading a comparison's tables. Standard library only, so it imports before the scripts
 check for h5py, numpy and matplotlib.
 """
 
@@ -249,3 +249,18 @@ def toml_value(text, section, key):
             return float(raw)
         except ValueError:
             return raw
+
+
+def text(value):
+    """An HDF5 string (bytes) or attribute as str."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def constraint_eligible(compare, variants):
+    """{variant: False where it fails a --constraint} from an open /compare group."""
+    eligible = {v: True for v in variants}
+    if "constraints" in compare:
+        for r in compare["constraints"][()]:
+            if not r["meets"]:
+                eligible[text(r["variant"])] = False
+    return eligible

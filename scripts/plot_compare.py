@@ -26,7 +26,7 @@ import os
 import sys
 
 from plot_common import fail as plot_common_fail, import_plotting
-from plot_common import format_compact, metric_label, save_figure
+from plot_common import constraint_eligible, format_compact, metric_label, save_figure, text
 
 PROG = "plot_compare.py"
 LEAD_FATES = [("customers", "customers"), ("leads_lost_capacity", "lost: sales capacity"),
@@ -36,10 +36,6 @@ LEAD_FATES = [("customers", "customers"), ("leads_lost_capacity", "lost: sales c
 
 def fail(message, code=1):
     plot_common_fail(PROG, message, code)
-
-
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def main():
@@ -71,11 +67,7 @@ def main():
         rows = [r for r in summary if text(r["metric"]) == metric]
         variants = [text(r["variant"]) for r in rows]
         better = text(rows[0]["better"])
-        eligible = {v: True for v in variants}
-        if "constraints" in f["compare"]:
-            for r in f["compare/constraints"][()]:
-                if not r["meets"]:
-                    eligible[text(r["variant"])] = False
+        eligible = constraint_eligible(f["compare"], variants)
         finals, fates = {}, {}
         for v in variants:
             data = f[f"scenarios/{v}/finals"][()]

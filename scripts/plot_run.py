@@ -30,7 +30,7 @@ import re
 import sys
 
 from plot_common import fail as plot_common_fail, import_plotting
-from plot_common import ACRONYMS, format_levels, metric_label, save_figure, short_keys
+from plot_common import ACRONYMS, format_levels, metric_label, save_figure, short_keys, text
 
 PROG = "plot_run.py"
 
@@ -55,10 +55,6 @@ def step_unit(config_toml):
         return match.group(1) if match else None
     except ValueError:  # tomllib.TOMLDecodeError: the label is not worth failing for
         return None
-
-
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 FIXED_COLUMNS = ("id", "name", "replications", "status", "target_reached", "content_key")

@@ -42,6 +42,7 @@ import os
 import sys
 
 from plot_common import fail as plot_common_fail, import_plotting
+from plot_common import text
 from plot_common import (ACRONYMS, format_compact, format_levels, format_number, key_label, key_units,
                          metric_label, metric_unit, parse_toml, save_figure, toml_value)
 
@@ -60,10 +61,6 @@ def fail(message, code=1):
 
 def import_libraries():
     return import_plotting(PROG, __file__)
-
-
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class Sweep:

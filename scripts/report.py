@@ -28,7 +28,8 @@ import subprocess
 import sys
 import tempfile
 
-from plot_common import fail as plot_common_fail, import_plotting
+from plot_common import constraint_eligible, import_plotting, text
+from plot_common import fail as plot_common_fail
 
 PROG = "report.py"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,10 +47,6 @@ p.verdict { font-size: 1.05em; background: #f4f8ff; padding: 0.6em; border-left:
 
 def fail(message, code=1):
     plot_common_fail(PROG, message, code)
-
-
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def number(value):
@@ -216,11 +213,7 @@ def comparison_section(f, np, metric):
            f"{'common random numbers (paired)' if int(attrs['paired']) == 1 else 'independent streams'}.</p>"]
     rows = [r for r in summary if text(r["metric"]) == metric]
     better = text(rows[0]["better"]) if rows else ""
-    eligible = {text(r["variant"]): True for r in rows}
-    if "constraints" in compare:
-        for r in compare["constraints"][()]:
-            if not r["meets"]:
-                eligible[text(r["variant"])] = False
+    eligible = constraint_eligible(compare, [text(r["variant"]) for r in rows])
     ranked = [i for i, r in enumerate(rows) if eligible[text(r["variant"])] and r["mean"] == r["mean"]]
     best = None
     if better in ("higher", "lower") and ranked:
