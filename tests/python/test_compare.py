@@ -269,6 +269,13 @@ def main():
         missing = subprocess.run([args.cli, "export", out, "--table", "seeding_value"], capture_output=True, text=True)
         check(missing.returncode == 2 and "--seeding-value" in missing.stderr, f"no seeding value: {missing.stderr.strip()}")
 
+    # scripts/check_selection.py: a short run of the long check (exact binomial means).
+    checked = subprocess.run([sys.executable, os.path.join(args.source_dir, "scripts", "check_selection.py"),
+                              "--cli", args.cli, "--macro", "10"], capture_output=True, text=True)
+    check(checked.returncode == 0 and "selected  the best in 10 of 10" in checked.stdout and
+          checked.stdout.rstrip().splitlines()[-1].startswith("passed"),
+          f"check_selection.py: {checked.stdout.strip()} {checked.stderr.strip()}")
+
     cascade = write_scenario(work, "cascade.toml", cascade_scenario(replications=4, steps=5, seed=1, people=300, seeds=2))
     # scripts/plot_compare.py: four panels from each file, a picture and not a blank.
     script = os.path.join(args.source_dir, "scripts", "plot_compare.py")
