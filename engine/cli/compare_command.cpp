@@ -542,12 +542,15 @@ void add_seeding_value(CompareTables& tables, const ComparisonInput& input,
 // Each variant's adopters split against the baseline's, person by person: what it gained
 // (expansion + acceleration), what it displaced, the net change. At most 100 columns.
 void print_seeding_value(const ComparisonInput& input, const std::vector<std::vector<AdoptionSplit>>& splits,
-                         const std::string& adopters, StepUnit unit, double seconds) {
+                         bool campaign, StepUnit unit, double seconds) {
+  const char* adopters = campaign ? "customers" : "adopters";
+  const char* verb = campaign ? "bought" : "adopted";
   std::uint64_t replications = 0;
   for (const auto& s : splits) replications += 2 * s.size();
-  fmt::print("\nseeding value after Libai, Muller & Peres (2013): each variant's {} against {}'s,\n"
-             "person by person; mean per replication and 95% CI ({} replications with adoption logs, {:.1f} s)\n",
-             adopters, excerpt(input.variants[input.baseline], 40), replications, seconds);
+  fmt::print("\nseeding value after Libai, Muller & Peres (2013), against {}:\n"
+             "{} followed person by person; mean per replication and 95% CI ({} replications with\n"
+             "adoption logs, {:.1f} s)\n",
+             excerpt(input.variants[input.baseline], 40), adopters, replications, seconds);
   for (std::size_t v = 0; v < splits.size(); ++v) {
     if (v == input.baseline) continue;
     const std::vector<SeedingMeasure> measures = seeding_measures(splits[v]);
@@ -563,16 +566,16 @@ void print_seeding_value(const ComparisonInput& input, const std::vector<std::ve
     const Interval& share = find("acceleration_share");
     const Interval& sooner = find("steps_gained_per_accelerated");
     fmt::print("{}\n", excerpt(input.variants[v], 98));
-    line("gained", "gained", "bought sooner with it than without it:");
-    line("  expansion", "expansion", "would not have bought within the horizon");
+    line("gained", "gained", fmt::format("{} sooner with it than without it:", verb));
+    line("  expansion", "expansion", fmt::format("would not have {} within the horizon", verb));
     line("  acceleration", "acceleration",
          std::isnan(sooner.estimate)
-             ? "would have bought later"
-             : fmt::format("bought {:.1f} {}s sooner [{:.1f} .. {:.1f}]", sooner.estimate, name_of(unit),
+             ? fmt::format("would have {} later", verb)
+             : fmt::format("{} {:.1f} {}s sooner [{:.1f} .. {:.1f}]", verb, sooner.estimate, name_of(unit),
                            sooner.lo, sooner.hi));
-    line("displaced", "displaced", "bought without it, not with it");
-    line("delayed", "delayed", "bought later with it than without it");
-    line("unchanged", "unchanged", "bought in the same step either way");
+    line("displaced", "displaced", fmt::format("{} without it, not with it", verb));
+    line("delayed", "delayed", fmt::format("{} later with it than without it", verb));
+    line("unchanged", "unchanged", fmt::format("{} in the same step either way", verb));
     const Interval& outside = find("outside_change");
     if (outside.estimate != 0 || outside.lo != outside.hi) {
       line("outside", "outside_change", "change in agency customers, not followed");
@@ -771,6 +774,12 @@ int compare_command(const std::vector<std::string>& args) {
                                    sources[baseline].name, sources[i].name, base.scenario.run.replications,
                                    s.run.replications));
     }
+    if (seeding && (s.run.steps != base.scenario.run.steps || s.run.step_unit != base.scenario.run.step_unit)) {
+      throw InputError(fmt::format("--seeding-value: variants {} and {} run {} {}s and {} {}s; the split compares "
+                                   "when each person adopted over one horizon (give them the same run.steps)",
+                                   sources[baseline].name, sources[i].name, base.scenario.run.steps,
+                                   name_of(base.scenario.run.step_unit), s.run.steps, name_of(s.run.step_unit)));
+    }
   }
   if (!independent) study.require_common_random_numbers(baseline);
 
@@ -842,9 +851,9 @@ int compare_command(const std::vector<std::string>& args) {
     print_dry_run(study, workers, memory_limit(workers), false);
     return 0;
   }
-  std::string spec = fmt::format("compare{} baseline={} bootstrap={} seed={} metrics=", independent ? " independent" : "",
+  std::string spec = fmt::format("compare{}{} baseline={} bootstrap={} seed={} metrics=",
+                                 independent ? " independent" : "", seeding ? " seeding_value" : "",
                                  sources[baseline].name, resamples, bootstrap_seed);
-  if (seeding) spec += "seeding_value ";
   if (select) {
     spec += fmt::format("select delta={} confidence={} n0={} max={} objective={} ", selection.indifference,
                         selection.confidence, selection.first_stage, selection.max_replications, objective.name);
@@ -917,7 +926,7 @@ int compare_command(const std::vector<std::string>& args) {
   print_metric_tables(printed, shown);
   print_risk(printed);
   print_verdict(printed, constraints);
-  if (seeding) print_seeding_value(input, splits, campaign ? "customers" : "adopters", base.scenario.run.step_unit,
+  if (seeding) print_seeding_value(input, splits, campaign, base.scenario.run.step_unit,
                                    seeding_seconds);
   std::error_code size_ec;
   const auto bytes = std::filesystem::file_size(out_path, size_ec);

@@ -356,6 +356,7 @@ def main():
         ([triads, "--variant", "x:media.wearout=0.8", "--seeding-value", "--independent"], "common random numbers"),
         ([triads, "--variant", "x:media.wearout=0.8", "--seeding-value", "--select", "--indifference", "5"],
          "--seeding-value and --select"),
+        ([triads, "--variant", "x:run.steps=26", "--seeding-value"], "the same run.steps"),
     ]
     for i, (command, words) in enumerate(bad):
         target = os.path.join(work, f"bad{i}.h5")
