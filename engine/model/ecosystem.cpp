@@ -1,6 +1,7 @@
 #include "model/ecosystem.h"
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
@@ -33,7 +34,9 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
   const auto& p = s.partners;
   const CounterRng rng(s.run.seed);
   partners_.resize(p.count);
-  for (std::uint32_t i = 0; i < p.count; ++i) {
+  // Every draw is keyed by partner index (pairs by both), so the partners are drawn in
+  // parallel and the ecosystem does not depend on the threads.
+  tbb::parallel_for(std::uint32_t{0}, p.count, [&](std::uint32_t i) {
     throw_if_interrupted();
     Partner& partner = partners_[i];
     if (!p.roles.empty()) {
@@ -52,16 +55,29 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
                            num_people)
             : static_cast<NodeId>(std::min<std::int64_t>(p.reach[i], num_people));
     partner.followers = sample_people(num_people, reach, rng, Stream::partners, 0, i, DRAW_FOLLOWERS);
-  }
+  });
+  // Cooperation: partner a's coins with every b > a, rows in parallel; then each pair is
+  // entered on both sides in order of a, so every peer list comes out sorted.
   const Coin cooperate_coin(p.cooperation);
-  for (std::uint32_t a = 0; a < p.count; ++a) {
+  std::vector<std::vector<std::uint32_t>> later(p.count);
+  tbb::parallel_for(std::uint32_t{0}, p.count, [&](std::uint32_t a) {
     throw_if_interrupted();
     for (std::uint32_t b = a + 1; b < p.count; ++b) {
-      if (cooperate_coin(rng.u32(Stream::partners, 0, a, b, DRAW_COOPERATION))) {
-        partners_[a].peers.push_back(b);
-        partners_[b].peers.push_back(a);
-      }
+      if (cooperate_coin(rng.u32(Stream::partners, 0, a, b, DRAW_COOPERATION))) later[a].push_back(b);
     }
+  });
+  std::vector<std::uint32_t> degree(p.count, 0);
+  for (std::uint32_t a = 0; a < p.count; ++a) {
+    degree[a] += static_cast<std::uint32_t>(later[a].size());
+    for (std::uint32_t b : later[a]) ++degree[b];
+  }
+  for (std::uint32_t a = 0; a < p.count; ++a) partners_[a].peers.reserve(degree[a]);
+  for (std::uint32_t a = 0; a < p.count; ++a) {
+    for (std::uint32_t b : later[a]) {
+      partners_[a].peers.push_back(b);
+      partners_[b].peers.push_back(a);
+    }
+    std::vector<std::uint32_t>().swap(later[a]);
   }
   // Keyed apart from every partner id, so the firm's followers do not change with the
   // number of partners (team-size sweeps stay paired).

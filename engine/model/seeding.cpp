@@ -10,14 +10,31 @@ std::vector<NodeId> sample_people(NodeId n, NodeId k, const CounterRng& rng, Str
   k = std::min(k, n);
   std::vector<NodeId> chosen;
   chosen.reserve(k);
-  std::unordered_set<NodeId> picked;
-  picked.reserve(std::size_t{k} * 2);
-  for (NodeId j = n - k; j < n; ++j) {
-    const auto t = static_cast<NodeId>(
-        CounterRng::below(rng.u64(stream, replication, j, b, c), std::uint64_t{j} + 1));
-    const NodeId pick = picked.insert(t).second ? t : j;
-    if (pick == j) picked.insert(j);
-    chosen.push_back(pick);
+  // Floyd's algorithm; the set of those picked so far is a bitmap of the n people when k
+  // is at least n / 64 (it then costs no more than the sample), a hash set otherwise.
+  // Either gives the same sample.
+  const auto floyd = [&](auto&& insert) {
+    for (NodeId j = n - k; j < n; ++j) {
+      const auto t = static_cast<NodeId>(
+          CounterRng::below(rng.u64(stream, replication, j, b, c), std::uint64_t{j} + 1));
+      const NodeId pick = insert(t) ? t : j;
+      if (pick == j) insert(j);
+      chosen.push_back(pick);
+    }
+  };
+  if (std::uint64_t{k} * 64 >= n) {
+    std::vector<std::uint64_t> bits((std::size_t{n} + 63) / 64);
+    floyd([&](NodeId v) {
+      std::uint64_t& word = bits[v / 64];
+      const std::uint64_t bit = std::uint64_t{1} << (v % 64);
+      const bool fresh = !(word & bit);
+      word |= bit;
+      return fresh;
+    });
+  } else {
+    std::unordered_set<NodeId> picked;
+    picked.reserve(std::size_t{k} * 2);
+    floyd([&](NodeId v) { return picked.insert(v).second; });
   }
   std::sort(chosen.begin(), chosen.end());
   return chosen;

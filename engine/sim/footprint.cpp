@@ -231,7 +231,9 @@ MemoryPart ecosystem_part(const Scenario& s, double people) {
   const double per_message = s.media.strategy == MediaStrategy::solo
                                  ? std::min<double>(s.firm.reach, people)
                                  : 3 * (p.count > 0 ? followers / p.count : 0.0);
-  part.bytes = NODE_ID * followers + 2 * NODE_ID * pairs + 96.0 * p.count +
+  // A pair is drawn into its first partner's row, then entered in both peer lists: three
+  // ids at the peak of the build, two after it.
+  part.bytes = NODE_ID * followers + 3 * NODE_ID * pairs + 120.0 * p.count +
                NODE_ID * std::min<double>(s.firm.reach, people) +
                NODE_ID * messages * std::min(per_message, people) + people /* segment of each */;
   return part;

@@ -5,16 +5,20 @@
 #include "model/ecosystem.h"
 
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "core/error.h"
+#include "model/seeding.h"
+#include "rng/philox.h"
 #include "support/simulate.h"
 
 namespace campaign {
@@ -144,6 +148,46 @@ TEST(Ecosystem, DeterministicPerSeed) {
   EXPECT_TRUE(std::equal(a.firm_followers().begin(), a.firm_followers().end(),
                          b.firm_followers().begin(), b.firm_followers().end()));
   EXPECT_TRUE(differs) << "another seed must give another ecosystem";
+}
+
+TEST(Ecosystem, TheSameAtOneAndTwoThreads) {
+  // Drawn in parallel, keyed by partner: the threads change nothing.
+  const Scenario s = campaign_scenario("[run]\nseed = 9\n[partners]\ncount = 200\nreach_mean = 300\n"
+                                       "cooperation = 0.2\n[firm]\nreach = 100\n");
+  std::optional<Ecosystem> one, two;
+  {
+    const tbb::global_control cap(tbb::global_control::max_allowed_parallelism, 1);
+    one.emplace(s, 5000);
+  }
+  {
+    const tbb::global_control cap(tbb::global_control::max_allowed_parallelism, 2);
+    two.emplace(s, 5000);
+  }
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(one->partner(i).roles, two->partner(i).roles);
+    EXPECT_EQ(one->partner(i).followers, two->partner(i).followers);
+    EXPECT_EQ(one->partner(i).peers, two->partner(i).peers);
+    EXPECT_TRUE(std::is_sorted(one->partner(i).peers.begin(), one->partner(i).peers.end()));
+  }
+}
+
+TEST(SamplePeople, BitmapAndHashSetGiveFloydsSample) {
+  // Floyd's algorithm written plainly, with a std::set: sample_people must give the same
+  // people whether it keeps the picked in a bitmap (k >= n / 64) or a hash set.
+  const CounterRng rng(3);
+  for (const auto& [n, k] : std::vector<std::pair<NodeId, NodeId>>{{1000, 5}, {1000, 15}, {1000, 16}, {1000, 999},
+                                                                   {64000, 999}, {64000, 1000}, {7, 7}}) {
+    std::set<NodeId> picked;
+    std::vector<NodeId> expected;
+    for (NodeId j = n - k; j < n; ++j) {
+      const auto t = static_cast<NodeId>(CounterRng::below(rng.u64(Stream::partners, 0, j, 2, 3), std::uint64_t{j} + 1));
+      const NodeId pick = picked.insert(t).second ? t : j;
+      if (pick == j) picked.insert(j);
+      expected.push_back(pick);
+    }
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(sample_people(n, k, rng, Stream::partners, 0, 2, 3), expected) << n << " " << k;
+  }
 }
 
 // ---- Media plan -------------------------------------------------------------------------
