@@ -750,6 +750,19 @@ std::vector<std::string> CampaignModel::describe() const {
                                 s.media.strategy == MediaStrategy::solo ? "solo" : "triad", triads,
                                 spend, s.media.budget));
   }
+  if (s.media.strategy == MediaStrategy::triads) {
+    const EcosystemFigures& f = ecosystem().figures();
+    const double partners = ecosystem().num_partners();
+    lines.push_back(fmt::format(
+        "ecosystem: {} partners, {} follower links (mean {:.0f}, max {}), {} cooperating pairs, {}; drawn in "
+        "{:.2f} s",
+        ecosystem().num_partners(), f.follower_links, static_cast<double>(f.follower_links) / partners,
+        f.max_followers, f.cooperating_pairs,
+        f.triads_counted ? fmt::format("{} of {} triangles valid as triads ({} role orders)", f.triads.valid,
+                                       f.triads.triangles, f.triads.role_assignments)
+                         : std::string("triads not counted (cooperation too dense to count in a second)"),
+        f.seconds));
+  }
   if (agency_refused_) {
     lines.push_back(fmt::format("agency: refused the client (funnel.quality {} < "
                                 "agency.quality_threshold {}); results are without the agency",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
+#include <tbb/tick_count.h>
 
 #include <algorithm>
 #include <cmath>
@@ -31,6 +32,7 @@ NodeId pareto_reach(double mean, double alpha, double u, NodeId cap) {
 }  // namespace
 
 Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
+  const tbb::tick_count start = tbb::tick_count::now();
   const auto& p = s.partners;
   const CounterRng rng(s.run.seed);
   partners_.resize(p.count);
@@ -83,6 +85,33 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
   // number of partners (team-size sweeps stay paired).
   firm_followers_ = sample_people(num_people, std::min<NodeId>(s.firm.reach, num_people), rng,
                                   Stream::partners, 0, FIRM_KEY, DRAW_FOLLOWERS);
+  count_figures();
+  figures_.seconds = (tbb::tick_count::now() - start).seconds();
+}
+
+void Ecosystem::count_figures() {
+  EcosystemFigures& f = figures_;
+  double work = 0;  // list steps of the triangle count: at most min(degree) per pair
+  for (std::uint32_t a = 0; a < num_partners(); ++a) {
+    const Partner& p = partners_[a];
+    f.follower_links += p.followers.size();
+    f.max_followers = std::max<std::uint64_t>(f.max_followers, p.followers.size());
+    f.cooperating_pairs += p.peers.size();
+    for (std::uint32_t b : p.peers) work += std::min(p.peers.size(), partners_[b].peers.size());
+  }
+  f.cooperating_pairs /= 2;
+  if (work / 2 > EcosystemFigures::COUNT_BUDGET) return;
+  std::vector<ArcIndex> offsets(std::size_t{num_partners()} + 1, 0);
+  std::vector<NodeId> targets;
+  targets.reserve(2 * f.cooperating_pairs);
+  std::vector<std::uint8_t> roles(num_partners());
+  for (std::uint32_t a = 0; a < num_partners(); ++a) {
+    targets.insert(targets.end(), partners_[a].peers.begin(), partners_[a].peers.end());
+    offsets[std::size_t{a} + 1] = targets.size();
+    roles[a] = partners_[a].roles;  // owner, source, channel: bits 0, 1, 2
+  }
+  f.triads = count_triangles(CsrGraph(std::move(offsets), std::move(targets)), roles);
+  f.triads_counted = true;
 }
 
 bool Ecosystem::cooperate(std::uint32_t a, std::uint32_t b) const {

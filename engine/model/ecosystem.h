@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/types.h"
+#include "graph/triangles.h"
 #include "scenario/scenario.h"
 
 namespace campaign {
@@ -25,6 +26,18 @@ struct Partner {
   std::vector<std::uint32_t> peers;  // cooperating partners, sorted
 };
 
+// What the run summary says of an ecosystem (docs/model.md).
+struct EcosystemFigures {
+  std::uint64_t follower_links = 0, max_followers = 0, cooperating_pairs = 0;
+  // The cooperation graph's triangles and valid triads, counted exactly (graph/triangles.h)
+  // unless that would take more than COUNT_BUDGET list steps (dense cooperation among
+  // thousands of partners); then `triads_counted` is false.
+  bool triads_counted = false;
+  TriangleCount triads;
+  double seconds = 0;  // to draw the ecosystem and count its triads
+  static constexpr double COUNT_BUDGET = 4e8;  // about a second on one core
+};
+
 class Ecosystem {
  public:
   Ecosystem(const Scenario& scenario, NodeId num_people);
@@ -35,9 +48,12 @@ class Ecosystem {
   std::uint32_t firm_id() const { return num_partners(); }
   std::span<const NodeId> firm_followers() const { return firm_followers_; }
   bool cooperate(std::uint32_t a, std::uint32_t b) const;
+  const EcosystemFigures& figures() const { return figures_; }
 
  private:
+  void count_figures();
   std::vector<Partner> partners_;
+  EcosystemFigures figures_;
   std::vector<NodeId> firm_followers_;
 };
 

@@ -171,6 +171,44 @@ TEST(Ecosystem, TheSameAtOneAndTwoThreads) {
   }
 }
 
+TEST(Ecosystem, FiguresCountFollowersPairsAndTriadsExactly) {
+  const Scenario s = campaign_scenario("[run]\nseed = 2\n[partners]\ncount = 60\nreach_mean = 50\n"
+                                       "cooperation = 0.3\n");
+  const Ecosystem eco(s, 4000);
+  std::uint64_t links = 0, pairs = 0, triangles = 0, valid = 0, orders = 0;
+  for (std::uint32_t a = 0; a < 60; ++a) {
+    links += eco.partner(a).followers.size();
+    for (std::uint32_t b = a + 1; b < 60; ++b) {
+      if (!eco.cooperate(a, b)) continue;
+      ++pairs;
+      for (std::uint32_t c = b + 1; c < 60; ++c) {
+        if (!eco.cooperate(a, c) || !eco.cooperate(b, c)) continue;
+        ++triangles;
+        const std::uint32_t t[3] = {a, b, c};
+        std::uint64_t ways = 0;
+        for (int o = 0; o < 3; ++o) {
+          for (int src = 0; src < 3; ++src) {
+            const int ch = 3 - o - src;
+            if (o == src) continue;
+            ways += (eco.partner(t[o]).roles & ROLE_OWNER) && (eco.partner(t[src]).roles & ROLE_SOURCE) &&
+                    (eco.partner(t[ch]).roles & ROLE_CHANNEL);
+          }
+        }
+        valid += ways > 0;
+        orders += ways;
+      }
+    }
+  }
+  const EcosystemFigures& f = eco.figures();
+  EXPECT_EQ(f.follower_links, links);
+  EXPECT_EQ(f.cooperating_pairs, pairs);
+  ASSERT_TRUE(f.triads_counted);
+  EXPECT_GT(triangles, 0u);
+  EXPECT_EQ(f.triads.triangles, triangles);
+  EXPECT_EQ(f.triads.valid, valid);
+  EXPECT_EQ(f.triads.role_assignments, orders);
+}
+
 TEST(SamplePeople, BitmapAndHashSetGiveFloydsSample) {
   // Floyd's algorithm written plainly, with a std::set: sample_people must give the same
   // people whether it keeps the picked in a bitmap (k >= n / 64) or a hash set.
