@@ -26,7 +26,7 @@
 #include "graph/csr_file.h"
 #include "io/output_file.h"
 #include "io/results_writer.h"
-#include "model/ecosystem.h"
+#include "model/ecosystem_cache.h"
 #include "model/metrics.h"
 #include "model/model.h"
 #include "scenario/key_registry.h"

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "experiment/study.h"
-#include "model/ecosystem.h"
+#include "model/ecosystem_cache.h"
 #include "sim/graph_factory.h"
 
 namespace campaign {

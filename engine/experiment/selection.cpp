@@ -15,7 +15,7 @@
 
 #include "core/interrupt.h"
 #include "experiment/study.h"
-#include "model/ecosystem.h"
+#include "model/ecosystem_cache.h"
 #include "scenario/scenario_loader.h"
 #include "sim/graph_factory.h"
 

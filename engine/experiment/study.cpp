@@ -27,7 +27,7 @@
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "model/campaign.h"
-#include "model/ecosystem.h"
+#include "model/ecosystem_cache.h"
 #include "core/phase.h"
 #include "core/text.h"
 #include "core/version.h"

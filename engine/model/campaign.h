@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "model/ecosystem.h"
+#include "model/ecosystem_cache.h"
 #include "model/metrics.h"
 #include "model/model.h"
 #include "rng/philox.h"

@@ -1,15 +1,12 @@
-// The campaign's world outside the audience, drawn once per run from the master seed
-// (streams `partners` and `media`, replication slot 0) and shared by all replications:
-// key partners (roles, reach sets in the audience, credibility, cost), the partner
-// cooperation graph, the firm's own followers, and the media plan the budget buys.
+// The campaign's partner ecosystem, drawn once per run from the master seed (stream
+// `partners`, replication slot 0) and shared by all replications: key partners (roles,
+// reach sets in the audience, credibility, cost), the partner cooperation graph and the
+// firm's own followers. The media plan that sends messages through it is
+// model/media_plan.h; model/ecosystem_cache.h shares both between variants.
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <span>
-#include <string>
-#include <utility>
 #include <vector>
 
 #include "core/types.h"
@@ -55,58 +52,6 @@ class Ecosystem {
   std::vector<Partner> partners_;
   EcosystemFigures figures_;
   std::vector<NodeId> firm_followers_;
-};
-
-// One message of the media plan and the people its stages reach.
-struct Message {
-  Step start = 0;
-  bool solo = true;                                 // the firm alone, or a triad
-  std::uint32_t owner = 0, source = 0, channel = 0;  // partner ids (source = firm id when solo)
-  double cost = 0;
-  double credibility = 0;         // of the source
-  std::vector<NodeId> audience;   // union of the engaged followers, sorted
-};
-
-struct StageEvent {
-  std::uint32_t message;
-  std::uint8_t stage;  // 0 announce, 1 event, 2 echo
-  double strength;
-};
-
-class MediaPlan {
- public:
-  MediaPlan(const Scenario& scenario, const Ecosystem& ecosystem);
-  const std::vector<Message>& messages() const { return messages_; }
-  // Stage events that fall in step t (empty past the plan).
-  std::span<const StageEvent> events_at(Step t) const;
-  std::uint32_t distinct_triads() const { return distinct_triads_; }
-
- private:
-  std::vector<Message> messages_;
-  std::vector<std::vector<StageEvent>> events_;  // by step
-  std::uint32_t distinct_triads_ = 0;
-};
-
-// The ecosystems and media plans of the last few scenarios, shared by the models of
-// the variants that draw the same ones: a sweep over firm.unit_cost or media.wearout
-// builds them once. An ecosystem is keyed by every field its constructor reads (the
-// seed, [partners], firm.reach, the audience's size), a plan by its ecosystem's key and
-// every field the plan reads. Safe to call from several threads.
-class EcosystemCache {
- public:
-  struct World {
-    std::shared_ptr<const Ecosystem> ecosystem;
-    std::shared_ptr<const MediaPlan> plan;
-  };
-  World get(const Scenario& scenario, NodeId num_people);
-  std::size_t builds() const;  // ecosystems and plans built, not found
-
- private:
-  static constexpr std::size_t KEEP = 2;  // of each: consecutive variants share
-  mutable std::mutex mutex_;
-  std::vector<std::pair<std::string, std::shared_ptr<const Ecosystem>>> ecosystems_;  // newest last
-  std::vector<std::pair<std::string, std::shared_ptr<const MediaPlan>>> plans_;
-  std::size_t builds_ = 0;
 };
 
 }  // namespace campaign

@@ -1,7 +1,6 @@
-// The partner ecosystem and the media plan (model/ecosystem.h): explicit partner lists are
-// honoured, reach sets and the cooperation graph are well formed and drawn as configured,
-// and the plan sends what the budget buys: solo messages on the cadence, triads of
-// mutually cooperating partners in the right roles, staged over the communication cycle.
+// The partner ecosystem (model/ecosystem.h): explicit partner lists are honoured, reach
+// sets and the cooperation graph are well formed and drawn as configured, the same at any
+// thread count, and its figures (followers, pairs, triads) are exact.
 #include "model/ecosystem.h"
 
 #include <gtest/gtest.h>
@@ -9,11 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "core/error.h"
@@ -24,9 +21,7 @@
 namespace campaign {
 namespace {
 
-Scenario campaign_scenario(const std::string& body, const std::vector<std::string>& overrides = {}) {
-  return load_scenario_text("[diffusion]\nmodel = \"campaign\"\n" + body, "eco.toml", overrides).scenario;
-}
+using testing::campaign_scenario;
 
 // Followers are sorted, distinct people ids.
 void expect_valid_people(const std::vector<NodeId>& people, NodeId n) {
@@ -225,241 +220,6 @@ TEST(SamplePeople, BitmapAndHashSetGiveFloydsSample) {
     }
     std::sort(expected.begin(), expected.end());
     EXPECT_EQ(sample_people(n, k, rng, Stream::partners, 0, 2, 3), expected) << n << " " << k;
-  }
-}
-
-// ---- Media plan -------------------------------------------------------------------------
-
-// Every stage event in steps 0 .. steps + 5, by (message, stage) -> (step, strength).
-std::map<std::pair<std::uint32_t, int>, std::pair<Step, double>> all_events(const MediaPlan& plan, Step steps) {
-  std::map<std::pair<std::uint32_t, int>, std::pair<Step, double>> events;
-  for (Step t = 0; t <= steps + 5; ++t) {
-    for (const StageEvent& e : plan.events_at(t)) {
-      const bool fresh = events.insert({{e.message, e.stage}, {t, e.strength}}).second;
-      EXPECT_TRUE(fresh) << "message " << e.message << " stage " << int(e.stage) << " twice";
-    }
-  }
-  return events;
-}
-
-TEST(MediaPlan, SoloMessagesOnTheCadenceWhileTheBudgetLasts) {
-  // Slots: steps 2, 5, 8, ..., 29 (10 slots in 30 steps). 1000 / 300 buys 3 messages.
-  const std::string body =
-      "[run]\nsteps = 30\n[firm]\nreach = 40\ncredibility = 0.6\nmessage_cost = 300\n"
-      "[media]\nstrategy = \"solo\"\ncadence = 3\nstart = 2\nannounce_offset = 0\n"
-      "event_offset = 1\necho_offset = 3\nannounce_strength = 0.3\nevent_strength = 1.0\n"
-      "echo_strength = 0.5\n";
-  const NodeId n = 500;
-  for (const auto& [budget, expected] : {std::pair{1000.0, 3u}, std::pair{900.0, 3u},
-                                         std::pair{899.0, 2u}, std::pair{1e6, 10u}, std::pair{0.0, 0u}}) {
-    SCOPED_TRACE("budget " + std::to_string(budget));
-    const Scenario s = campaign_scenario(body, {"media.budget=" + std::to_string(budget)});
-    const Ecosystem eco(s, n);
-    const MediaPlan plan(s, eco);
-    // min(floor(budget / message_cost), slots)
-    ASSERT_EQ(plan.messages().size(), std::min<std::size_t>(std::floor(budget / 300), 10));
-    ASSERT_EQ(plan.messages().size(), expected);
-    for (std::size_t i = 0; i < plan.messages().size(); ++i) {
-      const Message& m = plan.messages()[i];
-      EXPECT_EQ(m.start, 2 + 3 * i);
-      EXPECT_TRUE(m.solo);
-      EXPECT_EQ(m.source, eco.firm_id());
-      EXPECT_EQ(m.cost, 300.0);
-      EXPECT_EQ(m.credibility, 0.6);
-      EXPECT_TRUE(std::equal(m.audience.begin(), m.audience.end(), eco.firm_followers().begin(),
-                             eco.firm_followers().end()));
-    }
-    EXPECT_EQ(plan.distinct_triads(), 0u);
-    // Stage events at start + offsets with their strengths, none past run.steps.
-    const auto events = all_events(plan, s.run.steps);
-    std::size_t expected_events = 0;
-    const Step offsets[3] = {0, 1, 3};
-    const double strengths[3] = {0.3, 1.0, 0.5};
-    for (std::uint32_t i = 0; i < plan.messages().size(); ++i) {
-      for (int stage = 0; stage < 3; ++stage) {
-        const Step at = plan.messages()[i].start + offsets[stage];
-        const auto it = events.find({i, stage});
-        if (at > s.run.steps) {
-          EXPECT_EQ(it, events.end()) << "event past the run: message " << i << " stage " << stage;
-          continue;
-        }
-        ++expected_events;
-        ASSERT_NE(it, events.end()) << "message " << i << " stage " << stage;
-        EXPECT_EQ(it->second.first, at);
-        EXPECT_EQ(it->second.second, strengths[stage]);
-      }
-    }
-    EXPECT_EQ(events.size(), expected_events);
-    EXPECT_TRUE(plan.events_at(s.run.steps + 1).empty());
-  }
-  // With all 10 slots used, the last message (step 29) has its echo at 32 > 30: dropped.
-  const Scenario s = campaign_scenario(body, {"media.budget=1e6"});
-  const Ecosystem eco(s, n);
-  const MediaPlan plan(s, eco);
-  const auto events = all_events(plan, s.run.steps);
-  EXPECT_EQ(events.count({9u, 2}), 0u);
-  EXPECT_EQ(events.count({9u, 1}), 1u);
-}
-
-TEST(MediaPlan, StageWithZeroStrengthHasNoEvents) {
-  const Scenario s = campaign_scenario(
-      "[run]\nsteps = 20\n[firm]\nmessage_cost = 10\n[media]\nstrategy = \"solo\"\nbudget = 50\n"
-      "echo_strength = 0.0\n");
-  const Ecosystem eco(s, 100);
-  const MediaPlan plan(s, eco);
-  ASSERT_EQ(plan.messages().size(), 5u);
-  for (const auto& [key, value] : all_events(plan, 20)) EXPECT_NE(key.second, 2) << "echo of strength 0";
-}
-
-TEST(MediaPlan, TriadsAreCooperatingPartnersInTheirRoles) {
-  std::string costs = "costs = [";
-  for (int i = 0; i < 30; ++i) costs += (i ? ", " : "") + std::to_string(i + 1) + ".0";
-  costs += "]\n";
-  const Scenario s = campaign_scenario(
-      "[run]\nsteps = 40\nseed = 9\n[partners]\ncount = 30\nreach_mean = 60\ncooperation = 0.5\n"
-      "owner_share = 0.5\nsource_share = 0.5\nchannel_share = 0.5\n" + costs +
-      "[media]\nstrategy = \"triads\"\nbudget = 1e9\ncadence = 1\nstart = 1\n");
-  const NodeId n = 4000;
-  const Ecosystem eco(s, n);
-  const MediaPlan plan(s, eco);
-  ASSERT_EQ(plan.messages().size(), 40u);  // one per step, the budget never binds
-  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> triads;
-  for (const Message& m : plan.messages()) {
-    EXPECT_FALSE(m.solo);
-    const std::uint32_t o = m.owner, src = m.source, c = m.channel;
-    ASSERT_LT(std::max({o, src, c}), eco.num_partners());
-    EXPECT_TRUE(o != src && src != c && o != c) << o << " " << src << " " << c;
-    EXPECT_TRUE(eco.cooperate(o, src) && eco.cooperate(src, c) && eco.cooperate(o, c));
-    EXPECT_TRUE(eco.partner(o).roles & ROLE_OWNER);
-    EXPECT_TRUE(eco.partner(src).roles & ROLE_SOURCE);
-    EXPECT_TRUE(eco.partner(c).roles & ROLE_CHANNEL);
-    EXPECT_EQ(m.cost, (o + 1.0) + (src + 1.0) + (c + 1.0));  // partner i costs i + 1
-    EXPECT_EQ(m.credibility, eco.partner(src).credibility);
-    std::set<NodeId> expected;
-    for (std::uint32_t who : {o, src, c}) expected.insert(eco.partner(who).followers.begin(), eco.partner(who).followers.end());
-    EXPECT_EQ(m.audience, std::vector<NodeId>(expected.begin(), expected.end()));
-    triads.insert({o, src, c});
-  }
-  EXPECT_EQ(plan.distinct_triads(), triads.size());
-  // Many triads exist among 30 partners at cooperation 0.5, and fresh ones are preferred.
-  EXPECT_GT(plan.distinct_triads(), 30u);
-}
-
-TEST(MediaPlan, TriadBudgetBuysWholeMessagesOnly) {
-  const Scenario s = campaign_scenario(
-      "[run]\nsteps = 40\nseed = 9\n[partners]\ncount = 12\ncost = 100\ncooperation = 0.8\n"
-      "reach_mean = 30\n[media]\nstrategy = \"triads\"\nbudget = 1000\ncadence = 2\n");
-  const Ecosystem eco(s, 1000);
-  const MediaPlan plan(s, eco);
-  // Each triad costs 300: 1000 buys 3.
-  ASSERT_EQ(plan.messages().size(), 3u);
-  for (const Message& m : plan.messages()) EXPECT_EQ(m.cost, 300.0);
-}
-
-TEST(MediaPlan, NoPossibleTriadIsAnInputError) {
-  // Everyone cooperates, each role exists, but the only owner-and-source partner has no
-  // cooperating source besides itself: no triad (owner, source, channel) can be formed.
-  const Scenario none = campaign_scenario(
-      "[partners]\ncount = 3\nroles = [\"owner+source\", \"channel\", \"channel\"]\n"
-      "cooperation = 1.0\n[media]\nstrategy = \"triads\"\nbudget = 1000\n");
-  const Ecosystem eco(none, 100);
-  try {
-    MediaPlan plan(none, eco);
-    FAIL() << "no InputError";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("no triad"), std::string::npos) << e.what();
-  }
-  // Roles fine, but (almost) nobody cooperates.
-  const Scenario lonely = campaign_scenario(
-      "[partners]\ncount = 3\nroles = [\"owner\", \"source\", \"channel\"]\ncooperation = 1e-9\n"
-      "[media]\nstrategy = \"triads\"\nbudget = 1000\n");
-  EXPECT_THROW(
-      {
-        const Ecosystem eco_lonely(lonely, 100);
-        const MediaPlan plan(lonely, eco_lonely);
-      },
-      InputError);
-  // The same partners, all cooperating, do form the one triad.
-  const Scenario team = campaign_scenario(
-      "[partners]\ncount = 3\nroles = [\"owner\", \"source\", \"channel\"]\ncooperation = 1.0\n"
-      "cost = 10\n[media]\nstrategy = \"triads\"\nbudget = 1000\n[run]\nsteps = 5\n");
-  const Ecosystem eco_team(team, 100);
-  const MediaPlan plan(team, eco_team);
-  ASSERT_EQ(plan.messages().size(), 5u);
-  EXPECT_EQ(std::tie(plan.messages()[0].owner, plan.messages()[0].source, plan.messages()[0].channel),
-            std::make_tuple(0u, 1u, 2u));
-  EXPECT_EQ(plan.distinct_triads(), 1u);
-}
-
-// The same messages, to the same people, at the same strengths.
-bool same_plan(const MediaPlan& a, const MediaPlan& b, Step steps) {
-  if (a.messages().size() != b.messages().size() || a.distinct_triads() != b.distinct_triads()) return false;
-  for (std::size_t i = 0; i < a.messages().size(); ++i) {
-    const Message &x = a.messages()[i], &y = b.messages()[i];
-    if (std::tie(x.start, x.solo, x.owner, x.source, x.channel, x.cost, x.credibility, x.audience) !=
-        std::tie(y.start, y.solo, y.owner, y.source, y.channel, y.cost, y.credibility, y.audience)) {
-      return false;
-    }
-  }
-  for (Step t = 0; t <= steps; ++t) {
-    const auto ea = a.events_at(t), eb = b.events_at(t);
-    if (!std::equal(ea.begin(), ea.end(), eb.begin(), eb.end(), [](const StageEvent& u, const StageEvent& v) {
-          return u.message == v.message && u.stage == v.stage && u.strength == v.strength;
-        })) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The cache shares an ecosystem and a plan between scenarios that differ only in what
-// neither reads, and builds anew for every change to what they read: its keys miss no
-// field (a missed one would give a variant another variant's plan).
-TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
-  const std::string base =
-      "[run]\nsteps = 30\nseed = 5\n[partners]\ncount = 20\nreach_mean = 40\ncooperation = 0.5\n"
-      "[firm]\nreach = 60\n[media]\nstrategy = \"triads\"\nbudget = 5000\ncadence = 3\n";
-  const NodeId n = 2000;
-  const Scenario reference = campaign_scenario(base);
-  const Ecosystem fresh_eco(reference, n);
-  const MediaPlan fresh_plan(reference, fresh_eco);
-  // What neither reads: the cached world is the reference's own.
-  for (const char* change : {"firm.unit_cost=7", "media.wearout=0.5", "funnel.conversion=0.9",
-                                    "word_of_mouth.transmission=0.3", "run.replications=3"}) {
-    EcosystemCache cache;
-    const EcosystemCache::World a = cache.get(reference, n);
-    const EcosystemCache::World b = cache.get(campaign_scenario(base, {change}), n);
-    EXPECT_EQ(a.ecosystem, b.ecosystem) << change;
-    EXPECT_EQ(a.plan, b.plan) << change;
-    EXPECT_EQ(cache.builds(), 2u) << change;
-    EXPECT_TRUE(same_plan(*a.plan, fresh_plan, 30)) << change;
-  }
-  // What the plan reads: the ecosystem is shared, the plan is built anew and equals a
-  // plan built without the cache.
-  for (const char* change :
-       {"media.cadence=2", "media.budget=900", "media.start=4", "media.strategy=\"solo\"", "run.steps=20",
-        "media.echo_offset=2", "media.event_strength=0.5", "firm.message_cost=3"}) {
-    EcosystemCache cache;
-    const Scenario changed = campaign_scenario(base, {change});
-    const EcosystemCache::World a = cache.get(reference, n);
-    const EcosystemCache::World b = cache.get(changed, n);
-    EXPECT_EQ(a.ecosystem, b.ecosystem) << change;
-    EXPECT_NE(a.plan, b.plan) << change;
-    EXPECT_EQ(cache.builds(), 3u) << change;
-    EXPECT_TRUE(same_plan(*b.plan, MediaPlan(changed, fresh_eco), 30)) << change;
-  }
-  // What the ecosystem reads: both are built anew.
-  for (const char* change : {"partners.count=21", "partners.reach_mean=41", "partners.cooperation=0.6",
-                                    "firm.reach=61", "run.seed=6", "partners.owner_share=0.9"}) {
-    EcosystemCache cache;
-    const EcosystemCache::World a = cache.get(reference, n);
-    const EcosystemCache::World b = cache.get(campaign_scenario(base, {change}), n);
-    EXPECT_NE(a.ecosystem, b.ecosystem) << change;
-    EXPECT_EQ(cache.builds(), 4u) << change;
-  }
-  {  // and the audience's size
-    EcosystemCache cache;
-    EXPECT_NE(cache.get(reference, n).ecosystem, cache.get(reference, n + 1).ecosystem);
   }
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "model/model.h"
 #include "results/accumulator.h"
@@ -12,6 +13,11 @@ namespace campaign::testing {
 
 inline Scenario scenario_from(const std::string& toml_text) {
   return load_scenario_text(toml_text, "test.toml").scenario;
+}
+
+// A campaign scenario from the TOML text of its other sections, with overrides.
+inline Scenario campaign_scenario(const std::string& body, const std::vector<std::string>& overrides = {}) {
+  return load_scenario_text("[diffusion]\nmodel = \"campaign\"\n" + body, "eco.toml", overrides).scenario;
 }
 
 inline RunAccumulator simulate(const Scenario& s, const CsrGraph& graph, std::uint32_t block_size = 0) {
