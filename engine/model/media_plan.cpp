@@ -21,6 +21,18 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
   for (std::uint32_t i = 0; i < eco.num_partners(); ++i) {
     if (eco.partner(i).roles & ROLE_OWNER) owners.push_back(i);
   }
+  if (m.strategy == MediaStrategy::triads && eco.figures().triads_counted && eco.figures().triads.valid == 0) {
+    std::uint32_t holders[3] = {0, 0, 0};  // owners, sources, channels
+    for (std::uint32_t i = 0; i < eco.num_partners(); ++i) {
+      for (std::uint32_t role = 0; role < 3; ++role) holders[role] += (eco.partner(i).roles >> role) & 1u;
+    }
+    throw InputError(fmt::format(
+        "{}: media.strategy = \"triads\", but no triad exists (three partners cooperating pairwise as owner, "
+        "source, channel): {} partners ({} owners, {} sources, {} channels), {} cooperating pairs, {} triangles; "
+        "raise partners.cooperation or the role shares",
+        s.source, eco.num_partners(), holders[0], holders[1], holders[2], eco.figures().cooperating_pairs,
+        eco.figures().triads.triangles));
+  }
   std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> used;
   double budget = m.budget;
   // A fresh triad is preferred: up to FRESH_TRIES draws look for one not used before,

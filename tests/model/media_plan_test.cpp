@@ -160,7 +160,12 @@ TEST(MediaPlan, NoPossibleTriadIsAnInputError) {
     MediaPlan plan(none, eco);
     FAIL() << "no InputError";
   } catch (const InputError& e) {
+    // Counted exactly, before any draw: the counts that explain it.
     EXPECT_NE(std::string(e.what()).find("no triad"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("3 partners (1 owners, 1 sources, 2 channels), 3 cooperating pairs, "
+                                         "1 triangles"),
+              std::string::npos)
+        << e.what();
   }
   // Roles fine, but (almost) nobody cooperates.
   const Scenario lonely = campaign_scenario(
