@@ -511,6 +511,10 @@ std::vector<KeySpec> make_keys() {
                        "steps while it lasts."));
   k.push_back(integer_key("media.cadence", [](Scenario& s) -> auto& { return s.media.cadence; }, 1, 1,
                           1'000'000, "steps", "campaign: steps between two messages."));
+  k.push_back(integer_key("media.messages_per_step",
+                          [](Scenario& s) -> auto& { return s.media.messages_per_step; }, 1, 1, 1'000'000,
+                          "messages", "campaign: messages that start together in each step the plan sends "
+                          "(every cadence steps), each with its own triad, while the budget lasts."));
   k.push_back(integer_key("media.start", [](Scenario& s) -> auto& { return s.media.start; }, 1, 1,
                           1'000'000, "step", "campaign: step of the first message."));
   k.push_back(integer_key("media.announce_offset", [](Scenario& s) -> auto& { return s.media.announce_offset; },

@@ -107,6 +107,7 @@ struct MediaSettings {
   MediaStrategy strategy = MediaStrategy::none;
   double budget = 0;                   // money for messages over the whole run
   std::uint32_t cadence = 0;           // steps between messages
+  std::uint32_t messages_per_step = 0; // messages starting in each step the plan sends
   std::uint32_t start = 0;             // step of the first message
   std::uint32_t announce_offset = 0, event_offset = 0, echo_offset = 0;  // steps after the message starts
   double announce_strength = 0, event_strength = 0, echo_strength = 0;

@@ -219,7 +219,8 @@ MemoryPart ecosystem_part(const Scenario& s, double people) {
   const double pairs = p.cooperation * p.count * (p.count - 1.0) / 2;
   double messages = 0;
   if (s.media.strategy != MediaStrategy::none && s.media.start <= s.run.steps) {
-    messages = std::floor((s.run.steps - s.media.start) / static_cast<double>(s.media.cadence)) + 1;
+    messages = (std::floor((s.run.steps - s.media.start) / static_cast<double>(s.media.cadence)) + 1) *
+               s.media.messages_per_step;
     // The budget stops the plan at its cheapest messages' count.
     double cheapest = s.firm.message_cost;
     if (s.media.strategy == MediaStrategy::triads) {

@@ -94,6 +94,42 @@ TEST(MediaPlan, SoloMessagesOnTheCadenceWhileTheBudgetLasts) {
   EXPECT_EQ(events.count({9u, 1}), 1u);
 }
 
+TEST(MediaPlan, ManyMessagesStartTogether) {
+  // Sends at steps 1, 3, 5, 7, 9, three messages each; a triad costs 30, so 210 buys 7:
+  // three at step 1, three at 3, one at 5. The first message of a plan is the same as with
+  // one message a step (messages are keyed by their index), and the step's messages
+  // prefer triads not used before.
+  const std::string body =
+      "[run]\nsteps = 10\n[partners]\ncount = 12\ncooperation = 1.0\nroles = [\"owner+source+channel\", "
+      "\"owner+source+channel\", \"owner+source+channel\", \"owner+source+channel\", \"owner+source+channel\", "
+      "\"owner+source+channel\", \"owner+source+channel\", \"owner+source+channel\", \"owner+source+channel\", "
+      "\"owner+source+channel\", \"owner+source+channel\", \"owner+source+channel\"]\ncost = 10\n"
+      "[media]\nstrategy = \"triads\"\ncadence = 2\nbudget = 210\n";
+  const Scenario many = campaign_scenario(body, {"media.messages_per_step=3"});
+  const Scenario one = campaign_scenario(body);
+  const Ecosystem eco(many, 500);
+  const MediaPlan plan(many, eco), single(one, eco);
+  ASSERT_EQ(plan.messages().size(), 7u);
+  const Step starts[7] = {1, 1, 1, 3, 3, 3, 5};
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> triads;
+  for (std::size_t i = 0; i < 7; ++i) {
+    const Message& m = plan.messages()[i];
+    EXPECT_EQ(m.start, starts[i]) << i;
+    triads.insert({m.owner, m.source, m.channel});
+  }
+  EXPECT_EQ(triads.size(), 7u) << "fresh triads while any remain";
+  EXPECT_EQ(std::tie(plan.messages()[0].owner, plan.messages()[0].source, plan.messages()[0].channel),
+            std::tie(single.messages()[0].owner, single.messages()[0].source, single.messages()[0].channel));
+  ASSERT_EQ(single.messages().size(), 5u);  // one a send: steps 1, 3, 5, 7, 9
+  // Every message's three stages are scheduled: announce at its start, event a step
+  // later, echo three steps later (within the run).
+  const auto events = all_events(plan, 10);
+  for (std::uint32_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(events.at({i, 0}).first, starts[i]);
+    EXPECT_EQ(events.at({i, 1}).first, starts[i] + 1);
+  }
+}
+
 TEST(MediaPlan, StageWithZeroStrengthHasNoEvents) {
   const Scenario s = campaign_scenario(
       "[run]\nsteps = 20\n[firm]\nmessage_cost = 10\n[media]\nstrategy = \"solo\"\nbudget = 50\n"
@@ -236,7 +272,7 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
   // plan built without the cache.
   for (const char* change :
        {"media.cadence=2", "media.budget=900", "media.start=4", "media.strategy=\"solo\"", "run.steps=20",
-        "media.echo_offset=2", "media.event_strength=0.5", "firm.message_cost=3"}) {
+        "media.echo_offset=2", "media.event_strength=0.5", "firm.message_cost=3", "media.messages_per_step=2"}) {
     EcosystemCache cache;
     const Scenario changed = campaign_scenario(base, {change});
     const EcosystemCache::World a = cache.get(reference, n);
