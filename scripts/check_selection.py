@@ -18,7 +18,9 @@ share with its Wilson 95% interval, and the replications used against a fixed de
 the same guarantee. Common random numbers couple the variants monotonically here (a
 person who adopts at p adopts at any larger p), so every replication already orders them
 and KN stops after its first stage; the hard case, correlation 0.5 and differences as
-noisy as the indifference, is tests/experiment/selection_test.cpp on normal data. Needs Debian's python3-h5py and python3-numpy.
+noisy as the indifference, is tests/experiment/selection_test.cpp on normal data.
+Needs Debian's python3-h5py, python3-numpy and python3-matplotlib (the plot scripts'
+import check).
 """
 
 import argparse

@@ -80,13 +80,22 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
   // number of partners (team-size sweeps stay paired).
   firm_followers_ = sample_people(num_people, std::min<NodeId>(s.firm.reach, num_people), rng,
                                   Stream::partners, 0, FIRM_KEY, DRAW_FOLLOWERS);
-  count_figures();
-  figures_.seconds = (tbb::tick_count::now() - start).seconds();
+  draw_seconds_ = (tbb::tick_count::now() - start).seconds();
 }
 
-void Ecosystem::count_figures() {
+const EcosystemFigures& Ecosystem::figures() const {
+  std::call_once(figures_once_, [this] {
+    const tbb::tick_count start = tbb::tick_count::now();
+    count_figures();
+    figures_.seconds = draw_seconds_ + (tbb::tick_count::now() - start).seconds();
+  });
+  return figures_;
+}
+
+void Ecosystem::count_figures() const {
   EcosystemFigures& f = figures_;
-  double work = 0;  // list steps of the triangle count: at most min(degree) per pair
+  // The triangle count's cost, roughly: its merges walk about the shorter list per pair.
+  double work = 0;
   for (std::uint32_t a = 0; a < num_partners(); ++a) {
     const Partner& p = partners_[a];
     f.follower_links += p.followers.size();

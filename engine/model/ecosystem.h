@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -27,11 +28,11 @@ struct Partner {
 struct EcosystemFigures {
   std::uint64_t follower_links = 0, max_followers = 0, cooperating_pairs = 0;
   // The cooperation graph's triangles and valid triads, counted exactly (graph/triangles.h)
-  // unless that would take more than COUNT_BUDGET list steps (dense cooperation among
-  // thousands of partners); then `triads_counted` is false.
+  // unless that would take more than about COUNT_BUDGET list steps (dense cooperation
+  // among thousands of partners); then `triads_counted` is false.
   bool triads_counted = false;
   TriangleCount triads;
-  double seconds = 0;  // to draw the ecosystem and count its triads
+  double seconds = 0;  // to draw the ecosystem and count these
   static constexpr double COUNT_BUDGET = 4e8;  // about a second on one core
 };
 
@@ -45,12 +46,15 @@ class Ecosystem {
   std::uint32_t firm_id() const { return num_partners(); }
   std::span<const NodeId> firm_followers() const { return firm_followers_; }
   bool cooperate(std::uint32_t a, std::uint32_t b) const;
-  const EcosystemFigures& figures() const { return figures_; }
+  // Counted on first use (a triad plan's check, the run summary), once, thread-safely.
+  const EcosystemFigures& figures() const;
 
  private:
-  void count_figures();
+  void count_figures() const;
   std::vector<Partner> partners_;
-  EcosystemFigures figures_;
+  double draw_seconds_ = 0;
+  mutable std::once_flag figures_once_;
+  mutable EcosystemFigures figures_;
   std::vector<NodeId> firm_followers_;
 };
 

@@ -21,7 +21,8 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
   for (std::uint32_t i = 0; i < eco.num_partners(); ++i) {
     if (eco.partner(i).roles & ROLE_OWNER) owners.push_back(i);
   }
-  if (m.strategy == MediaStrategy::triads && eco.figures().triads_counted && eco.figures().triads.valid == 0) {
+  if (m.strategy == MediaStrategy::triads && m.start <= s.run.steps && eco.figures().triads_counted &&
+      eco.figures().triads.valid == 0) {
     std::uint32_t holders[3] = {0, 0, 0};  // owners, sources, channels
     for (std::uint32_t i = 0; i < eco.num_partners(); ++i) {
       for (std::uint32_t role = 0; role < 3; ++role) holders[role] += (eco.partner(i).roles >> role) & 1u;

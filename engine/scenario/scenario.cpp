@@ -21,6 +21,7 @@ constexpr std::size_t MAX_SEGMENTS = 255;
 // Leads an agency may buy per step, on average: each is simulated one by one (queued,
 // processed, converted), and the Poisson sampler stays exact and fast far beyond it.
 constexpr double MAX_AGENCY_LEADS_PER_STEP = 1e6;
+constexpr double MAX_PLAN_MESSAGES = 1e8;
 // Totals of money must stay finite (the statistics refuse infinities): this bounds what a
 // replication can add up, far below the largest double.
 constexpr double MAX_MONEY_TOTAL = 1e300;
@@ -67,6 +68,17 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
                 "segments.shares sum to {}; they must sum to 1", total);
   check.require(s.agency.segment < n, "agency.segment",
                 "agency.segment = {} is not a segment; allowed: 0 .. {}", s.agency.segment, n - 1);
+
+  // A message's three stages are keyed message * 3 + stage in 32 bits: at most 10^8
+  // messages in a plan (and each holds its audience).
+  const auto& m = s.media;
+  if (m.strategy != MediaStrategy::none && m.start <= s.run.steps) {
+    const double sends = std::floor((s.run.steps - m.start) / static_cast<double>(m.cadence)) + 1;
+    check.require(sends * m.messages_per_step <= MAX_PLAN_MESSAGES, "media.messages_per_step",
+                  "media.messages_per_step = {} over {} sends is {:.6g} messages, more than the {:.0e} a plan "
+                  "may hold; lower media.messages_per_step or raise media.cadence",
+                  m.messages_per_step, sends, sends * m.messages_per_step, MAX_PLAN_MESSAGES);
+  }
 
   const auto& a = s.agency;
   const double leads_per_step = a.budget_per_step > 0 ? a.budget_per_step / a.cost_per_lead : 0.0;

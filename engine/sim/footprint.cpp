@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "graph/csr_file.h"
 #include "graph/edge_list_loader.h"
+#include "model/ecosystem.h"
 #include "sim/runner.h"
 
 namespace campaign {
@@ -233,8 +234,12 @@ MemoryPart ecosystem_part(const Scenario& s, double people) {
                                  ? std::min<double>(s.firm.reach, people)
                                  : 3 * (p.count > 0 ? followers / p.count : 0.0);
   // A pair is drawn into its first partner's row, then entered in both peer lists: three
-  // ids at the peak of the build, two after it.
-  part.bytes = NODE_ID * followers + 3 * NODE_ID * pairs + 120.0 * p.count +
+  // ids at the peak of the build, two after it; counting the triads (when it is quick
+  // enough to be done, EcosystemFigures) copies the lists and orients them: five.
+  const double mean_peers = p.cooperation * (p.count - 1.0);
+  const bool counted = s.media.strategy == MediaStrategy::triads && pairs * mean_peers <= EcosystemFigures::COUNT_BUDGET;
+  part.bytes = NODE_ID * followers + (counted ? 5 : 3) * NODE_ID * pairs + 120.0 * p.count +
+               112 * messages /* the message and its stage events */ +
                NODE_ID * std::min<double>(s.firm.reach, people) +
                NODE_ID * messages * std::min(per_message, people) + people /* segment of each */;
   return part;

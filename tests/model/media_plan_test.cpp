@@ -96,9 +96,8 @@ TEST(MediaPlan, SoloMessagesOnTheCadenceWhileTheBudgetLasts) {
 
 TEST(MediaPlan, ManyMessagesStartTogether) {
   // Sends at steps 1, 3, 5, 7, 9, three messages each; a triad costs 30, so 210 buys 7:
-  // three at step 1, three at 3, one at 5. The first message of a plan is the same as with
-  // one message a step (messages are keyed by their index), and the step's messages
-  // prefer triads not used before.
+  // three at step 1, three at 3, one at 5. Messages are keyed by their index in the plan,
+  // so message 0 is the same as with one message a step.
   const std::string body =
       "[run]\nsteps = 10\n[partners]\ncount = 12\ncooperation = 1.0\nroles = [\"owner+source+channel\", "
       "\"owner+source+channel\", \"owner+source+channel\", \"owner+source+channel\", \"owner+source+channel\", "
@@ -117,10 +116,22 @@ TEST(MediaPlan, ManyMessagesStartTogether) {
     EXPECT_EQ(m.start, starts[i]) << i;
     triads.insert({m.owner, m.source, m.channel});
   }
-  EXPECT_EQ(triads.size(), 7u) << "fresh triads while any remain";
+  EXPECT_EQ(triads.size(), 7u);
   EXPECT_EQ(std::tie(plan.messages()[0].owner, plan.messages()[0].source, plan.messages()[0].channel),
             std::tie(single.messages()[0].owner, single.messages()[0].source, single.messages()[0].channel));
   ASSERT_EQ(single.messages().size(), 5u);  // one a send: steps 1, 3, 5, 7, 9
+  // Three partners holding every role form six ordered triads: six messages in one step
+  // use all six before any repeats (fresh triads preferred within a step).
+  const Scenario six = campaign_scenario(
+      "[run]\nsteps = 4\n[partners]\ncount = 3\ncooperation = 1.0\nroles = [\"owner+source+channel\", "
+      "\"owner+source+channel\", \"owner+source+channel\"]\ncost = 1\n[media]\nstrategy = \"triads\"\n"
+      "cadence = 10\nbudget = 1000\nmessages_per_step = 6\n");
+  const Ecosystem trio(six, 50);
+  const MediaPlan all_six(six, trio);
+  ASSERT_EQ(all_six.messages().size(), 6u);
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> six_triads;
+  for (const Message& m : all_six.messages()) six_triads.insert({m.owner, m.source, m.channel});
+  EXPECT_EQ(six_triads.size(), 6u);
   // Every message's three stages are scheduled: announce at its start, event a step
   // later, echo three steps later (within the run).
   const auto events = all_events(plan, 10);

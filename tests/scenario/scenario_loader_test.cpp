@@ -157,6 +157,8 @@ const BadCase BAD_CASES[] = {
     {"AgencyBudgetNearTheDoubleLimit", "[agency]\nbudget_per_step = 1e308\n", {}, {"bad.toml:2:", "agency.budget_per_step = 1e+308 is out of range"}},
     {"AgencyBuysMoreLeadsThanSimulated", "[diffusion]\nmodel = \"campaign\"\n[agency]\nbudget_per_step = 1e12\ncost_per_lead = 10\n", {},
      {"bad.toml:4:", "agency.budget_per_step / agency.cost_per_lead = 1e+11 leads per step", "lower agency.budget_per_step"}},
+    {"PlanOfTooManyMessages", "[diffusion]\nmodel = \"campaign\"\n[run]\nsteps = 1000\n[media]\nstrategy = \"solo\"\nmessages_per_step = 1000000\n", {},
+     {"bad.toml:7:", "media.messages_per_step = 1000000 over 1000 sends is 1e+09 messages", "raise media.cadence"}},
     {"OverrideOutOfRange", "", {"diffusion.q=-0.1"}, {"--set diffusion.q=-0.1:", "allowed: [0.0, 1.0]"}},
 };
 
