@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "cli/options.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "experiment/study_store.h"
 #include "io/output_file.h"
 #include "io/results_reader.h"
 
@@ -151,6 +154,25 @@ void print_table(const std::string& path, const ResultsInfo& info) {
   }
 }
 
+// A results file that a sweep or comparison, interrupted or still running, has not
+// written yet: its finished variants wait in FILE.parts/. Says so, and how to finish it,
+// rather than that the file does not exist.
+void refuse_unfinished(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec)) return;
+  const PartStore parts(file);
+  if (!parts.exists()) return;
+  std::string of;
+  if (const std::optional<std::string> manifest = parts.manifest()) {
+    static const std::regex samples(R"((^|\n)samples = (\d+))");
+    std::smatch match;
+    if (std::regex_search(*manifest, match, samples)) of = " of " + match[2].str();
+  }
+  throw InputError(fmt::format("{}: not written yet: a sweep or comparison into it has finished {}{} variants "
+                               "in {} (if it was interrupted, run the same command again with --resume)",
+                               excerpt_path(file), parts.finished().size(), of, excerpt_path(parts.folder())));
+}
+
 }  // namespace
 
 int export_command(const std::vector<std::string>& args) {
@@ -175,6 +197,7 @@ int export_command(const std::vector<std::string>& args) {
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   if (file.empty()) throw InputError("export: missing RESULTS.h5 (see campaign-sim export --help)");
+  refuse_unfinished(file);
   if (format != "csv") throw InputError(fmt::format("--format {}: allowed: csv", excerpt(format, 20)));
   const ResultsInfo info = read_results_info(file);
   ExportTable table = info.compare ? ExportTable::compare : info.sweep ? ExportTable::sweep : ExportTable::finals;
@@ -224,6 +247,7 @@ int inspect_command(const std::vector<std::string>& args) {
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   if (file.empty()) throw InputError("inspect: missing RESULTS.h5 (see campaign-sim inspect --help)");
+  refuse_unfinished(file);
   const ResultsInfo info = read_results_info(file);
   if (vm["json"].as<bool>()) {
     print_json(file, info);

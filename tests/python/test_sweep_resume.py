@@ -124,6 +124,11 @@ def main():
             except (OSError, KeyError):
                 complete = False
         check(complete, f"kill -9 after {delay:.2f} s: OUT, where it exists, is complete")
+        if os.path.isdir(parts) and not os.path.exists(out):
+            shown = subprocess.run([args.cli, "inspect", out], capture_output=True, text=True)
+            check(shown.returncode == 2 and "not written yet" in shown.stderr and
+                  f"has finished {len(kept)} of {VARIANTS} variants" in shown.stderr and "--resume" in shown.stderr,
+                  f"kill -9 after {delay:.2f} s: inspect says what is finished: {shown.stderr.strip()!r}")
         again = sweep(args.cli, scenario, out, "--resume")
         check(again.returncode == 0, f"kill -9 after {delay:.2f} s: --resume: {again.stderr!r}")
         if again.returncode == 0:
