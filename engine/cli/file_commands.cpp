@@ -168,9 +168,9 @@ void refuse_unfinished(const std::string& file) {
     std::smatch match;
     if (std::regex_search(*manifest, match, samples)) of = " of " + match[2].str();
   }
-  throw InputError(fmt::format("{}: not written yet: a sweep or comparison into it has finished {}{} variants "
-                               "in {} (if it was interrupted, run the same command again with --resume)",
-                               excerpt_path(file), parts.finished().size(), of, excerpt_path(parts.folder())));
+  throw InputError(fmt::format("{}: not written yet: {}{} variants are finished in its .parts folder; if the "
+                               "sweep or comparison was interrupted, run the same command again with --resume",
+                               excerpt_path(file), parts.finished().size(), of));
 }
 
 }  // namespace

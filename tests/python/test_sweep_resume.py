@@ -127,7 +127,8 @@ def main():
         if os.path.isdir(parts) and not os.path.exists(out):
             shown = subprocess.run([args.cli, "inspect", out], capture_output=True, text=True)
             check(shown.returncode == 2 and "not written yet" in shown.stderr and
-                  f"has finished {len(kept)} of {VARIANTS} variants" in shown.stderr and "--resume" in shown.stderr,
+                  f": {len(kept)} of {VARIANTS} variants are finished" in shown.stderr and
+                  shown.stderr.rstrip().endswith("--resume"),
                   f"kill -9 after {delay:.2f} s: inspect says what is finished: {shown.stderr.strip()!r}")
         again = sweep(args.cli, scenario, out, "--resume")
         check(again.returncode == 0, f"kill -9 after {delay:.2f} s: --resume: {again.stderr!r}")
