@@ -499,7 +499,8 @@ void print_verdict(const Printed& p, const std::vector<Constraint>& constraints)
 // /compare/seeding_value (a row per variant and measure) and
 // /compare/seeding_value_replications (a row per variant and replication).
 void add_seeding_value(CompareTables& tables, const ComparisonInput& input,
-                       const std::vector<std::vector<AdoptionSplit>>& splits) {
+                       const std::vector<std::vector<AdoptionSplit>>& splits,
+                       const std::vector<std::vector<SeedingMeasure>>& measures) {
   std::vector<std::string> variant, measure;
   std::vector<std::int64_t> n;
   std::vector<double> mean, lo, hi;
@@ -508,7 +509,7 @@ void add_seeding_value(CompareTables& tables, const ComparisonInput& input,
   std::vector<double> r_finals[4];
   for (std::size_t v = 0; v < splits.size(); ++v) {
     if (v == input.baseline) continue;
-    for (const SeedingMeasure& m : seeding_measures(splits[v])) {
+    for (const SeedingMeasure& m : measures[v]) {
       variant.push_back(input.variants[v]);
       measure.push_back(m.name);
       n.push_back(static_cast<std::int64_t>(m.value.n));
@@ -542,7 +543,8 @@ void add_seeding_value(CompareTables& tables, const ComparisonInput& input,
 // Each variant's adopters split against the baseline's, person by person: what it gained
 // (expansion + acceleration), what it displaced, the net change. At most 100 columns.
 void print_seeding_value(const ComparisonInput& input, const std::vector<std::vector<AdoptionSplit>>& splits,
-                         bool campaign, StepUnit unit, double seconds) {
+                         const std::vector<std::vector<SeedingMeasure>>& all_measures, bool campaign,
+                         StepUnit unit, double seconds) {
   const char* adopters = campaign ? "customers" : "adopters";
   const char* verb = campaign ? "bought" : "adopted";
   std::uint64_t replications = 0;
@@ -553,7 +555,7 @@ void print_seeding_value(const ComparisonInput& input, const std::vector<std::ve
              excerpt(input.variants[input.baseline], 40), adopters, replications, seconds);
   for (std::size_t v = 0; v < splits.size(); ++v) {
     if (v == input.baseline) continue;
-    const std::vector<SeedingMeasure> measures = seeding_measures(splits[v]);
+    const std::vector<SeedingMeasure>& measures = all_measures[v];
     const auto find = [&](std::string_view name) -> const Interval& {
       return std::find_if(measures.begin(), measures.end(), [&](const SeedingMeasure& m) { return m.name == name; })
           ->value;
@@ -867,6 +869,7 @@ int compare_command(const std::vector<std::string>& args) {
   std::optional<SelectionResult> selected;
   std::vector<std::vector<ConstraintShare>> shares;  // [constraint][variant]
   std::vector<std::vector<AdoptionSplit>> splits;    // --seeding-value: [variant][replication]
+  std::vector<std::vector<SeedingMeasure>> measures;  // and their measures, per variant
   double seeding_seconds = 0;
   StudyFileOptions file_options;
   file_options.command = "compare";
@@ -907,8 +910,11 @@ int compare_command(const std::vector<std::string>& args) {
       }
       const tbb::tick_count start = tbb::tick_count::now();
       splits = seeding_value(study, baseline, replications);
+      for (std::size_t v = 0; v < splits.size(); ++v) {
+        measures.push_back(v == baseline ? std::vector<SeedingMeasure>{} : seeding_measures(splits[v]));
+      }
       seeding_seconds = (tbb::tick_count::now() - start).seconds();
-      add_seeding_value(tables, input, splits);
+      add_seeding_value(tables, input, splits, measures);
     }
     writer.write_compare(tables);
   };
@@ -926,7 +932,7 @@ int compare_command(const std::vector<std::string>& args) {
   print_metric_tables(printed, shown);
   print_risk(printed);
   print_verdict(printed, constraints);
-  if (seeding) print_seeding_value(input, splits, campaign, base.scenario.run.step_unit,
+  if (seeding) print_seeding_value(input, splits, measures, campaign, base.scenario.run.step_unit,
                                    seeding_seconds);
   std::error_code size_ec;
   const auto bytes = std::filesystem::file_size(out_path, size_ec);

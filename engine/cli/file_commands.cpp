@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -162,12 +161,8 @@ void refuse_unfinished(const std::string& file) {
   if (std::filesystem::exists(file, ec)) return;
   const PartStore parts(file);
   if (!parts.exists()) return;
-  std::string of;
-  if (const std::optional<std::string> manifest = parts.manifest()) {
-    static const std::regex samples(R"((^|\n)samples = (\d+))");
-    std::smatch match;
-    if (std::regex_search(*manifest, match, samples)) of = " of " + match[2].str();
-  }
+  const std::optional<std::uint64_t> planned = parts.planned_variants();
+  const std::string of = planned ? fmt::format(" of {}", *planned) : "";
   throw InputError(fmt::format("{}: not written yet: {}{} variants are finished in its .parts folder; if the "
                                "sweep or comparison was interrupted, run the same command again with --resume",
                                excerpt_path(file), parts.finished().size(), of));

@@ -172,6 +172,19 @@ std::optional<std::string> PartStore::manifest() const {
   return text.str();
 }
 
+std::optional<std::uint64_t> PartStore::planned_variants() const {
+  const std::optional<std::string> text = manifest();
+  if (!text) return std::nullopt;
+  try {
+    const toml::table table = toml::parse(*text);
+    if (const std::optional<std::int64_t> samples = table["samples"].value<std::int64_t>()) {
+      return static_cast<std::uint64_t>(*samples);
+    }
+  } catch (const toml::parse_error&) {
+  }
+  return std::nullopt;
+}
+
 void PartStore::write_manifest(const std::string& manifest) {
   const std::string path = (fs::path(folder_) / MANIFEST).string();
   TempFile temp(path);

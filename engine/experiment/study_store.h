@@ -46,6 +46,8 @@ class PartStore {
   // holds it); removes temporary files that a killed process left.
   void open();
   std::optional<std::string> manifest() const;
+  // The variants the manifest's study has (its `samples`), if a manifest can be read.
+  std::optional<std::uint64_t> planned_variants() const;
   void write_manifest(const std::string& manifest);
   // Finished variants' parts: content key -> file.
   std::map<std::string, std::string> finished() const;
