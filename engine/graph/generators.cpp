@@ -9,6 +9,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
 
 #include <algorithm>
 #include <atomic>
@@ -34,6 +35,7 @@ enum class Draw : std::uint32_t {
   configuration = 6,
   power_law = 7,
   poisson = 8,
+  growing_erdos_renyi = 9,
 };
 
 constexpr std::uint32_t tag(Draw d, std::uint32_t low = 0) {
@@ -104,8 +106,8 @@ void sample_rows(const CounterRng& rng, std::uint32_t block, Draw draw_tag, doub
   }
 }
 
-// Builds the CSR of a graph whose edges sample(block, r0, r1, emit) emits as (u, v) with
-// u < v, each at most once, over fixed blocks of ROW_BLOCK rows (GAP's per-block
+// Builds the CSR of a graph whose edges sample(block, r0, r1, emit) emits as (u, v), u
+// in [r0, r1) and u != v, each at most once, over fixed blocks of ROW_BLOCK rows (GAP's per-block
 // reseeding: nothing depends on the thread count). No edge list is kept: a first pass
 // counts degrees, a second regenerates the same keyed edges into place, and each row is
 // then sorted. Peak memory is the CSR itself, 8 bytes per edge and 8 per node.
@@ -113,12 +115,19 @@ template <class Sample>
 CsrGraph build_upper_triangle(NodeId n, Sample sample, BuildReport* report) {
   const auto blocks = static_cast<std::uint32_t>((std::uint64_t{n} + ROW_BLOCK - 1) / ROW_BLOCK);
   const auto over_blocks = [&](auto&& emit) {
-    tbb::parallel_for(std::uint32_t{0}, blocks, [&](std::uint32_t b) {
-      throw_if_interrupted();
-      const NodeId r0 = b * ROW_BLOCK;
-      const auto r1 = static_cast<NodeId>(std::min<std::uint64_t>(n, std::uint64_t{r0} + ROW_BLOCK));
-      sample(b, r0, r1, emit);
-    });
+    // One block per task: blocks can differ widely in work (growing_erdos_renyi's grow
+    // with their rows), so each thread takes the next block when it is free.
+    tbb::parallel_for(
+        tbb::blocked_range<std::uint32_t>(0, blocks, 1),
+        [&](const tbb::blocked_range<std::uint32_t>& range) {
+          for (std::uint32_t b = range.begin(); b != range.end(); ++b) {
+            throw_if_interrupted();
+            const NodeId r0 = b * ROW_BLOCK;
+            const auto r1 = static_cast<NodeId>(std::min<std::uint64_t>(n, std::uint64_t{r0} + ROW_BLOCK));
+            sample(b, r0, r1, emit);
+          }
+        },
+        tbb::simple_partitioner());
   };
   std::vector<std::atomic<ArcIndex>> cursor(std::size_t{n} + 1);
   over_blocks([&](NodeId u, NodeId v) {
@@ -218,6 +227,20 @@ CsrGraph erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report
         sample_rows(
             rng, block, Draw::erdos_renyi, p, r0, r1,
             [n](NodeId u) { return std::pair<NodeId, NodeId>(u + 1, n); }, emit);
+      },
+      report);
+}
+
+// Row u's candidates are v in [0, u); a block's rows and draws do not depend on n.
+CsrGraph growing_erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report) {
+  check_probability("growing_erdos_renyi", "p", p);
+  const CounterRng rng(seed);
+  return build_upper_triangle(
+      n,
+      [&](std::uint32_t block, NodeId r0, NodeId r1, auto& emit) {
+        sample_rows(
+            rng, block, Draw::growing_erdos_renyi, p, r0, r1,
+            [](NodeId u) { return std::pair<NodeId, NodeId>(0, u); }, emit);
       },
       report);
 }

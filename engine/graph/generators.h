@@ -25,6 +25,11 @@ CsrGraph watts_strogatz(NodeId n, std::uint32_t k, double beta, std::uint64_t se
 // G(n, p) by geometric skip sampling (Batagelj & Brandes 2005): O(n + m) expected.
 CsrGraph erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report = nullptr);
 
+// G(n, p) grown node by node: node u draws its links to the nodes before it, so the graph
+// on the first n' nodes is the same for every n >= n' (a partner team that grows keeps
+// its pairs). Same sampler and cost as erdos_renyi; a different graph for the same seed.
+CsrGraph growing_erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report = nullptr);
+
 // Barabási–Albert preferential attachment (Batagelj & Brandes 2005, linear time): start
 // from a clique of m + 1 nodes (m >= 1), each new node links to m distinct existing nodes
 // chosen with probability proportional to degree.

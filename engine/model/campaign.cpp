@@ -27,11 +27,15 @@ enum class Talk : std::uint8_t { interest, advocate, detractor };
 constexpr std::uint32_t EXTERNAL = 0x8000'0000u;  // marks an agency lead (not in the graph)
 constexpr int MEMORY_SLOTS = 4;
 
-// The sources a person has seen, for wear-out: one cache line holds four people's.
+// The sources a person has seen, for wear-out: one cache line holds four people's. A
+// source id (a partner, or the firm after them) has 24 bits: 16 low, 8 high.
 struct alignas(16) SourceMemory {
-  std::array<std::uint16_t, MEMORY_SLOTS> source;
+  std::array<std::uint16_t, MEMORY_SLOTS> low;
+  std::array<std::uint8_t, MEMORY_SLOTS> high;
   std::array<std::uint8_t, MEMORY_SLOTS> count;  // 0: slot free
+  std::uint32_t source(int i) const { return std::uint32_t{high[i]} << 16 | low[i]; }
 };
+static_assert(sizeof(SourceMemory) == 16 && MAX_PARTNERS < (1u << 24));
 
 Step scaled_lifetime(Step lifetime, double factor) {
   if (lifetime == 0) return 0;
@@ -359,7 +363,7 @@ class CampaignKernel final : public ReplicationKernel {
           set_stage(v, AWARE);
           ++totals_.aware;
         }
-        const std::uint32_t earlier = remember(v, static_cast<std::uint16_t>(msg.source));
+        const std::uint32_t earlier = remember(v, msg.source);
         if (receptive(v) && !marked_.test(v) &&
             Coin(base * model_.wearout(earlier))(exposure)) {
           mark_interested(v);
@@ -370,18 +374,19 @@ class CampaignKernel final : public ReplicationKernel {
 
   // Counts an exposure of v to `source`; returns the exposures before this one. A person
   // remembers four sources; a fifth replaces the least seen.
-  std::uint32_t remember(NodeId v, std::uint16_t source) {
+  std::uint32_t remember(NodeId v, std::uint32_t source) {
     SourceMemory& memory = memory_[v];
     int weakest = 0;
     for (int i = 0; i < MEMORY_SLOTS; ++i) {
-      if (memory.count[i] > 0 && memory.source[i] == source) {
+      if (memory.count[i] > 0 && memory.source(i) == source) {
         const std::uint32_t earlier = memory.count[i];
         if (memory.count[i] < 255) ++memory.count[i];
         return earlier;
       }
       if (memory.count[i] < memory.count[weakest]) weakest = i;
     }
-    memory.source[weakest] = source;
+    memory.low[weakest] = static_cast<std::uint16_t>(source);
+    memory.high[weakest] = static_cast<std::uint8_t>(source >> 16);
     memory.count[weakest] = 1;
     return 0;
   }
@@ -760,7 +765,7 @@ std::vector<std::string> CampaignModel::describe() const {
         f.max_followers, f.cooperating_pairs,
         f.triads_counted ? fmt::format("{} of {} triangles valid as triads ({} role orders)", f.triads.valid,
                                        f.triads.triangles, f.triads.role_assignments)
-                         : std::string("triads not counted (cooperation too dense to count in a second)"),
+                         : std::string("triads not counted (cooperation too dense to count quickly; drawn by rejection)"),
         f.seconds));
   }
   if (agency_refused_) {

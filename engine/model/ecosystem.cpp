@@ -1,5 +1,6 @@
 #include "model/ecosystem.h"
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/tick_count.h>
 
@@ -7,21 +8,40 @@
 #include <cmath>
 
 #include "core/interrupt.h"
+#include "graph/generators.h"
 #include "model/seeding.h"
 #include "rng/philox.h"
 
 namespace campaign {
 namespace {
 
-// Purposes of the `partners` stream's draws, in the c field.
+// Purposes of the `partners` stream's draws, in the c field. DRAW_COOPERATION keys the
+// cooperation graph's seed (its generator draws on that seed's own `graph` stream).
 enum : std::uint32_t { DRAW_ROLE = 1, DRAW_REACH_SIZE = 2, DRAW_FOLLOWERS = 3, DRAW_COOPERATION = 4 };
-constexpr std::uint32_t FIRM_KEY = 0xFFFF'FFFF;  // partners are numbered below 60000
+constexpr std::uint32_t FIRM_KEY = 0xFFFF'FFFF;  // partners are numbered below 2^24
 
 // Pareto(x_m, alpha) with mean `mean`: x_m = mean (alpha - 1) / alpha, x = x_m U^(-1/alpha).
 NodeId pareto_reach(double mean, double alpha, double u, NodeId cap) {
   const double scale = mean * (alpha - 1.0) / alpha;
   const double x = scale * std::pow(1.0 - u, -1.0 / alpha);
   return static_cast<NodeId>(std::llround(std::min<double>(cap, x)));  // cap first: x may be huge
+}
+
+CsrGraph draw_cooperation(const PartnerSettings& p, std::uint64_t seed) {
+  if (p.count < 2 || cooperation_degree(p) == 0) return CsrGraph(std::vector<ArcIndex>(p.count + std::size_t{1}, 0), {});
+  switch (p.cooperation_model) {
+    case CooperationModel::random:
+      return growing_erdos_renyi(
+          p.count, p.cooperation_degree > 0 ? p.cooperation_degree / (p.count - 1.0) : p.cooperation, seed);
+    case CooperationModel::block: {
+      const BlockCooperation b = block_cooperation(p);
+      return stochastic_block_model(segment_sizes(std::vector<double>(p.groups, 1.0 / p.groups), p.count),
+                                    b.p_in, b.p_out, seed);
+    }
+    case CooperationModel::preferential:
+      return barabasi_albert(p.count, preferential_links(p), seed);
+  }
+  return {};
 }
 
 }  // namespace
@@ -31,10 +51,9 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
   const auto& p = s.partners;
   const CounterRng rng(s.run.seed);
   partners_.resize(p.count);
-  // Every draw is keyed by partner index (pairs by both), so the partners are drawn in
-  // parallel and the ecosystem does not depend on the threads.
+  follower_offsets_.assign(p.count + std::size_t{1}, 0);
+  // Every draw is keyed by partner index, so the partners are drawn in parallel.
   tbb::parallel_for(std::uint32_t{0}, p.count, [&](std::uint32_t i) {
-    throw_if_interrupted();
     Partner& partner = partners_[i];
     if (!p.roles.empty()) {
       partner.roles = parse_roles(p.roles[i]);
@@ -46,36 +65,22 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
     }
     partner.credibility = p.credibilities.empty() ? p.credibility : p.credibilities[i];
     partner.cost = p.costs.empty() ? p.cost : p.costs[i];
-    const NodeId reach =
+    follower_offsets_[std::size_t{i} + 1] =
         p.reach.empty()
             ? pareto_reach(p.reach_mean, p.reach_tail, rng.uniform(Stream::partners, 0, i, 0, DRAW_REACH_SIZE),
                            num_people)
             : static_cast<NodeId>(std::min<std::int64_t>(p.reach[i], num_people));
-    partner.followers = sample_people(num_people, reach, rng, Stream::partners, 0, i, DRAW_FOLLOWERS);
   });
-  // Cooperation: partner a's coins with every b > a, rows in parallel; then each pair is
-  // entered on both sides in order of a, so every peer list comes out sorted.
-  const Coin cooperate_coin(p.cooperation);
-  std::vector<std::vector<std::uint32_t>> later(p.count);
-  tbb::parallel_for(std::uint32_t{0}, p.count, [&](std::uint32_t a) {
+  for (std::uint32_t i = 0; i < p.count; ++i) follower_offsets_[i + std::size_t{1}] += follower_offsets_[i];
+  followers_.resize(follower_offsets_.back());
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, p.count), [&](const tbb::blocked_range<std::uint32_t>& range) {
     throw_if_interrupted();
-    for (std::uint32_t b = a + 1; b < p.count; ++b) {
-      if (cooperate_coin(rng.u32(Stream::partners, 0, a, b, DRAW_COOPERATION))) later[a].push_back(b);
+    for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
+      const std::span<NodeId> mine(followers_.data() + follower_offsets_[i], followers_.data() + follower_offsets_[i + 1]);
+      sample_people(num_people, mine, rng, Stream::partners, 0, i, DRAW_FOLLOWERS);
     }
   });
-  std::vector<std::uint32_t> degree(p.count, 0);
-  for (std::uint32_t a = 0; a < p.count; ++a) {
-    degree[a] += static_cast<std::uint32_t>(later[a].size());
-    for (std::uint32_t b : later[a]) ++degree[b];
-  }
-  for (std::uint32_t a = 0; a < p.count; ++a) partners_[a].peers.reserve(degree[a]);
-  for (std::uint32_t a = 0; a < p.count; ++a) {
-    for (std::uint32_t b : later[a]) {
-      partners_[a].peers.push_back(b);
-      partners_[b].peers.push_back(a);
-    }
-    std::vector<std::uint32_t>().swap(later[a]);
-  }
+  cooperation_ = draw_cooperation(p, rng.u64(Stream::partners, 0, 0, 0, DRAW_COOPERATION));
   // Keyed apart from every partner id, so the firm's followers do not change with the
   // number of partners (team-size sweeps stay paired).
   firm_followers_ = sample_people(num_people, std::min<NodeId>(s.firm.reach, num_people), rng,
@@ -92,35 +97,36 @@ const EcosystemFigures& Ecosystem::figures() const {
   return figures_;
 }
 
+const TriadIndex* Ecosystem::triads() const {
+  figures();
+  return triads_.get();
+}
+
 void Ecosystem::count_figures() const {
   EcosystemFigures& f = figures_;
+  f.follower_links = followers_.size();
+  f.cooperating_pairs = cooperation_.num_edges();
   // The triangle count's cost, roughly: its merges walk about the shorter list per pair.
   double work = 0;
   for (std::uint32_t a = 0; a < num_partners(); ++a) {
-    const Partner& p = partners_[a];
-    f.follower_links += p.followers.size();
-    f.max_followers = std::max<std::uint64_t>(f.max_followers, p.followers.size());
-    f.cooperating_pairs += p.peers.size();
-    for (std::uint32_t b : p.peers) work += std::min(p.peers.size(), partners_[b].peers.size());
+    f.max_followers = std::max<std::uint64_t>(f.max_followers, follower_offsets_[a + 1] - follower_offsets_[a]);
+    for (NodeId b : peers(a)) work += std::min(cooperation_.degree(a), cooperation_.degree(b));
   }
-  f.cooperating_pairs /= 2;
-  if (work / 2 > EcosystemFigures::COUNT_BUDGET) return;
-  std::vector<ArcIndex> offsets(std::size_t{num_partners()} + 1, 0);
-  std::vector<NodeId> targets;
-  targets.reserve(2 * f.cooperating_pairs);
+  // Past the budget, dense cooperation is left uncounted: its triads are then drawn by
+  // rejection (model/media_plan.cpp), whose tries succeed with about density^3.
+  const double pairs = num_partners() * (num_partners() - 1.0) / 2;
+  const double density = pairs > 0 ? f.cooperating_pairs / pairs : 0.0;
+  if (work / 2 > EcosystemFigures::COUNT_BUDGET && density * density * density >= EcosystemFigures::DENSE) return;
   std::vector<std::uint8_t> roles(num_partners());
-  for (std::uint32_t a = 0; a < num_partners(); ++a) {
-    targets.insert(targets.end(), partners_[a].peers.begin(), partners_[a].peers.end());
-    offsets[std::size_t{a} + 1] = targets.size();
-    roles[a] = partners_[a].roles;  // owner, source, channel: bits 0, 1, 2
-  }
-  f.triads = count_triangles(CsrGraph(std::move(offsets), std::move(targets)), roles);
+  for (std::uint32_t a = 0; a < num_partners(); ++a) roles[a] = partners_[a].roles;  // owner, source, channel: bits 0, 1, 2
+  triads_ = std::make_unique<const TriadIndex>(cooperation_, roles);
+  f.triads = triads_->count();
   f.triads_counted = true;
 }
 
-bool Ecosystem::cooperate(std::uint32_t a, std::uint32_t b) const {
-  const auto& peers = partners_[a].peers;
-  return std::binary_search(peers.begin(), peers.end(), b);
+std::size_t Ecosystem::memory_bytes() const {
+  return partners_.size() * sizeof(Partner) + follower_offsets_.size() * sizeof(ArcIndex) +
+         followers_.size() * sizeof(NodeId) + cooperation_.memory_bytes() + firm_followers_.size() * sizeof(NodeId);
 }
 
 }  // namespace campaign

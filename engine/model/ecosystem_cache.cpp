@@ -30,6 +30,7 @@ std::string plan_key(const Scenario& s) {
   p.budget = m.budget;
   p.cadence = m.cadence;
   p.messages_per_step = m.messages_per_step;
+  p.triad_choice = m.triad_choice;
   p.start = m.start;
   p.announce_offset = m.announce_offset;
   p.event_offset = m.event_offset;

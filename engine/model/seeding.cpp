@@ -1,15 +1,38 @@
 #include "model/seeding.h"
 
 #include <algorithm>
-#include <unordered_set>
+#include <bit>
 
 namespace campaign {
+namespace {
 
-std::vector<NodeId> sample_people(NodeId n, NodeId k, const CounterRng& rng, Stream stream,
-                                  std::uint32_t replication, std::uint32_t b, std::uint32_t c) {
-  k = std::min(k, n);
-  std::vector<NodeId> chosen;
-  chosen.reserve(k);
+// The people Floyd's algorithm has picked, for a sample much smaller than the audience:
+// open addressing with linear probing over a power-of-two table at most half full.
+class PickedSet {
+ public:
+  explicit PickedSet(NodeId k) : slots_(std::bit_ceil(std::size_t{k} * 2 + 2), EMPTY), mask_(slots_.size() - 1) {}
+  bool insert(NodeId v) {  // true when v was not there
+    for (std::size_t i = (v * std::uint64_t{0x9E3779B97F4A7C15}) >> 32 & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i] == v) return false;
+      if (slots_[i] == EMPTY) {
+        slots_[i] = v;
+        return true;
+      }
+    }
+  }
+
+ private:
+  static constexpr NodeId EMPTY = 0xFFFF'FFFF;  // not a person id (MAX_PEOPLE is lower)
+  std::vector<NodeId> slots_;
+  std::size_t mask_;
+};
+
+}  // namespace
+
+void sample_people(NodeId n, std::span<NodeId> out, const CounterRng& rng, Stream stream,
+                   std::uint32_t replication, std::uint32_t b, std::uint32_t c) {
+  const auto k = static_cast<NodeId>(out.size());
+  std::size_t chosen = 0;
   // Floyd's algorithm; the set of those picked so far is a bitmap of the n people when k
   // is at least n / 64 (it then costs no more than the sample), a hash set otherwise.
   // Either gives the same sample.
@@ -19,7 +42,7 @@ std::vector<NodeId> sample_people(NodeId n, NodeId k, const CounterRng& rng, Str
           CounterRng::below(rng.u64(stream, replication, j, b, c), std::uint64_t{j} + 1));
       const NodeId pick = insert(t) ? t : j;
       if (pick == j) insert(j);
-      chosen.push_back(pick);
+      out[chosen++] = pick;
     }
   };
   if (std::uint64_t{k} * 64 >= n) {
@@ -32,11 +55,16 @@ std::vector<NodeId> sample_people(NodeId n, NodeId k, const CounterRng& rng, Str
       return fresh;
     });
   } else {
-    std::unordered_set<NodeId> picked;
-    picked.reserve(std::size_t{k} * 2);
-    floyd([&](NodeId v) { return picked.insert(v).second; });
+    PickedSet picked(k);
+    floyd([&](NodeId v) { return picked.insert(v); });
   }
-  std::sort(chosen.begin(), chosen.end());
+  std::sort(out.begin(), out.end());
+}
+
+std::vector<NodeId> sample_people(NodeId n, NodeId k, const CounterRng& rng, Stream stream,
+                                  std::uint32_t replication, std::uint32_t b, std::uint32_t c) {
+  std::vector<NodeId> chosen(std::min(k, n));
+  sample_people(n, chosen, rng, stream, replication, b, c);
   return chosen;
 }
 

@@ -484,10 +484,30 @@ std::vector<KeySpec> make_keys() {
   k.push_back(real_list_key("partners.costs", [](Scenario& s) -> auto& { return s.partners.costs; }, {},
                             MONEY, "money per activation",
                             "campaign: explicit cost per partner."));
+  k.push_back(choice_key("partners.cooperation_model",
+                         [](Scenario& s) -> auto& { return s.partners.cooperation_model; },
+                         CooperationModel::random,
+                         "campaign: the partner cooperation graph; random = pairs cooperate with "
+                         "probability partners.cooperation; block = clustered in partners.groups "
+                         "groups; preferential = Barabasi-Albert attachment. A triad is three "
+                         "partners who all cooperate."));
   k.push_back(real_key("partners.cooperation", [](Scenario& s) -> auto& { return s.partners.cooperation; },
                        0.3, {0.0, 1.0}, "probability",
-                       "campaign: chance two partners cooperate (the partner graph); a triad is "
-                       "three partners who all cooperate."));
+                       "campaign: chance two partners cooperate (random model, when "
+                       "partners.cooperation_degree is 0)."));
+  k.push_back(real_key("partners.cooperation_degree",
+                       [](Scenario& s) -> auto& { return s.partners.cooperation_degree; }, 0.0,
+                       {0.0, 1e6}, "partners",
+                       "campaign: mean number of partners a partner cooperates with; 0 = "
+                       "partners.cooperation x (partners.count - 1)."));
+  k.push_back(integer_key("partners.groups", [](Scenario& s) -> auto& { return s.partners.groups; }, 10, 1,
+                          MAX_PARTNERS, "groups",
+                          "campaign: block model: groups of partners (industries, cities), "
+                          "contiguous ranges of partner index of equal size."));
+  k.push_back(real_key("partners.cooperation_within",
+                       [](Scenario& s) -> auto& { return s.partners.cooperation_within; }, 0.8,
+                       {0.0, 1.0}, "share",
+                       "campaign: block model: expected share of a partner's peers in its own group."));
   // [firm]
   k.push_back(integer_key("firm.reach", [](Scenario& s) -> auto& { return s.firm.reach; }, 5000, 0,
                           MAX_PEOPLE, "people", "campaign: followers of the firm's own channel."));
@@ -511,6 +531,10 @@ std::vector<KeySpec> make_keys() {
                        "steps while it lasts."));
   k.push_back(integer_key("media.cadence", [](Scenario& s) -> auto& { return s.media.cadence; }, 1, 1,
                           1'000'000, "steps", "campaign: steps between two messages."));
+  k.push_back(choice_key("media.triad_choice", [](Scenario& s) -> auto& { return s.media.triad_choice; },
+                         TriadChoice::uniform,
+                         "campaign: how a triad message picks its triad; uniform = uniformly among "
+                         "the valid (owner, source, channel) triads, those not used yet first."));
   k.push_back(integer_key("media.messages_per_step",
                           [](Scenario& s) -> auto& { return s.media.messages_per_step; }, 1, 1, 1'000'000,
                           "messages", "campaign: messages that start together in each step the plan sends "

@@ -140,8 +140,36 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
                     "play that role",
                     ROLE_NAMES[r]);
     }
-    check.require(p.cooperation > 0, "partners.cooperation",
-                  "media.strategy = \"triads\" needs cooperating partners; partners.cooperation = 0");
+    check.require(cooperation_degree(p) > 0, p.cooperation_degree > 0 ? "partners.cooperation_degree" : "partners.cooperation",
+                  "media.strategy = \"triads\" needs cooperating partners; partners.cooperation = 0 and "
+                  "partners.cooperation_degree = 0");
+  }
+  if (p.count < 2 || cooperation_degree(p) == 0) return;
+  switch (p.cooperation_model) {
+    case CooperationModel::random:
+      check.require(cooperation_degree(p) <= p.count - 1.0, "partners.cooperation_degree",
+                    "partners.cooperation_degree = {} exceeds partners.count - 1 = {}", p.cooperation_degree,
+                    p.count - 1);
+      break;
+    case CooperationModel::block: {
+      check.require(p.groups <= p.count, "partners.groups", "partners.groups = {} exceeds partners.count = {}",
+                    p.groups, p.count);
+      const BlockCooperation b = block_cooperation(p);
+      check.require(b.p_in <= 1 && b.p_out <= 1, "partners.cooperation_degree",
+                    "partners.cooperation_degree = {:g} with partners.cooperation_within = {:g} needs {:g} "
+                    "peers inside a group of {} and {:g} outside it among {}; lower the degree or change "
+                    "partners.groups",
+                    cooperation_degree(p), p.cooperation_within, cooperation_degree(p) * p.cooperation_within,
+                    p.count / p.groups, cooperation_degree(p) * (1 - p.cooperation_within),
+                    p.count - p.count / p.groups);
+      break;
+    }
+    case CooperationModel::preferential:
+      check.require(preferential_links(p) < p.count, "partners.cooperation_degree",
+                    "partners.cooperation_model = \"preferential\" links each new partner to {} earlier "
+                    "ones (half the mean degree {:g}), which needs more than {} partners",
+                    preferential_links(p), cooperation_degree(p), p.count);
+      break;
   }
 }
 
@@ -166,6 +194,24 @@ std::uint8_t parse_roles(std::string_view text) {
     text.remove_prefix(plus + 1);
   }
   return bits;
+}
+
+double cooperation_degree(const PartnerSettings& p) {
+  if (p.cooperation_degree > 0) return p.cooperation_degree;
+  return p.count < 2 ? 0.0 : p.cooperation * (p.count - 1.0);
+}
+
+BlockCooperation block_cooperation(const PartnerSettings& p) {
+  const double d = cooperation_degree(p);
+  if (p.groups <= 1) return {std::min(1.0, d / (p.count - 1.0)), 0.0};
+  const double size = static_cast<double>(p.count) / p.groups;  // sizes differ by at most one
+  const double inside = size - 1, outside = p.count - size;
+  return {inside > 0 ? d * p.cooperation_within / inside : (d * p.cooperation_within > 0 ? 2.0 : 0.0),
+          d * (1 - p.cooperation_within) / outside};
+}
+
+std::uint32_t preferential_links(const PartnerSettings& p) {
+  return std::max<std::uint32_t>(1, static_cast<std::uint32_t>(std::llround(cooperation_degree(p) / 2)));
 }
 
 std::vector<NodeId> segment_sizes(const std::vector<double>& shares, NodeId n) {

@@ -23,6 +23,8 @@ enum class DegreeDistribution { power_law, poisson, sequence };
 enum class DiffusionModel { independent_cascade, network_bass, campaign };
 enum class MediaStrategy { none, solo, triads };
 enum class RestockPolicy { add, order_up_to };
+enum class CooperationModel { random, block, preferential };
+enum class TriadChoice { uniform };
 
 struct RunSettings {
   std::string name;              // names the HDF5 group; defaults to the file's stem
@@ -77,8 +79,8 @@ struct SegmentSettings {
   std::vector<double> repeat_rate;    // chance per step a satisfied customer buys again
 };
 
-// Partners are sources of 16-bit ids in the campaign's wear-out memory, with the firm.
-inline constexpr std::uint32_t MAX_PARTNERS = 60000;
+// Partners are sources of 24-bit ids in the campaign's wear-out memory, with the firm.
+inline constexpr std::uint32_t MAX_PARTNERS = 1'000'000;
 
 struct PartnerSettings {
   std::string file;                 // CSV table name,roles,reach,credibility,cost (fills the lists below)
@@ -92,7 +94,15 @@ struct PartnerSettings {
   std::vector<double> credibilities;
   double cost = 0;                  // money per activation (per message the partner is in)
   std::vector<double> costs;
-  double cooperation = 0;           // chance two partners cooperate (partner graph)
+  // The cooperation graph (docs/model.md, "The partner ecosystem"): random pairs with
+  // probability `cooperation` (or mean degree `cooperation_degree` when it is set), or
+  // clustered in `groups` groups with a share `cooperation_within` of the links inside
+  // them (block), or by preferential attachment (mean degree cooperation_degree).
+  CooperationModel cooperation_model = CooperationModel::random;
+  double cooperation = 0;           // chance two partners cooperate (random)
+  double cooperation_degree = 0;    // mean cooperating peers of a partner (0: from cooperation)
+  std::uint32_t groups = 0;         // block: groups (industries, cities) of partners
+  double cooperation_within = 0;    // block: share of a partner's peers in its own group
 };
 
 struct FirmSettings {
@@ -108,6 +118,7 @@ struct MediaSettings {
   double budget = 0;                   // money for messages over the whole run
   std::uint32_t cadence = 0;           // steps between messages
   std::uint32_t messages_per_step = 0; // messages starting in each step the plan sends
+  TriadChoice triad_choice = TriadChoice::uniform;  // how a triad message picks its triad
   std::uint32_t start = 0;             // step of the first message
   std::uint32_t announce_offset = 0, event_offset = 0, echo_offset = 0;  // steps after the message starts
   double announce_strength = 0, event_strength = 0, echo_strength = 0;
@@ -197,6 +208,18 @@ struct EnumNames<MediaStrategy> {
 };
 
 template <>
+struct EnumNames<CooperationModel> {
+  static constexpr std::pair<std::string_view, CooperationModel> values[] = {
+      {"random", CooperationModel::random},
+      {"block", CooperationModel::block},
+      {"preferential", CooperationModel::preferential}};
+};
+template <>
+struct EnumNames<TriadChoice> {
+  static constexpr std::pair<std::string_view, TriadChoice> values[] = {{"uniform", TriadChoice::uniform}};
+};
+
+template <>
 struct EnumNames<RestockPolicy> {
   static constexpr std::pair<std::string_view, RestockPolicy> values[] = {
       {"add", RestockPolicy::add}, {"order_up_to", RestockPolicy::order_up_to}};
@@ -230,6 +253,18 @@ struct Scenario {
 // Partner roles, as bits. parse_roles reads "owner+source+channel"-style text.
 inline constexpr std::uint8_t ROLE_OWNER = 1, ROLE_SOURCE = 2, ROLE_CHANNEL = 4, ROLES_INVALID = 0xFF;
 std::uint8_t parse_roles(std::string_view text);
+
+// The cooperation graph's mean degree: partners.cooperation_degree, or the random
+// model's probability times (count - 1).
+double cooperation_degree(const PartnerSettings& partners);
+// The block model's pair probabilities inside a group and across groups, for the mean
+// degree and its share inside (either may exceed 1: the scenario check refuses that).
+struct BlockCooperation {
+  double p_in = 0, p_out = 0;
+};
+BlockCooperation block_cooperation(const PartnerSettings& partners);
+// Preferential attachment: the links each new partner makes (half the mean degree, >= 1).
+std::uint32_t preferential_links(const PartnerSettings& partners);
 
 // People per segment for n people: contiguous id ranges whose boundaries are the rounded
 // cumulative shares, so the sizes sum to n.

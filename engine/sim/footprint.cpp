@@ -208,7 +208,7 @@ constexpr double PROCESS = 12e6;
 
 // The partner ecosystem and the media plan.
 MemoryPart ecosystem_part(const Scenario& s, double people) {
-  MemoryPart part{"partner ecosystem", 0, "partners.count, partners.reach_mean"};
+  MemoryPart part{"partner ecosystem", 0, "partners.count, partners.reach_mean, partners.cooperation"};
   if (s.diffusion.model != DiffusionModel::campaign) return part;
   const auto& p = s.partners;
   double followers = 0;
@@ -217,7 +217,7 @@ MemoryPart ecosystem_part(const Scenario& s, double people) {
   } else {
     followers = p.count * std::min(p.reach_mean, people);
   }
-  const double pairs = p.cooperation * p.count * (p.count - 1.0) / 2;
+  const double pairs = cooperation_degree(p) * p.count / 2;
   double messages = 0;
   if (s.media.strategy != MediaStrategy::none && s.media.start <= s.run.steps) {
     messages = (std::floor((s.run.steps - s.media.start) / static_cast<double>(s.media.cadence)) + 1) *
@@ -233,12 +233,13 @@ MemoryPart ecosystem_part(const Scenario& s, double people) {
   const double per_message = s.media.strategy == MediaStrategy::solo
                                  ? std::min<double>(s.firm.reach, people)
                                  : 3 * (p.count > 0 ? followers / p.count : 0.0);
-  // A pair is drawn into its first partner's row, then entered in both peer lists: three
-  // ids at the peak of the build, two after it; counting the triads (when it is quick
-  // enough to be done, EcosystemFigures) copies the lists and orients them: five.
-  const double mean_peers = p.cooperation * (p.count - 1.0);
-  const bool counted = s.media.strategy == MediaStrategy::triads && pairs * mean_peers <= EcosystemFigures::COUNT_BUDGET;
-  part.bytes = NODE_ID * followers + (counted ? 5 : 3) * NODE_ID * pairs + 120.0 * p.count +
+  // Followers: a CSR of 4-byte ids and an 8-byte offset per partner. Cooperation: a CSR
+  // (two ids per pair, an offset per partner, an 8-byte cursor per partner while it is
+  // built). A triad plan indexes the triads (TriadIndex: one id per pair, 17 bytes per
+  // partner) unless the cooperation is dense, where triads are drawn by rejection instead.
+  const bool indexed = s.media.strategy == MediaStrategy::triads;
+  part.bytes = NODE_ID * followers + OFFSET * p.count + 2 * NODE_ID * pairs + (2 * OFFSET) * p.count +
+               (indexed ? NODE_ID * pairs + 17.0 * p.count : 0.0) + sizeof(Partner) * p.count +
                112 * messages /* the message and its stage events */ +
                NODE_ID * std::min<double>(s.firm.reach, people) +
                NODE_ID * messages * std::min(per_message, people) + people /* segment of each */;

@@ -156,6 +156,35 @@ TEST(ErdosRenyi, SparseLargeGraphIsLinearTime) {
               4 * 2.0 * std::sqrt(pairs * 2e-6) / n);
 }
 
+TEST(GrowingErdosRenyi, DensityThreadsAndNesting) {
+  // Pairs ~ Binomial(N, p): |edges/N - p| within 4 sd; 12,000 rows = 3 blocks, so two
+  // threads split the work; the graph on the first 5,000 nodes (a block boundary falls
+  // inside it) is the same whatever n.
+  constexpr NodeId n = 12000;
+  constexpr double p = 1e-3;
+  CsrGraph graphs[2];
+  for (int threads = 1; threads <= 2; ++threads) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    graphs[threads - 1] = growing_erdos_renyi(n, p, 17);
+  }
+  EXPECT_TRUE(same_graph(graphs[0], graphs[1]));
+  const double pairs = double{n} * (n - 1) / 2;
+  EXPECT_NEAR(static_cast<double>(graphs[0].num_edges()) / pairs, p, 4 * std::sqrt(p * (1 - p) / pairs));
+  EXPECT_FALSE(has_self_loop(graphs[0]));
+  const CsrGraph small = growing_erdos_renyi(5000, p, 17);
+  for (NodeId u = 0; u < 5000; ++u) {
+    std::vector<NodeId> within;
+    for (NodeId v : graphs[0].neighbors(u)) {
+      if (v < 5000) within.push_back(v);
+    }
+    const auto row = small.neighbors(u);
+    ASSERT_EQ(within, std::vector<NodeId>(row.begin(), row.end())) << u;
+  }
+  EXPECT_EQ(growing_erdos_renyi(300, 1.0, 1).num_edges(), 300u * 299 / 2);
+  EXPECT_EQ(growing_erdos_renyi(300, 0.0, 1).num_edges(), 0u);
+  EXPECT_FALSE(same_graph(growing_erdos_renyi(3000, 0.01, 8), growing_erdos_renyi(3000, 0.01, 9)));
+}
+
 // ---- Barabási–Albert --------------------------------------------------------------------
 
 TEST(BarabasiAlbert, EdgeCountAndMinimumDegreeAreExact) {

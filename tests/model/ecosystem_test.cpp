@@ -23,8 +23,10 @@ namespace {
 
 using testing::campaign_scenario;
 
+std::vector<NodeId> list(std::span<const NodeId> ids) { return {ids.begin(), ids.end()}; }
+
 // Followers are sorted, distinct people ids.
-void expect_valid_people(const std::vector<NodeId>& people, NodeId n) {
+void expect_valid_people(std::span<const NodeId> people, NodeId n) {
   EXPECT_TRUE(std::is_sorted(people.begin(), people.end()));
   EXPECT_EQ(std::adjacent_find(people.begin(), people.end()), people.end()) << "duplicate follower";
   if (!people.empty()) {
@@ -50,11 +52,11 @@ TEST(Ecosystem, ExplicitPartnerListsAreHonoured) {
     EXPECT_EQ(p.roles, roles[i]) << i;
     EXPECT_EQ(p.credibility, credibility[i]) << i;
     EXPECT_EQ(p.cost, 10.0 * (i + 1)) << i;
-    EXPECT_EQ(p.followers.size(), reach[i]) << i;
-    expect_valid_people(p.followers, n);
+    EXPECT_EQ(eco.followers(i).size(), reach[i]) << i;
+    expect_valid_people(eco.followers(i), n);
   }
   EXPECT_EQ(eco.firm_followers().size(), 70u);
-  expect_valid_people({eco.firm_followers().begin(), eco.firm_followers().end()}, n);
+  expect_valid_people(eco.firm_followers(), n);
   // The firm's reach is capped at the audience too.
   const Ecosystem small(campaign_scenario("[firm]\nreach = 5000\n"), 300);
   EXPECT_EQ(small.firm_followers().size(), 300u);
@@ -84,21 +86,22 @@ TEST(Ecosystem, DrawnReachSetsRolesAndCooperationAreWellFormed) {
   std::size_t links = 0;
   for (std::uint32_t a = 0; a < P; ++a) {
     const Partner& p = eco.partner(a);
-    expect_valid_people(p.followers, n);
-    sizes.push_back(static_cast<double>(p.followers.size()));
+    const auto peers = eco.peers(a);
+    expect_valid_people(eco.followers(a), n);
+    sizes.push_back(static_cast<double>(eco.followers(a).size()));
     for (int r = 0; r < 3; ++r) role_count[r] += (p.roles >> r) & 1;
     EXPECT_EQ(p.roles & ~(ROLE_OWNER | ROLE_SOURCE | ROLE_CHANNEL), 0);
-    EXPECT_TRUE(std::is_sorted(p.peers.begin(), p.peers.end()));
-    EXPECT_EQ(std::adjacent_find(p.peers.begin(), p.peers.end()), p.peers.end());
-    for (std::uint32_t b : p.peers) {
+    EXPECT_TRUE(std::is_sorted(peers.begin(), peers.end()));
+    EXPECT_EQ(std::adjacent_find(peers.begin(), peers.end()), peers.end());
+    for (std::uint32_t b : peers) {
       ASSERT_LT(b, P);
       EXPECT_NE(a, b) << "a partner cooperates with itself";
       EXPECT_TRUE(eco.cooperate(b, a)) << a << " - " << b << " is one-sided";
     }
     for (std::uint32_t b = 0; b < P; ++b) {
-      EXPECT_EQ(eco.cooperate(a, b), std::binary_search(p.peers.begin(), p.peers.end(), b));
+      EXPECT_EQ(eco.cooperate(a, b), std::binary_search(peers.begin(), peers.end(), b));
     }
-    links += p.peers.size();
+    links += peers.size();
   }
   // Density of the cooperation graph: Binomial(19900 pairs, 0.3); allowed 4 sd.
   const double pairs = P * (P - 1) / 2.0, p = 0.3;
@@ -124,7 +127,7 @@ TEST(Ecosystem, ReachIsCappedAtTheAudienceEvenForHugeMeans) {
   // audience (here every draw is >= x_m = 5e29 > 2^63) must give everyone, not garbage.
   const Scenario s = campaign_scenario("[partners]\ncount = 5\nreach_mean = 1e30\n");
   const Ecosystem eco(s, 500);
-  for (std::uint32_t i = 0; i < 5; ++i) EXPECT_EQ(eco.partner(i).followers.size(), 500u) << i;
+  for (std::uint32_t i = 0; i < 5; ++i) EXPECT_EQ(eco.followers(i).size(), 500u) << i;
 }
 
 TEST(Ecosystem, DeterministicPerSeed) {
@@ -135,10 +138,9 @@ TEST(Ecosystem, DeterministicPerSeed) {
   bool differs = false;
   for (std::uint32_t i = 0; i < 30; ++i) {
     EXPECT_EQ(a.partner(i).roles, b.partner(i).roles);
-    EXPECT_EQ(a.partner(i).followers, b.partner(i).followers);
-    EXPECT_EQ(a.partner(i).peers, b.partner(i).peers);
-    differs = differs || a.partner(i).followers != c.partner(i).followers ||
-              a.partner(i).peers != c.partner(i).peers;
+    EXPECT_EQ(list(a.followers(i)), list(b.followers(i)));
+    EXPECT_EQ(list(a.peers(i)), list(b.peers(i)));
+    differs = differs || list(a.followers(i)) != list(c.followers(i)) || list(a.peers(i)) != list(c.peers(i));
   }
   EXPECT_TRUE(std::equal(a.firm_followers().begin(), a.firm_followers().end(),
                          b.firm_followers().begin(), b.firm_followers().end()));
@@ -160,9 +162,8 @@ TEST(Ecosystem, TheSameAtOneAndTwoThreads) {
   }
   for (std::uint32_t i = 0; i < 200; ++i) {
     EXPECT_EQ(one->partner(i).roles, two->partner(i).roles);
-    EXPECT_EQ(one->partner(i).followers, two->partner(i).followers);
-    EXPECT_EQ(one->partner(i).peers, two->partner(i).peers);
-    EXPECT_TRUE(std::is_sorted(one->partner(i).peers.begin(), one->partner(i).peers.end()));
+    EXPECT_EQ(list(one->followers(i)), list(two->followers(i)));
+    EXPECT_EQ(list(one->peers(i)), list(two->peers(i)));
   }
 }
 
@@ -172,7 +173,7 @@ TEST(Ecosystem, FiguresCountFollowersPairsAndTriadsExactly) {
   const Ecosystem eco(s, 4000);
   std::uint64_t links = 0, pairs = 0, triangles = 0, valid = 0, orders = 0;
   for (std::uint32_t a = 0; a < 60; ++a) {
-    links += eco.partner(a).followers.size();
+    links += eco.followers(a).size();
     for (std::uint32_t b = a + 1; b < 60; ++b) {
       if (!eco.cooperate(a, b)) continue;
       ++pairs;
@@ -202,6 +203,75 @@ TEST(Ecosystem, FiguresCountFollowersPairsAndTriadsExactly) {
   EXPECT_EQ(f.triads.triangles, triangles);
   EXPECT_EQ(f.triads.valid, valid);
   EXPECT_EQ(f.triads.role_assignments, orders);
+}
+
+TEST(Ecosystem, ALargerTeamContainsTheSmallerOne) {
+  // Draws keyed by partner index, and cooperation grown partner by partner (random and
+  // preferential models): the first 40 of 90 partners have the same roles, followers and
+  // pairs among themselves as a team of 40.
+  for (const std::string model : {"random\"\ncooperation = 0.3", "preferential\"\ncooperation_degree = 6"}) {
+    const std::string body = "[run]\nseed = 21\n[partners]\nreach_mean = 60\ncooperation_model = \"" + model + "\n";
+    const Ecosystem small(campaign_scenario(body, {"partners.count=40"}), 5000);
+    const Ecosystem large(campaign_scenario(body, {"partners.count=90"}), 5000);
+    for (std::uint32_t i = 0; i < 40; ++i) {
+      EXPECT_EQ(small.partner(i).roles, large.partner(i).roles) << model << " " << i;
+      EXPECT_EQ(list(small.followers(i)), list(large.followers(i))) << model << " " << i;
+      std::vector<NodeId> within;
+      for (NodeId b : large.peers(i)) {
+        if (b < 40) within.push_back(b);
+      }
+      EXPECT_EQ(list(small.peers(i)), within) << model << " " << i;
+    }
+    EXPECT_GT(small.figures().cooperating_pairs, 0u);
+  }
+}
+
+TEST(Ecosystem, BlockCooperationKeepsItsShareInsideGroups) {
+  // 400 partners in 8 groups of 50, mean degree 20, 80% inside: pairs inside a group ~
+  // Binomial(8 x 1225, p_in = 16/49), across ~ Binomial(70000, p_out = 4/350); each count
+  // within 4 sd of its mean.
+  const Scenario s = campaign_scenario(
+      "[run]\nseed = 5\n[partners]\ncount = 400\nreach_mean = 10\ncooperation_model = \"block\"\n"
+      "cooperation_degree = 20\ngroups = 8\ncooperation_within = 0.8\n");
+  const Ecosystem eco(s, 1000);
+  double inside = 0, across = 0;
+  for (std::uint32_t a = 0; a < 400; ++a) {
+    for (NodeId b : eco.peers(a)) {
+      if (b > a) (a / 50 == b / 50 ? inside : across) += 1;
+    }
+  }
+  const double n_in = 8 * 1225.0, p_in = 16.0 / 49, n_out = 400 * 399 / 2.0 - n_in, p_out = 4.0 / 350;
+  EXPECT_NEAR(inside, n_in * p_in, 4 * std::sqrt(n_in * p_in * (1 - p_in)));
+  EXPECT_NEAR(across, n_out * p_out, 4 * std::sqrt(n_out * p_out * (1 - p_out)));
+}
+
+TEST(Ecosystem, PreferentialCooperationHasHubsAndItsMeanDegree) {
+  // Barabasi-Albert with m = 3 links per new partner: exactly 6 + 3 (P - 4) pairs, and
+  // hubs far above the mean (the largest degree grows as sqrt(P): well over 30 here).
+  const Scenario s = campaign_scenario(
+      "[run]\nseed = 3\n[partners]\ncount = 2000\nreach_mean = 10\ncooperation_model = \"preferential\"\n"
+      "cooperation_degree = 6\n");
+  const Ecosystem eco(s, 1000);
+  EXPECT_EQ(eco.figures().cooperating_pairs, 6u + 3u * (2000 - 4));
+  EXPECT_GT(eco.cooperation().max_degree(), 30u);
+}
+
+TEST(Ecosystem, CooperationSettingsOutOfRangeAreRefused) {
+  const auto refused = [](const std::vector<std::string>& overrides, const std::string& key) {
+    try {
+      campaign_scenario("[partners]\ncount = 100\n", overrides);
+      ADD_FAILURE() << "accepted " << overrides.back();
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  };
+  refused({"partners.cooperation_degree=100"}, "partners.cooperation_degree");
+  refused({"partners.cooperation_model=\"block\"", "partners.groups=200"}, "partners.groups");
+  // 10 groups of 10: 9 peers at most inside a group.
+  refused({"partners.cooperation_model=\"block\"", "partners.cooperation_degree=20"}, "partners.cooperation_degree");
+  refused({"partners.cooperation_model=\"preferential\"", "partners.cooperation_degree=400"},
+          "partners.cooperation_degree");
+  refused({"partners.cooperation_model=\"ring\""}, "partners.cooperation_model");
 }
 
 TEST(SamplePeople, BitmapAndHashSetGiveFloydsSample) {
