@@ -668,9 +668,9 @@ const std::vector<std::string>& campaign_metric_names() {
 CampaignModel::CampaignModel(const CsrGraph& graph, const Scenario& scenario, EcosystemCache* cache)
     : graph_(graph), scenario_(scenario), rng_(scenario.run.seed) {
   if (cache) {
-    world_ = cache->get(scenario, graph.num_nodes());
+    world_ = cache->get(scenario, graph);
   } else {
-    world_.ecosystem = std::make_shared<const Ecosystem>(scenario, graph.num_nodes());
+    world_.ecosystem = std::make_shared<const Ecosystem>(scenario, graph);
     world_.plan = std::make_shared<const MediaPlan>(scenario, *world_.ecosystem);
   }
   const auto& seg = scenario.segments;
@@ -746,23 +746,23 @@ std::vector<std::string> CampaignModel::describe() const {
     double spend = 0;
     for (const Message& msg : plan().messages()) spend += msg.cost;
     std::string triads;
-    if (s.media.strategy == MediaStrategy::triads) {
+    if (s.media.strategy != MediaStrategy::solo) {
       triads = fmt::format(", {} distinct triads from {} partners", plan().distinct_triads(),
                            ecosystem().num_partners());
     }
+    const char* kind = s.media.strategy == MediaStrategy::solo ? "solo" : s.media.strategy == MediaStrategy::triads ? "triad" : "calendar";
     lines.push_back(fmt::format("media plan: {} {} messages{}, spending {:.0f} of budget {:.0f}",
-                                plan().messages().size(),
-                                s.media.strategy == MediaStrategy::solo ? "solo" : "triad", triads,
-                                spend, s.media.budget));
+                                plan().messages().size(), kind, triads, spend, s.media.budget));
   }
-  if (s.media.strategy == MediaStrategy::triads) {
+  if (s.media.strategy == MediaStrategy::triads || s.media.strategy == MediaStrategy::calendar) {
     const EcosystemFigures& f = ecosystem().figures();
     const double partners = ecosystem().num_partners();
     lines.push_back(fmt::format(
-        "ecosystem: {} partners, {} follower links (mean {:.0f}, max {}), {} cooperating pairs, {}; drawn in "
-        "{:.2f} s",
+        "ecosystem: {} partners, {} follower links (mean {:.0f}, max {}; {} people follow a partner, {:.2f} "
+        "partners each), {} cooperating pairs, {}; drawn in {:.2f} s",
         ecosystem().num_partners(), f.follower_links, static_cast<double>(f.follower_links) / partners,
-        f.max_followers, f.cooperating_pairs,
+        f.max_followers, f.followed_people,
+        f.followed_people > 0 ? static_cast<double>(f.follower_links) / f.followed_people : 0.0, f.cooperating_pairs,
         f.triads_counted ? fmt::format("{} of {} triangles valid as triads ({} role orders)", f.triads.valid,
                                        f.triads.triangles, f.triads.role_assignments)
                          : std::string("triads not counted (cooperation too dense to count quickly; drawn by rejection)"),

@@ -6,18 +6,28 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "core/interrupt.h"
 #include "graph/generators.h"
+#include "graph/graph_builder.h"
 #include "model/seeding.h"
 #include "rng/philox.h"
+#include "scenario/ecosystem_files.h"
 
 namespace campaign {
 namespace {
 
 // Purposes of the `partners` stream's draws, in the c field. DRAW_COOPERATION keys the
 // cooperation graph's seed (its generator draws on that seed's own `graph` stream).
-enum : std::uint32_t { DRAW_ROLE = 1, DRAW_REACH_SIZE = 2, DRAW_FOLLOWERS = 3, DRAW_COOPERATION = 4 };
+enum : std::uint32_t {
+  DRAW_ROLE = 1,
+  DRAW_REACH_SIZE = 2,
+  DRAW_FOLLOWERS = 3,
+  DRAW_COOPERATION = 4,
+  DRAW_HOME = 5,  // community followers: the home community; neighbourhood: the hubs
+  DRAW_LEAK = 6,  // community followers from outside the home community
+};
 constexpr std::uint32_t FIRM_KEY = 0xFFFF'FFFF;  // partners are numbered below 2^24
 
 // Pareto(x_m, alpha) with mean `mean`: x_m = mean (alpha - 1) / alpha, x = x_m U^(-1/alpha).
@@ -27,7 +37,13 @@ NodeId pareto_reach(double mean, double alpha, double u, NodeId cap) {
   return static_cast<NodeId>(std::llround(std::min<double>(cap, x)));  // cap first: x may be huge
 }
 
-CsrGraph draw_cooperation(const PartnerSettings& p, std::uint64_t seed) {
+CsrGraph draw_cooperation(const Scenario& s, std::uint64_t seed) {
+  const PartnerSettings& p = s.partners;
+  if (p.cooperation_model == CooperationModel::file) {
+    GraphBuilder builder(p.count);
+    for (const auto& [a, b] : read_cooperation_file(s)) builder.add_edge(a, b);
+    return std::move(builder).build();
+  }
   if (p.count < 2 || cooperation_degree(p) == 0) return CsrGraph(std::vector<ArcIndex>(p.count + std::size_t{1}, 0), {});
   switch (p.cooperation_model) {
     case CooperationModel::random:
@@ -40,18 +56,68 @@ CsrGraph draw_cooperation(const PartnerSettings& p, std::uint64_t seed) {
     }
     case CooperationModel::preferential:
       return barabasi_albert(p.count, preferential_links(p), seed);
+    case CooperationModel::file:
+      break;
   }
   return {};
 }
 
+// The communities of the community follower model: the audience's segments when it has
+// several, else partners.communities equal ranges of person ids. Start of each, and n.
+std::vector<NodeId> community_starts(const Scenario& s, NodeId n) {
+  const std::vector<NodeId> sizes =
+      s.segments.names.size() >= 2
+          ? segment_sizes(s.segments.shares, n)
+          : segment_sizes(std::vector<double>(s.partners.communities, 1.0 / s.partners.communities), n);
+  std::vector<NodeId> starts(1, 0);
+  for (NodeId size : sizes) starts.push_back(starts.back() + size);
+  return starts;
+}
+
+// The k people nearest `hub` in the graph, breadth first (neighbours in id order); where
+// the hub's component is smaller, further hubs (keyed by attempt) add theirs. Sorted.
+void nearest_people(const CsrGraph& graph, std::span<NodeId> out, const CounterRng& rng, std::uint32_t partner,
+                    std::uint32_t draw) {
+  const NodeId n = graph.num_nodes();
+  PersonSet seen(static_cast<NodeId>(out.size()));
+  std::size_t filled = 0;
+  for (std::uint32_t attempt = 0; filled < out.size(); ++attempt) {
+    const auto hub = static_cast<NodeId>(CounterRng::below(rng.u64(Stream::partners, 0, partner, attempt, draw), n));
+    if (!seen.insert(hub)) continue;
+    out[filled++] = hub;
+    for (std::size_t head = filled - 1; head < filled && filled < out.size(); ++head) {
+      for (NodeId v : graph.neighbors(out[head])) {
+        if (seen.insert(v)) {
+          out[filled++] = v;
+          if (filled == out.size()) break;
+        }
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+}
+
 }  // namespace
 
-Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
+Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) : Ecosystem(s, num_people, nullptr) {}
+
+Ecosystem::Ecosystem(const Scenario& s, const CsrGraph& graph) : Ecosystem(s, graph.num_nodes(), &graph) {}
+
+Ecosystem::Ecosystem(const Scenario& s, NodeId num_people, const CsrGraph* graph) : num_people_(num_people) {
   const tbb::tick_count start = tbb::tick_count::now();
   const auto& p = s.partners;
   const CounterRng rng(s.run.seed);
   partners_.resize(p.count);
   follower_offsets_.assign(p.count + std::size_t{1}, 0);
+  if (p.followers == FollowerModel::neighbourhood && graph == nullptr) {
+    throw std::invalid_argument("Ecosystem: neighbourhood followers need the social graph");
+  }
+  // Community followers: each partner's home community, and how many of its followers
+  // come from there (the rest, a share partners.leakage, from the rest of the audience).
+  const std::vector<NodeId> communities =
+      p.followers == FollowerModel::community ? community_starts(s, num_people) : std::vector<NodeId>();
+  std::vector<std::uint32_t> home(p.followers == FollowerModel::community ? p.count : 0);
+  std::vector<NodeId> inside(home.size());
   // Every draw is keyed by partner index, so the partners are drawn in parallel.
   tbb::parallel_for(std::uint32_t{0}, p.count, [&](std::uint32_t i) {
     Partner& partner = partners_[i];
@@ -65,22 +131,59 @@ Ecosystem::Ecosystem(const Scenario& s, NodeId num_people) {
     }
     partner.credibility = p.credibilities.empty() ? p.credibility : p.credibilities[i];
     partner.cost = p.costs.empty() ? p.cost : p.costs[i];
-    follower_offsets_[std::size_t{i} + 1] =
+    NodeId reach =
         p.reach.empty()
             ? pareto_reach(p.reach_mean, p.reach_tail, rng.uniform(Stream::partners, 0, i, 0, DRAW_REACH_SIZE),
                            num_people)
             : static_cast<NodeId>(std::min<std::int64_t>(p.reach[i], num_people));
-  });
-  for (std::uint32_t i = 0; i < p.count; ++i) follower_offsets_[i + std::size_t{1}] += follower_offsets_[i];
-  followers_.resize(follower_offsets_.back());
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, p.count), [&](const tbb::blocked_range<std::uint32_t>& range) {
-    throw_if_interrupted();
-    for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
-      const std::span<NodeId> mine(followers_.data() + follower_offsets_[i], followers_.data() + follower_offsets_[i + 1]);
-      sample_people(num_people, mine, rng, Stream::partners, 0, i, DRAW_FOLLOWERS);
+    if (p.followers == FollowerModel::community) {
+      home[i] = static_cast<std::uint32_t>(
+          CounterRng::below(rng.u64(Stream::partners, 0, i, 0, DRAW_HOME), communities.size() - 1));
+      const NodeId size = communities[home[i] + 1] - communities[home[i]];
+      inside[i] = std::min<NodeId>(size, static_cast<NodeId>(std::llround((1 - p.leakage) * reach)));
+      reach = inside[i] + std::min<NodeId>(num_people - size, reach - inside[i]);
     }
+    follower_offsets_[std::size_t{i} + 1] = reach;
   });
-  cooperation_ = draw_cooperation(p, rng.u64(Stream::partners, 0, 0, 0, DRAW_COOPERATION));
+  if (p.followers == FollowerModel::file) {
+    const auto pairs = read_followers_file(s, num_people);
+    std::fill(follower_offsets_.begin(), follower_offsets_.end(), 0);
+    for (const auto& [who, person] : pairs) ++follower_offsets_[std::size_t{who} + 1];
+    for (std::uint32_t i = 0; i < p.count; ++i) follower_offsets_[i + std::size_t{1}] += follower_offsets_[i];
+    followers_.reserve(pairs.size());
+    for (const auto& [who, person] : pairs) followers_.push_back(person);  // sorted by partner, then person
+  } else {
+    for (std::uint32_t i = 0; i < p.count; ++i) follower_offsets_[i + std::size_t{1}] += follower_offsets_[i];
+    followers_.resize(follower_offsets_.back());
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, p.count), [&](const tbb::blocked_range<std::uint32_t>& range) {
+      throw_if_interrupted();
+      for (std::uint32_t i = range.begin(); i != range.end(); ++i) {
+        const std::span<NodeId> mine(followers_.data() + follower_offsets_[i], followers_.data() + follower_offsets_[i + 1]);
+        switch (p.followers) {
+          case FollowerModel::uniform:
+          case FollowerModel::file:
+            sample_people(num_people, mine, rng, Stream::partners, 0, i, DRAW_FOLLOWERS);
+            break;
+          case FollowerModel::community: {
+            // Inside the home community [lo, hi), then the rest of the audience with the
+            // community cut out: both sorted, so one merge sorts them.
+            const NodeId lo = communities[home[i]], size = communities[home[i] + 1] - lo;
+            const auto in = mine.first(inside[i]), out = mine.subspan(inside[i]);
+            sample_people(size, in, rng, Stream::partners, 0, i, DRAW_FOLLOWERS);
+            for (NodeId& v : in) v += lo;
+            sample_people(num_people - size, out, rng, Stream::partners, 0, i, DRAW_LEAK);
+            for (NodeId& v : out) v += v >= lo ? size : 0;
+            std::inplace_merge(mine.begin(), mine.begin() + inside[i], mine.end());
+            break;
+          }
+          case FollowerModel::neighbourhood:
+            nearest_people(*graph, mine, rng, i, DRAW_HOME);
+            break;
+        }
+      }
+    });
+  }
+  cooperation_ = draw_cooperation(s, rng.u64(Stream::partners, 0, 0, 0, DRAW_COOPERATION));
   // Keyed apart from every partner id, so the firm's followers do not change with the
   // number of partners (team-size sweeps stay paired).
   firm_followers_ = sample_people(num_people, std::min<NodeId>(s.firm.reach, num_people), rng,
@@ -105,6 +208,9 @@ const TriadIndex* Ecosystem::triads() const {
 void Ecosystem::count_figures() const {
   EcosystemFigures& f = figures_;
   f.follower_links = followers_.size();
+  std::vector<bool> followed(num_people_, false);
+  for (NodeId v : followers_) followed[v] = true;
+  f.followed_people = static_cast<std::uint64_t>(std::count(followed.begin(), followed.end(), true));
   f.cooperating_pairs = cooperation_.num_edges();
   // The triangle count's cost, roughly: its merges walk about the shorter list per pair.
   double work = 0;

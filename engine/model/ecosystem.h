@@ -33,6 +33,7 @@ struct Partner {
 // What the run summary says of an ecosystem (docs/model.md).
 struct EcosystemFigures {
   std::uint64_t follower_links = 0, max_followers = 0, cooperating_pairs = 0;
+  std::uint64_t followed_people = 0;  // distinct people following at least one partner
   // The cooperation graph's triangles and valid triads, counted exactly (graph/triangles.h)
   // unless that would take more than about COUNT_BUDGET list steps and the cooperation
   // is dense (pair density cubed at least DENSE: thousands of partners, most of them
@@ -46,6 +47,8 @@ struct EcosystemFigures {
 
 class Ecosystem {
  public:
+  // Neighbourhood followers need the social graph; every other model only its size.
+  Ecosystem(const Scenario& scenario, const CsrGraph& graph);
   Ecosystem(const Scenario& scenario, NodeId num_people);
 
   std::uint32_t num_partners() const { return static_cast<std::uint32_t>(partners_.size()); }
@@ -71,7 +74,9 @@ class Ecosystem {
   std::size_t memory_bytes() const;
 
  private:
+  Ecosystem(const Scenario& scenario, NodeId num_people, const CsrGraph* graph);
   void count_figures() const;
+  NodeId num_people_ = 0;
   std::vector<Partner> partners_;
   std::vector<ArcIndex> follower_offsets_;  // num_partners + 1
   std::vector<NodeId> followers_;

@@ -14,6 +14,12 @@ std::string ecosystem_key(const Scenario& s, NodeId num_people) {
   part.run.seed = s.run.seed;
   part.partners = s.partners;
   part.firm.reach = s.firm.reach;
+  if (s.partners.followers == FollowerModel::community) part.segments = s.segments;
+  if (s.partners.followers == FollowerModel::neighbourhood) {  // the graph is drawn from these
+    part.audience = s.audience;
+    part.graph = s.graph;
+    part.segments = s.segments;
+  }
   return fmt::format("{}\n{}", num_people, resolved_toml(part));
 }
 
@@ -31,6 +37,7 @@ std::string plan_key(const Scenario& s) {
   p.cadence = m.cadence;
   p.messages_per_step = m.messages_per_step;
   p.triad_choice = m.triad_choice;
+  p.calendar = m.calendar;
   p.start = m.start;
   p.announce_offset = m.announce_offset;
   p.event_offset = m.event_offset;
@@ -59,13 +66,13 @@ void keep(std::vector<std::pair<std::string, std::shared_ptr<const T>>>& kept, s
 
 }  // namespace
 
-EcosystemCache::World EcosystemCache::get(const Scenario& s, NodeId num_people) {
-  const std::string eco_key = ecosystem_key(s, num_people);
+EcosystemCache::World EcosystemCache::get(const Scenario& s, const CsrGraph& graph) {
+  const std::string eco_key = fmt::format("{}\n{}", s.base_dir, ecosystem_key(s, graph.num_nodes()));
   const std::string key = eco_key + plan_key(s);
   const std::lock_guard lock(mutex_);
   World world{find(ecosystems_, eco_key), find(plans_, key)};
   if (!world.ecosystem) {
-    world.ecosystem = std::make_shared<const Ecosystem>(s, num_people);
+    world.ecosystem = std::make_shared<const Ecosystem>(s, graph);
     ++builds_;
     keep(ecosystems_, eco_key, world.ecosystem, KEEP);
   }

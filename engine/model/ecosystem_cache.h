@@ -17,15 +17,16 @@ namespace campaign {
 // The ecosystems and media plans of the last few scenarios, shared by the models of
 // the variants that draw the same ones: a sweep over firm.unit_cost or media.wearout
 // builds them once. An ecosystem is keyed by every field its constructor reads (the
-// seed, [partners], firm.reach, the audience's size), a plan by its ecosystem's key and
-// every field the plan reads. Safe to call from several threads.
+// seed, [partners], firm.reach, the audience's size; the segments for community
+// followers, the graph's settings for neighbourhood ones), a plan by its ecosystem's key
+// and every field the plan reads. Safe to call from several threads.
 class EcosystemCache {
  public:
   struct World {
     std::shared_ptr<const Ecosystem> ecosystem;
     std::shared_ptr<const MediaPlan> plan;
   };
-  World get(const Scenario& scenario, NodeId num_people);
+  World get(const Scenario& scenario, const CsrGraph& graph);
   std::size_t builds() const;  // ecosystems and plans built, not found
 
  private:

@@ -4,12 +4,16 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "rng/philox.h"
+#include "scenario/ecosystem_files.h"
 
 namespace campaign {
 namespace {
@@ -107,52 +111,103 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
         s.source, eco.num_partners(), holders[0], holders[1], holders[2], eco.figures().cooperating_pairs,
         eco.figures().triads.triangles));
   }
-  TriadChooser chooser(eco, rng);
   double budget = m.budget;
+  // Schedules a paid message's stages; false when the budget cannot pay it.
+  const auto send = [&](Message msg) {
+    if (msg.cost > budget) return false;
+    budget -= msg.cost;
+    const auto index = static_cast<std::uint32_t>(messages_.size());
+    const Step offsets[3] = {m.announce_offset, m.event_offset, m.echo_offset};
+    const double strengths[3] = {m.announce_strength, m.event_strength, m.echo_strength};
+    for (std::uint8_t stage = 0; stage < 3; ++stage) {
+      const Step at = msg.start + offsets[stage];
+      if (at <= s.run.steps && strengths[stage] > 0) events_[at].push_back({index, stage, strengths[stage]});
+    }
+    messages_.push_back(std::move(msg));
+    return true;
+  };
+  const auto firm_message = [&](Step t) {
+    Message msg;
+    msg.start = t;
+    msg.source = eco.firm_id();
+    msg.cost = s.firm.message_cost;
+    msg.credibility = s.firm.credibility;
+    msg.audience.assign(eco.firm_followers().begin(), eco.firm_followers().end());
+    return msg;
+  };
+  const auto triad_message = [&](Step t, std::uint32_t owner, std::uint32_t source, std::uint32_t channel) {
+    Message msg;
+    msg.start = t;
+    msg.solo = false;
+    msg.owner = owner;
+    msg.source = source;
+    msg.channel = channel;
+    msg.cost = eco.partner(owner).cost + eco.partner(source).cost + eco.partner(channel).cost;
+    msg.credibility = eco.partner(source).credibility;
+    for (std::uint32_t who : {owner, source, channel}) {
+      const auto f = eco.followers(who);
+      msg.audience.insert(msg.audience.end(), f.begin(), f.end());
+    }
+    std::sort(msg.audience.begin(), msg.audience.end());
+    msg.audience.erase(std::unique(msg.audience.begin(), msg.audience.end()), msg.audience.end());
+    return msg;
+  };
+  if (m.strategy == MediaStrategy::calendar) {
+    // The calendar's messages, by step (in file order within a step); each must be
+    // affordable, so the plan is what the file says or an error naming the line.
+    std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> triads;
+    static constexpr const char* ROLE_NAMES[] = {"owner", "source", "channel"};
+    for (const CalendarEntry& e : read_calendar(s)) {
+      throw_if_interrupted();
+      Message msg;
+      if (e.firm) {
+        msg = firm_message(e.step);
+      } else {
+        const std::uint32_t who[3] = {e.owner, e.source, e.channel};
+        for (std::uint32_t role = 0; role < 3; ++role) {
+          if (!(eco.partner(who[role]).roles >> role & 1u)) {
+            throw InputError(fmt::format("{}: column {}: partner {} cannot be {} ({})", e.where, ROLE_NAMES[role],
+                                         s.partners.names.empty() ? std::to_string(who[role]) : s.partners.names[who[role]],
+                                         role == 0 ? "an event owner" : role == 1 ? "an information source" : "a distribution channel",
+                                         "its roles are set by partners.roles or drawn from the role shares"));
+          }
+        }
+        msg = triad_message(e.step, e.owner, e.source, e.channel);
+        triads.insert({e.owner, e.source, e.channel});
+      }
+      if (e.has_cost) msg.cost = e.cost;
+      const double cost = msg.cost;
+      if (!send(std::move(msg))) {
+        throw InputError(fmt::format("{}: column cost: this message ({:g}) brings the calendar over media.budget = "
+                                     "{:g} ({:g} left); raise media.budget or shorten the calendar",
+                                     e.where, cost, m.budget, budget));
+      }
+    }
+    distinct_triads_ = static_cast<std::uint32_t>(triads.size());
+    return;
+  }
+  std::optional<TriadChooser> chooser;
+  if (m.strategy == MediaStrategy::triads) chooser.emplace(eco, rng);
   // media.messages_per_step messages start in every step the plan sends (every cadence
-  // steps), each keyed by its index in the plan.
-  bool spent = false;
-  for (Step t = m.start; t <= s.run.steps && !spent; t += m.cadence) {
+  // steps), each keyed by its index in the plan; the plan ends at the first message the
+  // budget cannot pay.
+  for (Step t = m.start; t <= s.run.steps; t += m.cadence) {
     for (std::uint32_t j = 0; j < m.messages_per_step; ++j) {
       throw_if_interrupted();
       Message msg;
-      msg.start = t;
-      const auto index = static_cast<std::uint32_t>(messages_.size());
       if (m.strategy == MediaStrategy::solo) {
-        msg.source = eco.firm_id();
-        msg.cost = s.firm.message_cost;
-        msg.credibility = s.firm.credibility;
-        msg.audience.assign(eco.firm_followers().begin(), eco.firm_followers().end());
+        msg = firm_message(t);
       } else {
-        const auto best = chooser.next(index, s.source);
-        msg.owner = best[0];
-        msg.source = best[1];
-        msg.channel = best[2];
-        msg.solo = false;
-        msg.cost = eco.partner(msg.owner).cost + eco.partner(msg.source).cost + eco.partner(msg.channel).cost;
-        msg.credibility = eco.partner(msg.source).credibility;
-        for (std::uint32_t who : {msg.owner, msg.source, msg.channel}) {
-          const auto f = eco.followers(who);
-          msg.audience.insert(msg.audience.end(), f.begin(), f.end());
-        }
-        std::sort(msg.audience.begin(), msg.audience.end());
-        msg.audience.erase(std::unique(msg.audience.begin(), msg.audience.end()), msg.audience.end());
+        const auto triad = chooser->next(static_cast<std::uint32_t>(messages_.size()), s.source);
+        msg = triad_message(t, triad[0], triad[1], triad[2]);
       }
-      if (msg.cost > budget) {
-        spent = true;  // the plan ends at the first message the budget cannot pay
-        break;
+      if (!send(std::move(msg))) {
+        if (chooser) distinct_triads_ = chooser->distinct();
+        return;
       }
-      budget -= msg.cost;
-      const Step offsets[3] = {m.announce_offset, m.event_offset, m.echo_offset};
-      const double strengths[3] = {m.announce_strength, m.event_strength, m.echo_strength};
-      for (std::uint8_t stage = 0; stage < 3; ++stage) {
-        const Step at = t + offsets[stage];
-        if (at <= s.run.steps && strengths[stage] > 0) events_[at].push_back({index, stage, strengths[stage]});
-      }
-      messages_.push_back(std::move(msg));
     }
   }
-  distinct_triads_ = chooser.distinct();
+  if (chooser) distinct_triads_ = chooser->distinct();
 }
 
 std::span<const StageEvent> MediaPlan::events_at(Step t) const {

@@ -4,30 +4,9 @@
 #include <bit>
 
 namespace campaign {
-namespace {
 
-// The people Floyd's algorithm has picked, for a sample much smaller than the audience:
-// open addressing with linear probing over a power-of-two table at most half full.
-class PickedSet {
- public:
-  explicit PickedSet(NodeId k) : slots_(std::bit_ceil(std::size_t{k} * 2 + 2), EMPTY), mask_(slots_.size() - 1) {}
-  bool insert(NodeId v) {  // true when v was not there
-    for (std::size_t i = (v * std::uint64_t{0x9E3779B97F4A7C15}) >> 32 & mask_;; i = (i + 1) & mask_) {
-      if (slots_[i] == v) return false;
-      if (slots_[i] == EMPTY) {
-        slots_[i] = v;
-        return true;
-      }
-    }
-  }
-
- private:
-  static constexpr NodeId EMPTY = 0xFFFF'FFFF;  // not a person id (MAX_PEOPLE is lower)
-  std::vector<NodeId> slots_;
-  std::size_t mask_;
-};
-
-}  // namespace
+PersonSet::PersonSet(NodeId capacity)
+    : slots_(std::bit_ceil(std::size_t{capacity} * 2 + 2), EMPTY), mask_(slots_.size() - 1) {}
 
 void sample_people(NodeId n, std::span<NodeId> out, const CounterRng& rng, Stream stream,
                    std::uint32_t replication, std::uint32_t b, std::uint32_t c) {
@@ -55,7 +34,7 @@ void sample_people(NodeId n, std::span<NodeId> out, const CounterRng& rng, Strea
       return fresh;
     });
   } else {
-    PickedSet picked(k);
+    PersonSet picked(k);
     floyd([&](NodeId v) { return picked.insert(v); });
   }
   std::sort(out.begin(), out.end());

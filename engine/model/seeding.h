@@ -12,6 +12,27 @@
 
 namespace campaign {
 
+// A set of people ids for samples much smaller than the audience: open addressing with
+// linear probing over a power-of-two table kept at most half full.
+class PersonSet {
+ public:
+  explicit PersonSet(NodeId capacity);
+  bool insert(NodeId v) {  // true when v was not there
+    for (std::size_t i = (v * std::uint64_t{0x9E3779B97F4A7C15}) >> 32 & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i] == v) return false;
+      if (slots_[i] == EMPTY) {
+        slots_[i] = v;
+        return true;
+      }
+    }
+  }
+
+ private:
+  static constexpr NodeId EMPTY = 0xFFFF'FFFF;  // not a person id (MAX_PEOPLE is lower)
+  std::vector<NodeId> slots_;
+  std::size_t mask_;
+};
+
 // k distinct people of n, uniformly (Floyd's algorithm); draw j is
 // rng.u64(stream, replication, j, b, c). Sorted ascending.
 std::vector<NodeId> sample_people(NodeId n, NodeId k, const CounterRng& rng, Stream stream,

@@ -452,6 +452,10 @@ std::vector<KeySpec> make_keys() {
                        "(the resolved scenario stores those values instead of the file name)."));
   k.push_back(integer_key("partners.count", [](Scenario& s) -> auto& { return s.partners.count; }, 0,
                           0, MAX_PARTNERS, "partners", "campaign: key partners in the ecosystem."));
+  k.push_back(text_list_key("partners.names", [](Scenario& s) -> auto& { return s.partners.names; }, {},
+                            "one per partner, distinct",
+                            "campaign: partner names (set by partners.file); the cooperation, "
+                            "followers and calendar files name partners by them."));
   k.push_back(real_key("partners.owner_share", [](Scenario& s) -> auto& { return s.partners.owner_share; },
                        0.5, {0.0, 1.0}, "probability",
                        "campaign: chance a partner can be an event owner (when partners.roles is empty)."));
@@ -473,6 +477,25 @@ std::vector<KeySpec> make_keys() {
                        "campaign: Pareto shape of partner reach; closer to 1 = heavier tail."));
   k.push_back(integer_list_key("partners.reach", [](Scenario& s) -> auto& { return s.partners.reach; }, 0,
                                MAX_PEOPLE, "people", "campaign: explicit reach per partner."));
+  k.push_back(choice_key("partners.followers", [](Scenario& s) -> auto& { return s.partners.followers; },
+                         FollowerModel::uniform,
+                         "campaign: who follows a partner; uniform = anyone; community = mostly one "
+                         "community (partners.communities, partners.leakage); neighbourhood = the "
+                         "people nearest a hub person in the social graph; file = partners.followers_file."));
+  k.push_back(integer_key("partners.communities", [](Scenario& s) -> auto& { return s.partners.communities; }, 10,
+                          1, 1'000'000, "communities",
+                          "campaign: community followers: the audience's segments when it has several, "
+                          "else this many equal ranges of person ids (the blocks of a stochastic block "
+                          "graph of as many blocks)."));
+  k.push_back(real_key("partners.leakage", [](Scenario& s) -> auto& { return s.partners.leakage; }, 0.1,
+                       {0.0, 1.0}, "share",
+                       "campaign: community followers: share of a partner's followers drawn from "
+                       "outside its community."));
+  k.push_back(text_key("partners.followers_file", [](Scenario& s) -> auto& { return s.partners.followers_file; },
+                       "", "path to a CSV file; relative paths start at the scenario file's folder",
+                       "campaign: partners.followers = \"file\": header partner,person, one pair a line "
+                       "(partner: its name in partners.file, else its index from 0; person: an id "
+                       "0 .. audience size - 1)."));
   k.push_back(real_key("partners.credibility", [](Scenario& s) -> auto& { return s.partners.credibility; },
                        0.5, {0.0, 1.0}, "", "campaign: credibility of every partner as a source."));
   k.push_back(real_list_key("partners.credibilities",
@@ -489,8 +512,8 @@ std::vector<KeySpec> make_keys() {
                          CooperationModel::random,
                          "campaign: the partner cooperation graph; random = pairs cooperate with "
                          "probability partners.cooperation; block = clustered in partners.groups "
-                         "groups; preferential = Barabasi-Albert attachment. A triad is three "
-                         "partners who all cooperate."));
+                         "groups; preferential = Barabasi-Albert attachment; file = the pairs of "
+                         "partners.cooperation_file. A triad is three partners who all cooperate."));
   k.push_back(real_key("partners.cooperation", [](Scenario& s) -> auto& { return s.partners.cooperation; },
                        0.3, {0.0, 1.0}, "probability",
                        "campaign: chance two partners cooperate (random model, when "
@@ -508,6 +531,11 @@ std::vector<KeySpec> make_keys() {
                        [](Scenario& s) -> auto& { return s.partners.cooperation_within; }, 0.8,
                        {0.0, 1.0}, "share",
                        "campaign: block model: expected share of a partner's peers in its own group."));
+  k.push_back(text_key("partners.cooperation_file",
+                       [](Scenario& s) -> auto& { return s.partners.cooperation_file; }, "",
+                       "path to a CSV file; relative paths start at the scenario file's folder",
+                       "campaign: partners.cooperation_model = \"file\": header partner,partner, one "
+                       "cooperating pair a line (names from partners.file, else indices from 0)."));
   // [firm]
   k.push_back(integer_key("firm.reach", [](Scenario& s) -> auto& { return s.firm.reach; }, 5000, 0,
                           MAX_PEOPLE, "people", "campaign: followers of the firm's own channel."));
@@ -524,7 +552,13 @@ std::vector<KeySpec> make_keys() {
   k.push_back(choice_key("media.strategy", [](Scenario& s) -> auto& { return s.media.strategy; },
                          MediaStrategy::none,
                          "campaign: none; solo = the firm's own messages; triads = messages by "
-                         "(owner, source, channel) partner triads."));
+                         "(owner, source, channel) partner triads; calendar = the messages listed in "
+                         "media.calendar."));
+  k.push_back(text_key("media.calendar", [](Scenario& s) -> auto& { return s.media.calendar; }, "",
+                       "path to a CSV file; relative paths start at the scenario file's folder",
+                       "campaign: media.strategy = \"calendar\": header step,owner,source,channel "
+                       "(optional column cost), one message a line; a firm message leaves owner and "
+                       "channel empty and names source firm. Partners by name (partners.file) or index."));
   k.push_back(real_key("media.budget", [](Scenario& s) -> auto& { return s.media.budget; }, 0.0,
                        MONEY, "money",
                        "campaign: money for messages over the run; messages go out every cadence "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 #include <set>
 
@@ -21,7 +22,6 @@ constexpr std::size_t MAX_SEGMENTS = 255;
 // Leads an agency may buy per step, on average: each is simulated one by one (queued,
 // processed, converted), and the Poisson sampler stays exact and fast far beyond it.
 constexpr double MAX_AGENCY_LEADS_PER_STEP = 1e6;
-constexpr double MAX_PLAN_MESSAGES = 1e8;
 // Totals of money must stay finite (the statistics refuse infinities): this bounds what a
 // replication can add up, far below the largest double.
 constexpr double MAX_MONEY_TOTAL = 1e300;
@@ -72,12 +72,12 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
   // A message's three stages are keyed message * 3 + stage in 32 bits: at most 10^8
   // messages in a plan (and each holds its audience).
   const auto& m = s.media;
-  if (m.strategy != MediaStrategy::none && m.start <= s.run.steps) {
+  if ((m.strategy == MediaStrategy::solo || m.strategy == MediaStrategy::triads) && m.start <= s.run.steps) {
     const double sends = std::floor((s.run.steps - m.start) / static_cast<double>(m.cadence)) + 1;
     check.require(sends * m.messages_per_step <= MAX_PLAN_MESSAGES, "media.messages_per_step",
                   "media.messages_per_step = {} over {} sends is {:.6g} messages, more than the {:.0e} a plan "
                   "may hold; lower media.messages_per_step or raise media.cadence",
-                  m.messages_per_step, sends, sends * m.messages_per_step, MAX_PLAN_MESSAGES);
+                  m.messages_per_step, sends, sends * m.messages_per_step, static_cast<double>(MAX_PLAN_MESSAGES));
   }
 
   const auto& a = s.agency;
@@ -106,7 +106,8 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
                 MAX_MONEY_TOTAL);
 
   const auto& p = s.partners;
-  const std::pair<const char*, std::size_t> partner_lists[] = {{"partners.roles", p.roles.size()},
+  const std::pair<const char*, std::size_t> partner_lists[] = {{"partners.names", p.names.size()},
+                                                               {"partners.roles", p.roles.size()},
                                                                {"partners.reach", p.reach.size()},
                                                                {"partners.credibilities", p.credibilities.size()},
                                                                {"partners.costs", p.costs.size()}};
@@ -115,6 +116,23 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
                   "{} has {} entries; it needs one per partner (partners.count = {}) or none", key,
                   size, p.count);
   }
+  if (!p.names.empty()) {
+    std::set<std::string_view> distinct;
+    for (const std::string& name : p.names) {
+      check.require(distinct.insert(name).second, "partners.names", "partners.names has \"{}\" twice; names must be distinct", name);
+    }
+  }
+  // A file and the model that reads it come together.
+  const auto paired = [&](bool model, bool file, const char* model_key, const char* file_key, const char* value) {
+    check.require(!model || file, model_key, "{} = \"{}\" needs {}", model_key, value, file_key);
+    check.require(model || !file, file_key, "{} is given, but {} is not \"{}\"", file_key, model_key, value);
+  };
+  paired(p.followers == FollowerModel::file, !p.followers_file.empty(), "partners.followers", "partners.followers_file",
+         "file");
+  paired(p.cooperation_model == CooperationModel::file, !p.cooperation_file.empty(), "partners.cooperation_model",
+         "partners.cooperation_file", "file");
+  paired(s.media.strategy == MediaStrategy::calendar, !s.media.calendar.empty(), "media.strategy", "media.calendar",
+         "calendar");
   bool can[3] = {p.owner_share > 0, p.source_share > 0, p.channel_share > 0};
   if (!p.roles.empty()) {
     can[0] = can[1] = can[2] = false;
@@ -140,35 +158,41 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
                     "play that role",
                     ROLE_NAMES[r]);
     }
-    check.require(cooperation_degree(p) > 0, p.cooperation_degree > 0 ? "partners.cooperation_degree" : "partners.cooperation",
+    check.require(p.cooperation_model == CooperationModel::file || cooperation_degree(p) > 0, p.cooperation_degree > 0 ? "partners.cooperation_degree" : "partners.cooperation",
                   "media.strategy = \"triads\" needs cooperating partners; partners.cooperation = 0 and "
                   "partners.cooperation_degree = 0");
   }
   if (p.count < 2 || cooperation_degree(p) == 0) return;
+  // The mean degree is partners.cooperation_degree, or derived from partners.cooperation.
+  const char* degree_key = p.cooperation_degree > 0 ? "partners.cooperation_degree" : "partners.cooperation";
+  const std::string degree = p.cooperation_degree > 0
+                                 ? fmt::format("partners.cooperation_degree = {:g}", p.cooperation_degree)
+                                 : fmt::format("a mean degree of {:g} (partners.cooperation = {:g})",
+                                               cooperation_degree(p), p.cooperation);
   switch (p.cooperation_model) {
+    case CooperationModel::file:
+      break;
     case CooperationModel::random:
-      check.require(cooperation_degree(p) <= p.count - 1.0, "partners.cooperation_degree",
-                    "partners.cooperation_degree = {} exceeds partners.count - 1 = {}", p.cooperation_degree,
+      check.require(cooperation_degree(p) <= p.count - 1.0, degree_key, "{} exceeds partners.count - 1 = {}", degree,
                     p.count - 1);
       break;
     case CooperationModel::block: {
       check.require(p.groups <= p.count, "partners.groups", "partners.groups = {} exceeds partners.count = {}",
                     p.groups, p.count);
       const BlockCooperation b = block_cooperation(p);
-      check.require(b.p_in <= 1 && b.p_out <= 1, "partners.cooperation_degree",
-                    "partners.cooperation_degree = {:g} with partners.cooperation_within = {:g} needs {:g} "
-                    "peers inside a group of {} and {:g} outside it among {}; lower the degree or change "
-                    "partners.groups",
-                    cooperation_degree(p), p.cooperation_within, cooperation_degree(p) * p.cooperation_within,
+      check.require(b.p_in <= 1 && b.p_out <= 1, degree_key,
+                    "{} with partners.cooperation_within = {:g} needs {:g} peers inside a group of {} and {:g} "
+                    "outside it among {}; lower the degree or change partners.groups",
+                    degree, p.cooperation_within, cooperation_degree(p) * p.cooperation_within,
                     p.count / p.groups, cooperation_degree(p) * (1 - p.cooperation_within),
                     p.count - p.count / p.groups);
       break;
     }
     case CooperationModel::preferential:
-      check.require(preferential_links(p) < p.count, "partners.cooperation_degree",
+      check.require(preferential_links(p) < p.count, degree_key,
                     "partners.cooperation_model = \"preferential\" links each new partner to {} earlier "
-                    "ones (half the mean degree {:g}), which needs more than {} partners",
-                    preferential_links(p), cooperation_degree(p), p.count);
+                    "ones (half of {}), which needs more than {} partners",
+                    preferential_links(p), degree, p.count);
       break;
   }
 }
@@ -194,6 +218,12 @@ std::uint8_t parse_roles(std::string_view text) {
     text.remove_prefix(plus + 1);
   }
   return bits;
+}
+
+std::string resolve_path(const Scenario& s, const std::string& name) {
+  std::filesystem::path path(name);
+  if (path.is_relative()) path = std::filesystem::path(s.base_dir) / path;
+  return path.lexically_normal().string();
 }
 
 double cooperation_degree(const PartnerSettings& p) {

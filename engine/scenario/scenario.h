@@ -21,9 +21,10 @@ enum class GraphModel {
 };
 enum class DegreeDistribution { power_law, poisson, sequence };
 enum class DiffusionModel { independent_cascade, network_bass, campaign };
-enum class MediaStrategy { none, solo, triads };
+enum class MediaStrategy { none, solo, triads, calendar };
 enum class RestockPolicy { add, order_up_to };
-enum class CooperationModel { random, block, preferential };
+enum class CooperationModel { random, block, preferential, file };
+enum class FollowerModel { uniform, community, neighbourhood, file };
 enum class TriadChoice { uniform };
 
 struct RunSettings {
@@ -81,15 +82,26 @@ struct SegmentSettings {
 
 // Partners are sources of 24-bit ids in the campaign's wear-out memory, with the firm.
 inline constexpr std::uint32_t MAX_PARTNERS = 1'000'000;
+// A message's three stages are keyed message * 3 + stage in 32 bits.
+inline constexpr std::uint32_t MAX_PLAN_MESSAGES = 100'000'000;
 
 struct PartnerSettings {
   std::string file;                 // CSV table name,roles,reach,credibility,cost (fills the lists below)
   std::uint32_t count = 0;
+  std::vector<std::string> names;   // from partners.file: how the files below name partners
   double owner_share = 0, source_share = 0, channel_share = 0;  // chance a partner can play the role
   std::vector<std::string> roles;   // or explicit roles per partner, e.g. "owner+channel"
   double reach_mean = 0;            // people following a partner, Pareto distributed
   double reach_tail = 0;            // Pareto shape (> 1; smaller = heavier tail)
   std::vector<std::int64_t> reach;  // or explicit reach per partner
+  // Who follows a partner (docs/model.md): people drawn uniformly; mostly from one
+  // community (a segment, or one of `communities` ranges of people) with a share
+  // `leakage` from anywhere; the people nearest a hub in the social graph; or the pairs
+  // partner,person of `followers_file`.
+  FollowerModel followers = FollowerModel::uniform;
+  std::uint32_t communities = 0;
+  double leakage = 0;
+  std::string followers_file;
   double credibility = 0;           // [0, 1], scales the interest a message raises
   std::vector<double> credibilities;
   double cost = 0;                  // money per activation (per message the partner is in)
@@ -103,6 +115,7 @@ struct PartnerSettings {
   double cooperation_degree = 0;    // mean cooperating peers of a partner (0: from cooperation)
   std::uint32_t groups = 0;         // block: groups (industries, cities) of partners
   double cooperation_within = 0;    // block: share of a partner's peers in its own group
+  std::string cooperation_file;     // file: pairs of partners, one a line
 };
 
 struct FirmSettings {
@@ -119,6 +132,7 @@ struct MediaSettings {
   std::uint32_t cadence = 0;           // steps between messages
   std::uint32_t messages_per_step = 0; // messages starting in each step the plan sends
   TriadChoice triad_choice = TriadChoice::uniform;  // how a triad message picks its triad
+  std::string calendar;                // strategy calendar: CSV step,owner,source,channel[,cost]
   std::uint32_t start = 0;             // step of the first message
   std::uint32_t announce_offset = 0, event_offset = 0, echo_offset = 0;  // steps after the message starts
   double announce_strength = 0, event_strength = 0, echo_strength = 0;
@@ -204,7 +218,10 @@ struct EnumNames<DiffusionModel> {
 template <>
 struct EnumNames<MediaStrategy> {
   static constexpr std::pair<std::string_view, MediaStrategy> values[] = {
-      {"none", MediaStrategy::none}, {"solo", MediaStrategy::solo}, {"triads", MediaStrategy::triads}};
+      {"none", MediaStrategy::none},
+      {"solo", MediaStrategy::solo},
+      {"triads", MediaStrategy::triads},
+      {"calendar", MediaStrategy::calendar}};
 };
 
 template <>
@@ -212,7 +229,16 @@ struct EnumNames<CooperationModel> {
   static constexpr std::pair<std::string_view, CooperationModel> values[] = {
       {"random", CooperationModel::random},
       {"block", CooperationModel::block},
-      {"preferential", CooperationModel::preferential}};
+      {"preferential", CooperationModel::preferential},
+      {"file", CooperationModel::file}};
+};
+template <>
+struct EnumNames<FollowerModel> {
+  static constexpr std::pair<std::string_view, FollowerModel> values[] = {
+      {"uniform", FollowerModel::uniform},
+      {"community", FollowerModel::community},
+      {"neighbourhood", FollowerModel::neighbourhood},
+      {"file", FollowerModel::file}};
 };
 template <>
 struct EnumNames<TriadChoice> {
@@ -265,6 +291,10 @@ struct BlockCooperation {
 BlockCooperation block_cooperation(const PartnerSettings& partners);
 // Preferential attachment: the links each new partner makes (half the mean degree, >= 1).
 std::uint32_t preferential_links(const PartnerSettings& partners);
+
+// A file a scenario names (graph.path, partners.file, ...), relative paths resolved
+// against the scenario file's folder.
+std::string resolve_path(const Scenario& scenario, const std::string& path);
 
 // People per segment for n people: contiguous id ranges whose boundaries are the rounded
 // cumulative shares, so the sizes sum to n.

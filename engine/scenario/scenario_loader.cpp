@@ -131,12 +131,14 @@ LoadedScenario load(const toml::table& root, const std::string& source, const st
   for (const auto& assignment : overrides) apply_override(s, loaded.origins, assignment);
   if (s.graph.model == GraphModel::edge_list) s.audience.size = 0;  // read from the file
   if (s.graph.model == GraphModel::edge_list && !s.graph.path.empty()) {
-    std::filesystem::path graph(s.graph.path);
-    if (graph.is_relative()) graph = std::filesystem::path(base_dir) / graph;
-    loaded.inputs.push_back(graph.lexically_normal().string());
+    loaded.inputs.push_back(resolve_path(s, s.graph.path));
   }
   if (std::string table = load_partner_table(s, loaded.origins); !table.empty()) {
     loaded.inputs.push_back(std::move(table));
+  }
+  // Read when the ecosystem and the plan are drawn; fingerprinted as inputs (--resume).
+  for (const std::string* file : {&s.partners.followers_file, &s.partners.cooperation_file, &s.media.calendar}) {
+    if (!file->empty()) loaded.inputs.push_back(resolve_path(s, *file));
   }
   if (s.run.name.empty()) s.run.name = std::filesystem::path(source).stem().string();
   validate(s, loaded.origins);

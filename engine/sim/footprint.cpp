@@ -307,9 +307,7 @@ double cgroup_limit() {
 
 GraphEstimate estimate_graph(const Scenario& scenario) {
   if (scenario.graph.model != GraphModel::edge_list) return generated_graph(scenario);
-  std::filesystem::path path(scenario.graph.path);
-  if (path.is_relative()) path = std::filesystem::path(scenario.base_dir) / path;
-  return estimate_graph_file(path.lexically_normal().string());
+  return estimate_graph_file(resolve_path(scenario, scenario.graph.path));
 }
 
 Footprint estimate_footprint(const Scenario& s, unsigned threads, bool save_trajectories) {

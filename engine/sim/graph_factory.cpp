@@ -72,9 +72,7 @@ GraphRecord make_graph(LoadedScenario& loaded) {
                                             &record.report);
       break;
     case GraphModel::edge_list: {
-      std::filesystem::path path(g.path);
-      if (path.is_relative()) path = std::filesystem::path(s.base_dir) / path;
-      LoadedGraph file = load_graph_file(path.lexically_normal().string());
+      LoadedGraph file = load_graph_file(resolve_path(s, g.path));
       record.graph = std::move(file.graph);
       record.report = file.report;
       s.audience.size = record.graph.num_nodes();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "graph/generators.h"
 #include "model/seeding.h"
 #include "rng/philox.h"
 #include "support/simulate.h"
@@ -148,22 +149,26 @@ TEST(Ecosystem, DeterministicPerSeed) {
 }
 
 TEST(Ecosystem, TheSameAtOneAndTwoThreads) {
-  // Drawn in parallel, keyed by partner: the threads change nothing.
-  const Scenario s = campaign_scenario("[run]\nseed = 9\n[partners]\ncount = 200\nreach_mean = 300\n"
-                                       "cooperation = 0.2\n[firm]\nreach = 100\n");
-  std::optional<Ecosystem> one, two;
-  {
-    const tbb::global_control cap(tbb::global_control::max_allowed_parallelism, 1);
-    one.emplace(s, 5000);
-  }
-  {
-    const tbb::global_control cap(tbb::global_control::max_allowed_parallelism, 2);
-    two.emplace(s, 5000);
-  }
-  for (std::uint32_t i = 0; i < 200; ++i) {
-    EXPECT_EQ(one->partner(i).roles, two->partner(i).roles);
-    EXPECT_EQ(list(one->followers(i)), list(two->followers(i)));
-    EXPECT_EQ(list(one->peers(i)), list(two->peers(i)));
+  // Drawn in parallel, keyed by partner: the threads change nothing, whatever the models.
+  const CsrGraph graph = erdos_renyi(5000, 8.0 / 4999, 2);
+  for (const std::string models : {"followers = \"uniform\"", "followers = \"community\"\ncooperation_model = \"block\"",
+                                   "followers = \"neighbourhood\"\ncooperation_model = \"preferential\""}) {
+    const Scenario s = campaign_scenario("[run]\nseed = 9\n[partners]\ncount = 200\nreach_mean = 300\n"
+                                         "cooperation = 0.05\n" + models + "\n[firm]\nreach = 100\n");
+    std::optional<Ecosystem> one, two;
+    {
+      const tbb::global_control cap(tbb::global_control::max_allowed_parallelism, 1);
+      one.emplace(s, graph);
+    }
+    {
+      const tbb::global_control cap(tbb::global_control::max_allowed_parallelism, 2);
+      two.emplace(s, graph);
+    }
+    for (std::uint32_t i = 0; i < 200; ++i) {
+      EXPECT_EQ(one->partner(i).roles, two->partner(i).roles) << models;
+      EXPECT_EQ(list(one->followers(i)), list(two->followers(i))) << models;
+      EXPECT_EQ(list(one->peers(i)), list(two->peers(i))) << models;
+    }
   }
 }
 
@@ -272,6 +277,73 @@ TEST(Ecosystem, CooperationSettingsOutOfRangeAreRefused) {
   refused({"partners.cooperation_model=\"preferential\"", "partners.cooperation_degree=400"},
           "partners.cooperation_degree");
   refused({"partners.cooperation_model=\"ring\""}, "partners.cooperation_model");
+}
+
+TEST(Ecosystem, CommunityFollowersComeMostlyFromOneCommunity) {
+  // 10 communities of 2,000 people; reach 500 and leakage 0.2: exactly round(0.8 x 500) =
+  // 400 followers inside the partner's home community and 100 outside it.
+  std::string reach = "[500";
+  for (int i = 1; i < 30; ++i) reach += ", 500";
+  const Scenario community = campaign_scenario("[run]\nseed = 8\n[partners]\ncount = 30\nreach = " + reach +
+                                               "]\nfollowers = \"community\"\ncommunities = 10\nleakage = 0.2\n");
+  const NodeId n = 20000;
+  const Ecosystem eco(community, n);
+  std::set<std::uint32_t> homes;
+  for (std::uint32_t i = 0; i < 30; ++i) {
+    expect_valid_people(eco.followers(i), n);
+    std::vector<int> per(10, 0);
+    for (NodeId v : eco.followers(i)) ++per[v / 2000];
+    const auto home = std::max_element(per.begin(), per.end()) - per.begin();
+    homes.insert(static_cast<std::uint32_t>(home));
+    EXPECT_EQ(per[home], 400) << i;
+    EXPECT_EQ(eco.followers(i).size(), 500u) << i;
+  }
+  // Homes are uniform over the 10 communities: 30 partners leave at least 4 of them
+  // (P(fewer than 4 distinct) < 1e-12).
+  EXPECT_GE(homes.size(), 4u);
+  // With segments, the communities are the segments: 70% / 30% of 10,000 people.
+  const Scenario segmented = campaign_scenario(
+      "[run]\nseed = 8\n[segments]\nnames = [\"a\", \"b\"]\nshares = [0.7, 0.3]\npropensity = [0.1, 0.1]\n"
+      "talkativeness = [1.0, 1.0]\nprice = [1.0, 1.0]\nrepeat_rate = [0.0, 0.0]\n[partners]\ncount = 6\nreach = [2000, 2000, "
+      "2000, 2000, 2000, 2000]\nfollowers = \"community\"\nleakage = 0\n");
+  const Ecosystem by_segment(segmented, 10000);
+  for (std::uint32_t i = 0; i < 6; ++i) {
+    const auto f = by_segment.followers(i);
+    const bool in_a = f.back() < 7000, in_b = f.front() >= 7000;
+    EXPECT_TRUE(in_a || in_b) << "partner " << i << " has followers in both segments";
+  }
+}
+
+TEST(Ecosystem, NeighbourhoodFollowersAreSociallyClustered) {
+  // The k people nearest a hub: every follower but the hub has a social neighbour among
+  // the followers nearer the hub (the BFS tree), so a set of 200 spans at least 199 social
+  // links; 200 uniform people among 20,000 at mean degree 6 span about C(200,2) x 6/19999
+  // = 6 (Poisson: above 40 has probability < 1e-19).
+  const CsrGraph graph = erdos_renyi(20000, 6.0 / 19999, 4);
+  const std::string body = "[run]\nseed = 6\n[partners]\ncount = 10\nreach = [200, 200, 200, 200, 200, 200, 200, "
+                           "200, 200, 200]\nfollowers = ";
+  const Ecosystem near(campaign_scenario(body + "\"neighbourhood\"\n"), graph);
+  const Ecosystem anywhere(campaign_scenario(body + "\"uniform\"\n"), graph);
+  const auto links_within = [&](std::span<const NodeId> people) {
+    std::uint64_t links = 0;
+    for (NodeId u : people) {
+      for (NodeId v : graph.neighbors(u)) links += u < v && std::binary_search(people.begin(), people.end(), v);
+    }
+    return links;
+  };
+  for (std::uint32_t i = 0; i < 10; ++i) {
+    ASSERT_EQ(near.followers(i).size(), 200u);
+    expect_valid_people(near.followers(i), 20000);
+    EXPECT_GE(links_within(near.followers(i)), 199u) << i;
+    EXPECT_LE(links_within(anywhere.followers(i)), 40u) << i;
+  }
+  // A hub in a component smaller than the reach: further hubs fill it. Ten isolated
+  // people (no links) and reach 4: four distinct hubs.
+  const CsrGraph empty(std::vector<ArcIndex>(11, 0), {});
+  const Ecosystem isolated(campaign_scenario("[partners]\ncount = 3\nreach = [4, 4, 10]\nfollowers = \"neighbourhood\"\n"),
+                           empty);
+  EXPECT_EQ(isolated.followers(0).size(), 4u);
+  EXPECT_EQ(list(isolated.followers(2)), (std::vector<NodeId>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
 TEST(SamplePeople, BitmapAndHashSetGiveFloydsSample) {

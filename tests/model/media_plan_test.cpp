@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "graph/generators.h"
 #include "model/ecosystem_cache.h"
 #include "support/simulate.h"
 
@@ -334,6 +335,7 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
       "[run]\nsteps = 30\nseed = 5\n[partners]\ncount = 20\nreach_mean = 40\ncooperation = 0.5\n"
       "[firm]\nreach = 60\n[media]\nstrategy = \"triads\"\nbudget = 5000\ncadence = 3\n";
   const NodeId n = 2000;
+  const CsrGraph graph = erdos_renyi(n, 0.003, 1), larger = erdos_renyi(n + 1, 0.003, 1);
   const Scenario reference = campaign_scenario(base);
   const Ecosystem fresh_eco(reference, n);
   const MediaPlan fresh_plan(reference, fresh_eco);
@@ -341,8 +343,8 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
   for (const char* change : {"firm.unit_cost=7", "media.wearout=0.5", "funnel.conversion=0.9",
                                     "word_of_mouth.transmission=0.3", "run.replications=3"}) {
     EcosystemCache cache;
-    const EcosystemCache::World a = cache.get(reference, n);
-    const EcosystemCache::World b = cache.get(campaign_scenario(base, {change}), n);
+    const EcosystemCache::World a = cache.get(reference, graph);
+    const EcosystemCache::World b = cache.get(campaign_scenario(base, {change}), graph);
     EXPECT_EQ(a.ecosystem, b.ecosystem) << change;
     EXPECT_EQ(a.plan, b.plan) << change;
     EXPECT_EQ(cache.builds(), 2u) << change;
@@ -352,11 +354,12 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
   // plan built without the cache.
   for (const char* change :
        {"media.cadence=2", "media.budget=900", "media.start=4", "media.strategy=\"solo\"", "run.steps=20",
-        "media.echo_offset=2", "media.event_strength=0.5", "firm.message_cost=3", "media.messages_per_step=2"}) {
+        "media.echo_offset=2", "media.event_strength=0.5", "firm.message_cost=3", "media.messages_per_step=2",
+        "firm.credibility=0.9"}) {
     EcosystemCache cache;
     const Scenario changed = campaign_scenario(base, {change});
-    const EcosystemCache::World a = cache.get(reference, n);
-    const EcosystemCache::World b = cache.get(changed, n);
+    const EcosystemCache::World a = cache.get(reference, graph);
+    const EcosystemCache::World b = cache.get(changed, graph);
     EXPECT_EQ(a.ecosystem, b.ecosystem) << change;
     EXPECT_NE(a.plan, b.plan) << change;
     EXPECT_EQ(cache.builds(), 3u) << change;
@@ -364,16 +367,35 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
   }
   // What the ecosystem reads: both are built anew.
   for (const char* change : {"partners.count=21", "partners.reach_mean=41", "partners.cooperation=0.6",
-                                    "firm.reach=61", "run.seed=6", "partners.owner_share=0.9"}) {
+                                    "firm.reach=61", "run.seed=6", "partners.owner_share=0.9",
+                                    "partners.followers=\"community\"", "partners.cooperation_model=\"preferential\""}) {
     EcosystemCache cache;
-    const EcosystemCache::World a = cache.get(reference, n);
-    const EcosystemCache::World b = cache.get(campaign_scenario(base, {change}), n);
+    const EcosystemCache::World a = cache.get(reference, graph);
+    const EcosystemCache::World b = cache.get(campaign_scenario(base, {change}), graph);
     EXPECT_NE(a.ecosystem, b.ecosystem) << change;
     EXPECT_EQ(cache.builds(), 4u) << change;
   }
   {  // and the audience's size
     EcosystemCache cache;
-    EXPECT_NE(cache.get(reference, n).ecosystem, cache.get(reference, n + 1).ecosystem);
+    EXPECT_NE(cache.get(reference, graph).ecosystem, cache.get(reference, larger).ecosystem);
+  }
+  // The social graph's settings matter to neighbourhood followers only; the segments to
+  // community and neighbourhood followers.
+  for (const std::string followers : {"uniform", "community", "neighbourhood"}) {
+    const Scenario mine = campaign_scenario(base, {"partners.followers=\"" + followers + "\""});
+    for (const char* change : {"graph.mean_degree=7", "segments.names=[\"a\",\"b\"]"}) {
+      const bool graph_change = std::string(change).starts_with("graph");
+      const Scenario other =
+          graph_change ? campaign_scenario(base, {"partners.followers=\"" + followers + "\"", change})
+                       : campaign_scenario(base, {"partners.followers=\"" + followers + "\"", change,
+                                                  "segments.shares=[0.5,0.5]", "segments.propensity=[0.1,0.1]",
+                                                  "segments.talkativeness=[1,1]", "segments.price=[1,1]",
+                                                  "segments.repeat_rate=[0,0]"});
+      EcosystemCache cache;
+      const bool shared = cache.get(mine, graph).ecosystem == cache.get(other, graph).ecosystem;
+      const bool reads = followers == "neighbourhood" || (followers == "community" && !graph_change);
+      EXPECT_EQ(shared, !reads) << followers << " " << change;
+    }
   }
 }
 

@@ -57,7 +57,7 @@ TEST_F(PartnerTable, BadTablesNameTheLineAndColumn) {
   EXPECT_NE(error_of(header + "a,owner,10,1.5,1\n").find("partners.csv:2: column credibility = '1.5' is not allowed; allowed: a number in 0 .. 1"),
             std::string::npos);
   EXPECT_NE(error_of(header + "a,owner,ten,0.5,1\n").find("column reach = 'ten'"), std::string::npos);
-  EXPECT_NE(error_of("").find("partner table is empty"), std::string::npos);
+  EXPECT_NE(error_of("").find("partners.csv: the file is empty; expected the header name,roles,reach,credibility,cost"), std::string::npos);
   // from_chars reads "nan" and "inf": every number in the table must be finite.
   for (const char* row : {"a,owner,10,nan,1\n", "a,owner,10,NaN,1\n", "a,owner,10,0.5,inf\n", "a,owner,10,-nan,1\n"}) {
     EXPECT_NE(error_of(header + row).find("partners.csv:2: column"), std::string::npos) << row;
