@@ -135,7 +135,8 @@ ScenarioHeader header_of(const StudyVariant& variant, const Scenario& s, const M
                         model.metric_names(),
                         save_trajectories,
                         in_study ? variant.id : -1,
-                        in_study ? variant.content_key : std::string()};
+                        in_study ? variant.content_key : std::string(),
+                        model.facts()};
 }
 
 

@@ -122,6 +122,7 @@ void ResultsWriter::begin_scenario(const ScenarioHeader& header) try {
   group.set_attribute("steps", std::int64_t{header.steps});
   group.set_attribute("metrics", metric_list);
   group.set_attribute("step_index", std::string(STEP_INDEX_NOTE));
+  for (const auto& [name, value] : header.facts) group.set_attribute(name, value);
   if (header.variant_id >= 0) {
     group.set_attribute("variant_id", header.variant_id);
     group.set_attribute("content_key", header.content_key);
@@ -246,6 +247,9 @@ VariantResult read_variant(const h5::Group& scenarios, const std::string& name) 
   if (std::find(attributes.begin(), attributes.end(), "variant_id") != attributes.end()) {
     h.variant_id = group.read_int_attribute("variant_id");
     h.content_key = group.read_string_attribute("content_key");
+  }
+  for (const std::string& attribute : attributes) {  // sorted by name, as written
+    if (attribute.starts_with(FACT_PREFIX)) h.facts.emplace_back(attribute, group.read_double_attribute(attribute));
   }
   const std::size_t points = h.steps + std::size_t{1};
   const std::vector<std::string> series_columns(SERIES_COLUMNS.begin(), SERIES_COLUMNS.end());

@@ -27,6 +27,8 @@ namespace campaign {
 
 inline constexpr std::int64_t RESULTS_SCHEMA_VERSION = 4;
 
+inline constexpr std::string_view FACT_PREFIX = "ecosystem_";
+
 struct ScenarioHeader {
   std::string name;
   std::string config_toml;  // the fully resolved scenario
@@ -39,6 +41,9 @@ struct ScenarioHeader {
   // a plain run.
   std::int64_t variant_id = -1;
   std::string content_key;
+  // The model's set-up figures (Model::facts: the campaign's partner ecosystem), each a
+  // float64 attribute of the group named FACT_PREFIX + ..., in name order.
+  std::vector<std::pair<std::string, double>> facts;
 };
 
 // A finished scenario's summary as its group stores it: what write_variant writes and

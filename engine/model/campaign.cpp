@@ -739,6 +739,23 @@ std::vector<DerivedFinal> CampaignModel::derived_finals(const RunAccumulator& ac
   return {cpl, cac, roi};
 }
 
+// A triad or calendar plan's ecosystem, as the run summary prints it (no timings: the
+// file stays the same for the same seed). NaN where the triads were not counted.
+std::vector<std::pair<std::string, double>> CampaignModel::facts() const {
+  const auto& s = scenario_;
+  if (s.media.strategy != MediaStrategy::triads && s.media.strategy != MediaStrategy::calendar) return {};
+  const EcosystemFigures& f = ecosystem().figures();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto counted = [&](std::uint64_t x) { return f.triads_counted ? static_cast<double>(x) : nan; };
+  return {{"ecosystem_cooperating_pairs", static_cast<double>(f.cooperating_pairs)},
+          {"ecosystem_followed_people", static_cast<double>(f.followed_people)},
+          {"ecosystem_follower_links", static_cast<double>(f.follower_links)},
+          {"ecosystem_partners", static_cast<double>(ecosystem().num_partners())},
+          {"ecosystem_role_orders", counted(f.triads.role_assignments)},
+          {"ecosystem_triangles", counted(f.triads.triangles)},
+          {"ecosystem_valid_triads", counted(f.triads.valid)}};
+}
+
 std::vector<std::string> CampaignModel::describe() const {
   std::vector<std::string> lines;
   const auto& s = scenario_;

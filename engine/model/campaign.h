@@ -69,6 +69,7 @@ class CampaignModel final : public Model {
   // cpl = marketing_cost / leads, cac = marketing_cost / customers,
   // roi = (revenue - cost) / cost; NaN where the denominator is 0.
   std::vector<DerivedFinal> derived_finals(const RunAccumulator& accumulator) const override;
+  std::vector<std::pair<std::string, double>> facts() const override;
   std::vector<std::string> describe() const override;
 
   struct Segment {

@@ -53,6 +53,9 @@ class Model {
   virtual std::vector<DerivedFinal> derived_finals(const RunAccumulator&) const { return {}; }
   // Lines about the model's set-up for the run summary (e.g. the media plan).
   virtual std::vector<std::string> describe() const { return {}; }
+  // Figures of the model's set-up that the results file keeps (e.g. the partner
+  // ecosystem's triads), as (name, value); deterministic, so no timings.
+  virtual std::vector<std::pair<std::string, double>> facts() const { return {}; }
 };
 
 // The model the scenario asks for, on `graph` (which must outlive it). A campaign takes

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""End-to-end check of scripts/plot_sweep.py and of scripts/plot_run.py on a sweep's file:
+"""End-to-end check of scripts/plot_sweep.py, of scripts/plot_run.py on a sweep's file and of
+scripts/plot_triads.py on the triad-count study:
 small real sweeps (a cascade grid, a campaign grid with failed variants, a Latin
 hypercube, a text key, a three-key grid), every kind of plot drawn from them and read back
 as an image that is not blank (size, pixel spread, several colours covering a share of
@@ -75,6 +76,7 @@ def main():
     scripts = os.path.join(args.source_dir, "scripts")
     plot_sweep = os.path.join(scripts, "plot_sweep.py")
     plot_run_py = os.path.join(scripts, "plot_run.py")
+    plot_triads = os.path.join(scripts, "plot_triads.py")
     scenarios = os.path.join(args.source_dir, "scenarios")
     tally = Tally()
     check = tally.check
@@ -100,15 +102,32 @@ def main():
                 os.path.join(scenarios, "sweeps", "agency_quality.toml"), *SMALL_CAMPAIGN,
                 "--vary", "agency.budget_per_step=250:8000:log", "--vary", "funnel.conversion=0.1:0.7",
                 "--design", "lhs", "--samples", "24")
+    # The triad-count study on a few of its points: the file keeps each ecosystem's counts.
+    points = os.path.join(work, "triad_points.csv")
+    with open(points, "w") as f:
+        f.write("partners.cooperation_model,partners.cooperation_degree,partners.groups,partners.count\n"
+                "random,0,1,20\nrandom,0,1,60\nrandom,20,1,200\nrandom,20,1,1000\nblock,20,4,200\n"
+                "block,20,20,1000\npreferential,20,1,200\npreferential,20,1,1000\n")
+    triad_count = sweep(args, os.path.join(work, "triad_count.h5"),
+                        os.path.join(scenarios, "sweeps", "triad_count.toml"), "-q", "--design-file", points)
     run_file = os.path.join(work, "run.h5")
     subprocess.run([args.cli, "run", cascade, "-o", run_file, "-q"], check=True)
     files = {"grid": grid, "wide": wide, "text": text_key, "three": three, "triads": triads,
-             "lhs": lhs}
+             "lhs": lhs, "triad_count": triad_count}
     for name, path in files.items():
         check(path is not None, f"the {name} sweep ran")
     if any(path is None for path in files.values()):
         return tally.finish()
 
+    with h5py.File(triad_count, "r") as f:
+        counts = {}
+        for group in f["scenarios"].values():
+            counts[group.attrs["config_toml"]] = {k: float(v) for k, v in group.attrs.items() if k.startswith("ecosystem_")}
+        check(len(counts) == 8, f"triad_count: 8 variants keep their ecosystem ({len(counts)})")
+        check(all(c["ecosystem_partners"] in (20, 60, 200, 1000) and c["ecosystem_valid_triads"] <= c["ecosystem_triangles"]
+                  <= c["ecosystem_cooperating_pairs"] ** 1.5 and c["ecosystem_valid_triads"] <= c["ecosystem_role_orders"]
+                  for c in counts.values()),
+              "triad_count: partners as set, valid triads <= triangles <= pairs^1.5, valid <= role orders")
     with h5py.File(triads, "r") as f:
         statuses = [s.decode() for s in f["sweep/table"]["status"]]
     if "failed" not in statuses or "done" not in statuses:
@@ -135,6 +154,8 @@ def main():
         ("triads_cac", plot_sweep, [triads, "--metric", "cac", "--x", "media.wearout"], False),
         ("lhs_scatter", plot_sweep, [lhs, "--metric", "profit"], False),
         ("lhs_heatmap", plot_sweep, [lhs, "--metric", "profit", "--heatmap"], False),
+        ("triad_count", plot_triads, [triad_count], False),
+        ("triad_count_orders", plot_triads, [triad_count, "--what", "role_orders"], False),
         ("run_sweep_all", plot_run_py, [grid], False),
         ("run_sweep_variants", plot_run_py, [triads, "--metric", "customers", "--variant", "2",
                                           "--variant", "count=40, wearout=1"], False),
@@ -216,6 +237,8 @@ def main():
          ["no such file"]),
         ("not HDF5", plot_sweep, [os.path.join(work, "not_hdf5.h5"), "--metric", "x"],
          ["cannot open", "as HDF5"]),
+        ("plot_triads: no ecosystem", plot_triads, [grid], ["no variant has ecosystem_valid_triads"]),
+        ("plot_triads: missing file", plot_triads, [os.path.join(work, "absent.h5")], ["no such file"]),
         ("plot_run: unknown variant", plot_run_py, [grid, "--variant", "99"],
          ["no variant '99'", "0 (transmission=0.05, mean_degree=4)"]),
         ("plot_run: unknown key", plot_run_py, [grid, "--variant", "degree=8"],
