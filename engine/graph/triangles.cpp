@@ -154,6 +154,19 @@ TriadIndex::TriadIndex(const CsrGraph& graph, std::span<const std::uint8_t> role
   for (std::size_t u = 1; u < cumulative_.size(); ++u) cumulative_[u] += cumulative_[u - 1];
 }
 
+std::vector<std::array<NodeId, 3>> TriadIndex::valid_triangles() const {
+  std::vector<std::array<NodeId, 3>> out;
+  out.reserve(count_.valid);
+  for (NodeId u = 0; u + std::size_t{1} < offsets_.size(); ++u) {
+    if (cumulative_[u + 1] == cumulative_[u]) continue;  // no valid triangle found from u
+    triangles_from(offsets_, targets_, u, [&](NodeId v, NodeId w) {
+      if (ways(roles_.data(), u, v, w) > 0) out.push_back({u, v, w});
+      return false;
+    });
+  }
+  return out;
+}
+
 std::array<NodeId, 3> TriadIndex::at(std::uint64_t k) const {
   if (k >= count_.role_assignments) throw std::out_of_range("TriadIndex::at: no such triad");
   // The node whose range [cumulative[u], cumulative[u + 1]) holds k.

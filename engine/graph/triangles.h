@@ -47,6 +47,9 @@ class TriadIndex {
   const TriangleCount& count() const { return count_; }
   // Triad k < count().role_assignments: {holder of role 0, of role 1, of role 2}.
   std::array<NodeId, 3> at(std::uint64_t k) const;
+  // The triangles that can hold the three roles (count().valid of them), each once, in a
+  // fixed order (by lowest-ranked corner, then merge order).
+  std::vector<std::array<NodeId, 3>> valid_triangles() const;
 
  private:
   std::vector<ArcIndex> offsets_;  // each node's neighbours of higher rank

@@ -52,6 +52,7 @@ class Ecosystem {
   Ecosystem(const Scenario& scenario, NodeId num_people);
 
   std::uint32_t num_partners() const { return static_cast<std::uint32_t>(partners_.size()); }
+  NodeId num_people() const { return num_people_; }
   const Partner& partner(std::uint32_t i) const { return partners_[i]; }
   // Sorted person ids.
   std::span<const NodeId> followers(std::uint32_t i) const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <queue>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -51,9 +52,7 @@ class TriadChooser {
       const std::uint64_t k = position(pick);
       swapped_[pick] = position(taken_);
       ++taken_;
-      triad = index_->at(k);
-      used_.insert(k);
-      return triad;
+      return index_->at(k);
     }
     for (std::uint32_t attempt = 0; attempt < MAX_TRIES; ++attempt) {
       const CounterRng::Block draw = rng_.block(Stream::media, 0, message, attempt, DRAW_REJECTION);
@@ -63,7 +62,7 @@ class TriadChooser {
       const auto [o, s, c] = triad;
       if (o != s && s != c && o != c && eco_.cooperate(o, s) && eco_.cooperate(s, c) && eco_.cooperate(o, c)) {
         const std::uint64_t key = (std::uint64_t{o} << 40) ^ (std::uint64_t{s} << 20) ^ c;  // ids < 2^20
-        if (used_.insert(key).second) return triad;
+        if (drawn_.insert(key).second) return triad;
       }
     }
     throw InputError(fmt::format(
@@ -73,7 +72,6 @@ class TriadChooser {
         where, MAX_TRIES));
   }
 
-  std::uint32_t distinct() const { return static_cast<std::uint32_t>(used_.size()); }
 
  private:
   enum : std::uint32_t { DRAW_INDEXED = 2, DRAW_REJECTION = 3 };
@@ -87,8 +85,111 @@ class TriadChooser {
   const TriadIndex* index_;
   std::uint64_t taken_ = 0;                              // triads used in this round
   std::unordered_map<std::uint64_t, std::uint64_t> swapped_;  // the permutation where it is not identity
-  std::unordered_set<std::uint64_t> used_;               // triads used by the plan
+  std::unordered_set<std::uint64_t> drawn_;              // without the index: triads drawn
   std::vector<std::uint32_t> holders_[3];                // without the index: partners per role
+};
+
+// media.triad_choice = "fresh_reach", a planner's heuristic: each message takes the valid
+// triangle whose partners' followers add the most people the plan has not reached yet.
+// Lazy greedy (Minoux 1978): a max-heap holds every triangle's last known gain, an upper
+// bound since gains only fall as the plan reaches more; the top is re-evaluated until
+// it stays on top. Ties go to a keyed random priority per triangle. The roles go to the
+// order with the most credible source (then the first order). Once every triangle has
+// been used, a new round starts with nobody counted as reached.
+class FreshReachChooser {
+ public:
+  FreshReachChooser(const Ecosystem& eco, const CounterRng& rng, const std::string& where)
+      : eco_(eco), rng_(rng), reached_((std::size_t{eco.num_people()} + 63) / 64, 0) {
+    const TriadIndex* index = eco.triads();
+    if (index == nullptr) {
+      throw InputError(fmt::format(
+          "{}: media.triad_choice = \"fresh_reach\" needs the triads counted, but the cooperation is too dense to "
+          "count them ({} partners, {} cooperating pairs); use media.triad_choice = \"uniform\"",
+          where, eco.num_partners(), eco.figures().cooperating_pairs));
+    }
+    if (index->count().valid > MAX_TRIANGLES) {
+      throw InputError(fmt::format(
+          "{}: media.triad_choice = \"fresh_reach\" keeps every valid triad, and there are {} (at most {:.0e}); "
+          "use media.triad_choice = \"uniform\" or a sparser cooperation",
+          where, index->count().valid, static_cast<double>(MAX_TRIANGLES)));
+    }
+    triangles_ = index->valid_triangles();
+    round();
+  }
+
+  std::array<std::uint32_t, 3> next() {
+    if (heap_.empty()) round();
+    for (;;) {
+      Entry top = heap_.top();
+      heap_.pop();
+      top.gain = gain(top.triangle);
+      if (heap_.empty() || !(top < heap_.top())) {
+        const auto corners = triangles_[top.triangle];
+        for (NodeId who : corners) {
+          for (NodeId v : eco_.followers(who)) reached_[v / 64] |= std::uint64_t{1} << (v % 64);
+        }
+        return roles(corners);
+      }
+      heap_.push(top);
+    }
+  }
+
+
+ private:
+  static constexpr std::uint64_t MAX_TRIANGLES = 50'000'000;
+  enum : std::uint32_t { DRAW_TIE = 4 };
+  struct Entry {
+    std::uint64_t gain, tie;
+    std::uint32_t triangle;
+    bool operator<(const Entry& o) const { return std::tie(gain, tie) < std::tie(o.gain, o.tie); }
+  };
+
+  // A new round: every triangle, its gain bounded by its partners' follower counts.
+  void round() {
+    std::fill(reached_.begin(), reached_.end(), 0);
+    std::vector<Entry> entries;
+    entries.reserve(triangles_.size());
+    for (std::uint32_t t = 0; t < triangles_.size(); ++t) {
+      std::uint64_t bound = 0;
+      for (NodeId who : triangles_[t]) bound += eco_.followers(who).size();
+      entries.push_back({bound, rng_.u64(Stream::media, 0, t, 0, DRAW_TIE), t});
+    }
+    heap_ = std::priority_queue<Entry>(std::less<Entry>(), std::move(entries));
+  }
+
+  // People following one of the triangle's partners whom the plan has not reached.
+  std::uint64_t gain(std::uint32_t t) {
+    scratch_.clear();
+    for (NodeId who : triangles_[t]) {
+      for (NodeId v : eco_.followers(who)) {
+        if (!(reached_[v / 64] >> (v % 64) & 1u)) scratch_.push_back(v);
+      }
+    }
+    std::sort(scratch_.begin(), scratch_.end());
+    return static_cast<std::uint64_t>(std::unique(scratch_.begin(), scratch_.end()) - scratch_.begin());
+  }
+
+  std::array<std::uint32_t, 3> roles(const std::array<NodeId, 3>& corners) const {
+    static constexpr int ORDERS[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    std::array<std::uint32_t, 3> best{};
+    double credibility = -1;
+    for (const auto& order : ORDERS) {
+      const std::uint32_t o = corners[order[0]], s = corners[order[1]], c = corners[order[2]];
+      if ((eco_.partner(o).roles & ROLE_OWNER) && (eco_.partner(s).roles & ROLE_SOURCE) &&
+          (eco_.partner(c).roles & ROLE_CHANNEL) && eco_.partner(s).credibility > credibility) {
+        credibility = eco_.partner(s).credibility;
+        best = {o, s, c};
+      }
+    }
+    return best;
+  }
+
+  const Ecosystem& eco_;
+  const CounterRng& rng_;
+  std::vector<std::array<NodeId, 3>> triangles_;
+  std::priority_queue<Entry> heap_;
+  std::vector<std::uint64_t> reached_;  // bitmap over the audience
+  std::vector<NodeId> scratch_;
 };
 
 }  // namespace
@@ -126,6 +227,15 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
     messages_.push_back(std::move(msg));
     return true;
   };
+  // The triads of the messages sent (a triad drawn for a message the budget cannot pay
+  // does not count).
+  const auto distinct = [&] {
+    std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> triads;
+    for (const Message& msg : messages_) {
+      if (!msg.solo) triads.insert({msg.owner, msg.source, msg.channel});
+    }
+    return static_cast<std::uint32_t>(triads.size());
+  };
   const auto firm_message = [&](Step t) {
     Message msg;
     msg.start = t;
@@ -155,7 +265,6 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
   if (m.strategy == MediaStrategy::calendar) {
     // The calendar's messages, by step (in file order within a step); each must be
     // affordable, so the plan is what the file says or an error naming the line.
-    std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> triads;
     static constexpr const char* ROLE_NAMES[] = {"owner", "source", "channel"};
     for (const CalendarEntry& e : read_calendar(s)) {
       throw_if_interrupted();
@@ -173,7 +282,6 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
           }
         }
         msg = triad_message(e.step, e.owner, e.source, e.channel);
-        triads.insert({e.owner, e.source, e.channel});
       }
       if (e.has_cost) msg.cost = e.cost;
       const double cost = msg.cost;
@@ -183,11 +291,18 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
                                      e.where, cost, m.budget, budget));
       }
     }
-    distinct_triads_ = static_cast<std::uint32_t>(triads.size());
+    distinct_triads_ = distinct();
     return;
   }
   std::optional<TriadChooser> chooser;
-  if (m.strategy == MediaStrategy::triads) chooser.emplace(eco, rng);
+  std::optional<FreshReachChooser> fresh;
+  if (m.strategy == MediaStrategy::triads && m.start <= s.run.steps) {
+    if (m.triad_choice == TriadChoice::uniform) {
+      chooser.emplace(eco, rng);
+    } else {
+      fresh.emplace(eco, rng, s.source);
+    }
+  }
   // media.messages_per_step messages start in every step the plan sends (every cadence
   // steps), each keyed by its index in the plan; the plan ends at the first message the
   // budget cannot pay.
@@ -198,16 +313,16 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
       if (m.strategy == MediaStrategy::solo) {
         msg = firm_message(t);
       } else {
-        const auto triad = chooser->next(static_cast<std::uint32_t>(messages_.size()), s.source);
+        const auto triad = chooser ? chooser->next(static_cast<std::uint32_t>(messages_.size()), s.source) : fresh->next();
         msg = triad_message(t, triad[0], triad[1], triad[2]);
       }
       if (!send(std::move(msg))) {
-        if (chooser) distinct_triads_ = chooser->distinct();
+        distinct_triads_ = distinct();
         return;
       }
     }
   }
-  if (chooser) distinct_triads_ = chooser->distinct();
+  distinct_triads_ = distinct();
 }
 
 std::span<const StageEvent> MediaPlan::events_at(Step t) const {

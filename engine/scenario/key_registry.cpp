@@ -568,7 +568,9 @@ std::vector<KeySpec> make_keys() {
   k.push_back(choice_key("media.triad_choice", [](Scenario& s) -> auto& { return s.media.triad_choice; },
                          TriadChoice::uniform,
                          "campaign: how a triad message picks its triad; uniform = uniformly among "
-                         "the valid (owner, source, channel) triads, those not used yet first."));
+                         "the valid (owner, source, channel) triads, those not used yet first; "
+                         "fresh_reach = the triad whose followers add the most people the plan has "
+                         "not reached yet (greedy), its most credible partner as the source."));
   k.push_back(integer_key("media.messages_per_step",
                           [](Scenario& s) -> auto& { return s.media.messages_per_step; }, 1, 1, 1'000'000,
                           "messages", "campaign: messages that start together in each step the plan sends "

@@ -25,7 +25,7 @@ enum class MediaStrategy { none, solo, triads, calendar };
 enum class RestockPolicy { add, order_up_to };
 enum class CooperationModel { random, block, preferential, file };
 enum class FollowerModel { uniform, community, neighbourhood, file };
-enum class TriadChoice { uniform };
+enum class TriadChoice { uniform, fresh_reach };
 
 struct RunSettings {
   std::string name;              // names the HDF5 group; defaults to the file's stem
@@ -242,7 +242,8 @@ struct EnumNames<FollowerModel> {
 };
 template <>
 struct EnumNames<TriadChoice> {
-  static constexpr std::pair<std::string_view, TriadChoice> values[] = {{"uniform", TriadChoice::uniform}};
+  static constexpr std::pair<std::string_view, TriadChoice> values[] = {{"uniform", TriadChoice::uniform},
+                                                                        {"fresh_reach", TriadChoice::fresh_reach}};
 };
 
 template <>

@@ -208,7 +208,7 @@ constexpr double PROCESS = 12e6;
 
 // The partner ecosystem and the media plan.
 MemoryPart ecosystem_part(const Scenario& s, double people) {
-  MemoryPart part{"partner ecosystem", 0, "partners.count, partners.reach_mean, partners.cooperation"};
+  MemoryPart part{"partner ecosystem", 0, "partners.count, partners.reach_mean"};
   if (s.diffusion.model != DiffusionModel::campaign) return part;
   const auto& p = s.partners;
   double followers = 0;
@@ -238,6 +238,7 @@ MemoryPart ecosystem_part(const Scenario& s, double people) {
   // built). A triad plan indexes the triads (TriadIndex: one id per pair, 17 bytes per
   // partner) unless the cooperation is dense, where triads are drawn by rejection instead.
   const bool indexed = s.media.strategy == MediaStrategy::triads;
+  if (2 * pairs > followers) part.keys = "partners.count, partners.cooperation";  // the larger part
   part.bytes = NODE_ID * followers + OFFSET * p.count + 2 * NODE_ID * pairs + (2 * OFFSET) * p.count +
                (indexed ? NODE_ID * pairs + 17.0 * p.count : 0.0) + sizeof(Partner) * p.count +
                112 * messages /* the message and its stage events */ +
@@ -398,7 +399,9 @@ void check_fits(const Footprint& f, const MemoryLimit& limit, const std::string&
     std::vector<MemoryPart> sorted = f.run_parts;
     std::sort(sorted.begin(), sorted.end(),
               [](const MemoryPart& a, const MemoryPart& b) { return a.bytes > b.bytes; });
-    for (std::size_t i = 0; i < 2 && i < sorted.size() && sorted[i].bytes > 0; ++i) {
+    // The largest part, and the next where it matters (a tenth of the peak): the line stays
+    // short enough to keep its advice.
+    for (std::size_t i = 0; i < 2 && i < sorted.size() && sorted[i].bytes > (i == 0 ? 0 : f.peak_bytes / 10); ++i) {
       if (i > 0) parts += ", ";
       parts += fmt::format("{} {}", sorted[i].what, format_bytes(sorted[i].bytes));
       add_keys(sorted[i].keys);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -255,6 +256,77 @@ TEST(MediaPlan, EveryTriadIsUsedOnceBeforeAnyRepeats) {
   EXPECT_EQ(plan.distinct_triads(), 14u);
 }
 
+TEST(MediaPlan, FreshReachIsGreedyOnNewPeople) {
+  // 14 partners with explicit reach among 3,000 people: each message's triangle must add
+  // as many not-yet-reached people as the best valid triangle would (checked by brute
+  // force over every triangle), its source the most credible partner able to be one.
+  std::string reach = "[", credibility = "[";
+  for (int i = 0; i < 14; ++i) {
+    reach += (i ? ", " : "") + std::to_string(40 + 37 * i);
+    credibility += (i ? ", " : "") + std::to_string(0.3 + 0.05 * ((i * 7) % 11));
+  }
+  const Scenario s = campaign_scenario("[run]\nsteps = 30\nseed = 12\n[partners]\ncount = 14\ncooperation = 0.6\ncost = 1\n"
+                                       "reach = " + reach + "]\ncredibilities = " + credibility + "]\n"
+                                       "[media]\nstrategy = \"triads\"\ntriad_choice = \"fresh_reach\"\nbudget = 1e6\n");
+  const Ecosystem eco(s, 3000);
+  const MediaPlan plan(s, eco);
+  ASSERT_EQ(plan.messages().size(), 30u);
+  std::vector<std::array<std::uint32_t, 3>> triangles;  // valid ones
+  for (std::uint32_t a = 0; a < 14; ++a) {
+    for (std::uint32_t b = a + 1; b < 14; ++b) {
+      for (std::uint32_t c = b + 1; c < 14; ++c) {
+        if (!eco.cooperate(a, b) || !eco.cooperate(b, c) || !eco.cooperate(a, c)) continue;
+        const std::uint32_t t[3] = {a, b, c};
+        bool valid = false;
+        for (int o = 0; o < 3; ++o) {
+          for (int src = 0; src < 3; ++src) {
+            if (o != src && (eco.partner(t[o]).roles & ROLE_OWNER) && (eco.partner(t[src]).roles & ROLE_SOURCE) &&
+                (eco.partner(t[3 - o - src]).roles & ROLE_CHANNEL)) {
+              valid = true;
+            }
+          }
+        }
+        if (valid) triangles.push_back({a, b, c});
+      }
+    }
+  }
+  ASSERT_GT(triangles.size(), 30u);  // one round: no triangle twice
+  std::set<NodeId> reached;
+  const auto gain = [&](const std::array<std::uint32_t, 3>& t) {
+    std::set<NodeId> fresh;
+    for (std::uint32_t who : t) {
+      for (NodeId v : eco.followers(who)) {
+        if (!reached.count(v)) fresh.insert(v);
+      }
+    }
+    return fresh.size();
+  };
+  std::set<std::array<std::uint32_t, 3>> used;
+  for (const Message& m : plan.messages()) {
+    std::array<std::uint32_t, 3> mine = {m.owner, m.source, m.channel};
+    std::sort(mine.begin(), mine.end());
+    std::size_t best = 0;
+    for (const auto& t : triangles) best = std::max(best, gain(t));
+    EXPECT_EQ(gain(mine), best) << "message " << &m - plan.messages().data();
+    EXPECT_TRUE(used.insert(mine).second) << "a triangle twice within a round";
+    for (std::uint32_t who : mine) {
+      if (eco.partner(who).roles & ROLE_SOURCE && eco.partner(who).credibility > eco.partner(m.source).credibility) {
+        // A more credible source must be unable to take the role with the other two.
+        bool fits = false;
+        for (std::uint32_t o : mine) {
+          for (std::uint32_t c : mine) {
+            fits = fits || (o != who && c != who && o != c && (eco.partner(o).roles & ROLE_OWNER) &&
+                            (eco.partner(c).roles & ROLE_CHANNEL));
+          }
+        }
+        EXPECT_FALSE(fits) << "partner " << who << " is a more credible source";
+      }
+    }
+    for (std::uint32_t who : mine) reached.insert(eco.followers(who).begin(), eco.followers(who).end());
+  }
+  EXPECT_EQ(plan.distinct_triads(), 30u);
+}
+
 TEST(MediaPlan, TriadBudgetBuysWholeMessagesOnly) {
   const Scenario s = campaign_scenario(
       "[run]\nsteps = 40\nseed = 9\n[partners]\ncount = 12\ncost = 100\ncooperation = 0.8\n"
@@ -263,6 +335,8 @@ TEST(MediaPlan, TriadBudgetBuysWholeMessagesOnly) {
   const MediaPlan plan(s, eco);
   // Each triad costs 300: 1000 buys 3.
   ASSERT_EQ(plan.messages().size(), 3u);
+  // The triad drawn for the fourth message, which the budget cannot pay, is not counted.
+  EXPECT_EQ(plan.distinct_triads(), 3u);
   for (const Message& m : plan.messages()) EXPECT_EQ(m.cost, 300.0);
 }
 
@@ -355,7 +429,7 @@ TEST(EcosystemCache, SharesExactlyWhatIsTheSame) {
   for (const char* change :
        {"media.cadence=2", "media.budget=900", "media.start=4", "media.strategy=\"solo\"", "run.steps=20",
         "media.echo_offset=2", "media.event_strength=0.5", "firm.message_cost=3", "media.messages_per_step=2",
-        "firm.credibility=0.9"}) {
+        "firm.credibility=0.9", "media.triad_choice=\"fresh_reach\""}) {
     EcosystemCache cache;
     const Scenario changed = campaign_scenario(base, {change});
     const EcosystemCache::World a = cache.get(reference, graph);
