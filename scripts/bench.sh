@@ -4,6 +4,9 @@
 #   W1        10^6 people, 10^7 edges: independent cascade T = 0.1, the campaign model,
 #             top-down and direction-optimizing BFS yardsticks, the parallel runner at 1
 #             and 2 threads, graph generation
+#   ecosystem 10^5 partners x 1,000 followers and 10^6 x 100 over 10^6 people (sparse
+#             cooperation, triads counted): drawing them, and a campaign of 100 triad
+#             messages a week on the first, with and without word of mouth
 #   loading   W1 as a 10^7-edge text edge list and as a binary CSR file
 #   --scaling also the cascade from 10^4 to 10^7 people, plotted to scaling.png
 # Prints one table and writes results.json and results.csv to $OUT_DIR (default
@@ -34,6 +37,7 @@ run_workload() {  # NAME FILTER
 kernels='^BM_(IndependentCascade|CampaignReplication|CascadeRunner|TopDownBfs|DirectionOptimizingBfs|NetworkBassStep|GenerateErdosRenyi)'
 run_workload W0 "$kernels/people:100000/"
 run_workload W1 "$kernels/people:1000000/"
+run_workload ecosystem '^BM_(BuildEcosystem|EcosystemCampaign)/people:1000000/'
 if ((scaling)); then
   run_workload scaling '^BM_(IndependentCascade|TopDownBfs)/people:(10000|10000000)/'
 fi

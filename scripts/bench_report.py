@@ -69,6 +69,36 @@ def main():
                 "per_replication_vs_direction_optimizing_bfs": round(per_replication / direction, 3),
                 "peak_rss_mb": round(rss_mb, 1),
             })
+    # The partner ecosystem at scale: drawing it, and a campaign on it with and without
+    # word of mouth (the difference is word of mouth's share of the time).
+    path = os.path.join(args.folder, "ecosystem.json")
+    if os.path.exists(path):
+        rows, _ = load_benchmarks(path)
+        with open(os.path.join(args.folder, "ecosystem.rss")) as f:
+            rss_mb = int(f.read().split()[-1]) / 1024
+        for name, b in rows.items():
+            m = re.match(r"BM_BuildEcosystem/people:(\d+)/partners:(\d+)/followers:(\d+)", name)
+            if m:
+                out.append({"workload": "eco", "kernel": f"draw {int(m.group(2)):,} partners x {int(m.group(3)):,} followers",
+                            "threads": args.threads, "wall_ms": round(ms(b), 1), "replications_per_s": None,
+                            "arcs_per_s": None, "per_replication_vs_top_down_bfs": None,
+                            "per_replication_vs_direction_optimizing_bfs": None, "peak_rss_mb": round(rss_mb, 1),
+                            "note": f"followers {b['follower_bytes/link']:.2f} B/link, all {b['bytes/link']:.2f} B/link, "
+                                    f"{b['links/s'] / 1e6:.1f}M links/s, "
+                                    f"{b['valid_triads']:.0f} valid triads"})
+        for partners in sorted({int(x) for x in re.findall(r"BM_EcosystemCampaign/people:\d+/partners:(\d+)/", " ".join(rows))}):
+            runs = {wom: b for name, b in rows.items()
+                    for wom in ("0", "1") if re.match(rf"BM_EcosystemCampaign/people:\d+/partners:{partners}/followers:\d+/wom:{wom}", name)}
+            if set(runs) != {"0", "1"}:
+                continue
+            media, full = ms(runs["0"]), ms(runs["1"])
+            out.append({"workload": "eco", "kernel": f"campaign on {partners:,} partners, 100 msgs/week",
+                        "threads": 1, "wall_ms": round(full, 1),
+                        "replications_per_s": round(runs["1"]["replications/s"], 3), "arcs_per_s": None,
+                        "per_replication_vs_top_down_bfs": None, "per_replication_vs_direction_optimizing_bfs": None,
+                        "peak_rss_mb": round(rss_mb, 1),
+                        "note": f"{runs['0']['exposures/s'] / 1e6:.1f}M exposures/s (media alone {media:.0f} ms); "
+                                f"word of mouth {max(0.0, full - media) / full:.0%} of the time"})
     for fmt in ("edges", "csr"):
         path = os.path.join(args.folder, f"load_{fmt}.time")
         if os.path.exists(path):
@@ -83,9 +113,11 @@ def main():
 
     header = ["workload", "kernel", "threads", "wall_ms", "replications_per_s", "arcs_per_s",
               "per_replication_vs_top_down_bfs", "per_replication_vs_direction_optimizing_bfs",
-              "peak_rss_mb"]
-    shown = ["workload", "kernel", "thr", "wall ms", "repl/s", "arcs/s", "x TD-BFS", "x DO-BFS", "RSS MB"]
-    widths = [8, 38, 3, 10, 8, 10, 8, 8, 8]
+              "peak_rss_mb", "note"]
+    shown = ["workload", "kernel", "thr", "wall ms", "repl/s", "arcs/s", "x TD-BFS", "x DO-BFS", "RSS MB", "note"]
+    widths = [8, 38, 3, 10, 8, 10, 8, 8, 8, 0]
+    for row in out:
+        row.setdefault("note", None)
 
     def cell(value):
         if value is None:
