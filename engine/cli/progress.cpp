@@ -8,6 +8,35 @@
 
 namespace campaign {
 
+SlowStepNotice::SlowStepNotice(bool enabled, std::string text, std::chrono::milliseconds delay) {
+  if (!enabled || isatty(STDERR_FILENO) != 1) return;
+  thread_ = std::thread([this, text = std::move(text), delay] {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_lock lock(mutex_);
+    if (wake_.wait_for(lock, delay, [this] { return done_; })) return;
+    do {
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      fmt::print(stderr, "\r\033[K{} ({:.0f} s)", text, seconds);
+      std::fflush(stderr);
+      shown_ = true;
+    } while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; }));
+  });
+}
+
+SlowStepNotice::~SlowStepNotice() {
+  if (!thread_.joinable()) return;
+  {
+    const std::lock_guard lock(mutex_);
+    done_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  if (shown_) {
+    fmt::print(stderr, "\r\033[K");
+    std::fflush(stderr);
+  }
+}
+
 ProgressBar::ProgressBar(bool enabled)
     : enabled_(enabled && isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),

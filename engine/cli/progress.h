@@ -3,8 +3,12 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
 
 namespace campaign {
 
@@ -24,6 +28,23 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
   std::size_t first_done_ = static_cast<std::size_t>(-1);  // variants done at the first update
+};
+
+// A line on stderr for a set-up step that may take long (drawing a large partner
+// ecosystem): shown only on a terminal and only once the step has run for `delay`, with
+// the seconds so far, and cleared when the notice is destroyed.
+class SlowStepNotice {
+ public:
+  SlowStepNotice(bool enabled, std::string text, std::chrono::milliseconds delay = std::chrono::milliseconds(1500));
+  ~SlowStepNotice();
+  SlowStepNotice(const SlowStepNotice&) = delete;
+  SlowStepNotice& operator=(const SlowStepNotice&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false, shown_ = false;
+  std::thread thread_;
 };
 
 }  // namespace campaign

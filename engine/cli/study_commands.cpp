@@ -75,6 +75,10 @@ class RunSink final : public StudySink {
   RunSink(ResultsWriter& writer, bool save_trajectories, bool quiet, int threads)
       : writer_(writer), save_trajectories_(save_trajectories), quiet_(quiet), threads_(threads), progress_(!quiet) {}
 
+  void setting_up(const StudyVariant&, bool starts) override {
+    notice_.reset();
+    if (starts) notice_.emplace(!quiet_, "drawing the partner ecosystem and the media plan");
+  }
   void started(const StudyVariant& v, const Scenario& s, const Model& model) override {
     const auto t = tbb::tick_count::now();
     ScenarioHeader h = header_of(v, s, model, save_trajectories_, false);
@@ -104,6 +108,7 @@ class RunSink final : public StudySink {
  private:
   ResultsWriter& writer_;
   bool save_trajectories_, quiet_;
+  std::optional<SlowStepNotice> notice_;
   int threads_;
   ProgressBar progress_;
 };

@@ -51,6 +51,10 @@ class SweepSink final : public StudySink {
   void progress(const StudyProgress& p) override {
     bar_.update_study(before_ + p.variants_done, total_, p.replications_done, p.failures);
   }
+  void setting_up(const StudyVariant& v, bool starts) override {
+    notice_.reset();
+    if (starts) notice_.emplace(!quiet_, fmt::format("{}: drawing the partner ecosystem and the media plan", v.name));
+  }
   void stop() { bar_.finish(); }
 
  private:
@@ -60,6 +64,7 @@ class SweepSink final : public StudySink {
   std::size_t before_, total_, finished_ = 0, failed_ = 0;
   ProgressBar bar_;
   bool terminal_;
+  std::optional<SlowStepNotice> notice_;
 };
 
 }  // namespace

@@ -421,6 +421,15 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
         auto running = std::make_shared<Running>();
         running->index = i;
         running->serial = ++serial;
+        const auto say = [&](bool starts) {
+          const std::lock_guard lock(sink_mutex);
+          sink.setting_up(study.variants()[i], starts);
+        };
+        say(true);
+        struct SaidDone {  // whichever way the set-up ends
+          const decltype(say)& tell;
+          ~SaidDone() { tell(false); }
+        } said{say};
         try {
           in_labelled_phase("drawing the partner ecosystem", [&] {
             running->loaded = study.load_on(i, graph->graph);

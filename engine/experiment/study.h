@@ -150,6 +150,9 @@ class StudySink {
   virtual void progress(const StudyProgress&) {}
   // Graph building: the sink may time it or say it.
   virtual void graph_built(const GraphRecord&) {}
+  // Around a variant's model set-up (its partner ecosystem and media plan, drawn or taken
+  // from the cache): the sink may say it where it is slow.
+  virtual void setting_up(const StudyVariant&, bool /*starts*/) {}
 };
 
 struct StudyRunOptions {
