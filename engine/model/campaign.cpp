@@ -159,7 +159,7 @@ class CampaignKernel final : public ReplicationKernel {
     double ever_interested = 0, aware = 0, leads = 0, lost_capacity = 0, lost_stock = 0,
            lost_handoff = 0, not_converted = 0, customers = 0, repeats = 0, repeats_lost_stock = 0,
            lost_support = 0,
-           lost_quality = 0, messages = 0, wom = 0, agency_leads = 0, revenue = 0,
+           lost_quality = 0, messages = 0, exposures = 0, forgotten = 0, wom = 0, agency_leads = 0, revenue = 0,
            marketing = 0, cost = 0, commitments = 0, agency_refused = 0;
   };
 
@@ -348,6 +348,7 @@ class CampaignKernel final : public ReplicationKernel {
       const double base = s_.media.interest * event.strength * msg.credibility;
       const std::uint32_t key = event.message * 3 + event.stage;
       const std::vector<NodeId>& audience = msg.audience;
+      totals_.exposures += static_cast<double>(audience.size());
       for (std::size_t i = 0; i < audience.size(); ++i) {
         const std::uint32_t exposure =  // with the next people's, at once
             lanes_.walk(i, audience.size(), model_.rng(), [&](std::size_t lane, std::size_t k) {
@@ -385,6 +386,7 @@ class CampaignKernel final : public ReplicationKernel {
       }
       if (memory.count[i] < memory.count[weakest]) weakest = i;
     }
+    if (memory.count[weakest] > 0) ++totals_.forgotten;  // all four slots taken
     memory.low[weakest] = static_cast<std::uint16_t>(source);
     memory.high[weakest] = static_cast<std::uint8_t>(source >> 16);
     memory.count[weakest] = 1;
@@ -597,7 +599,7 @@ class CampaignKernel final : public ReplicationKernel {
   void record(Trajectory& out, Step t) const {
     const Totals& x = totals_;
     constexpr double later = std::numeric_limits<double>::quiet_NaN();
-    static_assert(CM_COUNT == 27, "a metric was added to CAMPAIGN_METRICS: record its value here, in its "
+    static_assert(CM_COUNT == 29, "a metric was added to CAMPAIGN_METRICS: record its value here, in its "
                                   "order, and regenerate docs/hdf5-layout.md");
     const double values[CM_COUNT] = {static_cast<double>(first_interests_),
                                      x.ever_interested,
@@ -618,6 +620,8 @@ class CampaignKernel final : public ReplicationKernel {
                                      later,
                                      later,
                                      x.messages,
+                                     x.exposures,
+                                     x.forgotten,
                                      x.wom,
                                      x.agency_leads,
                                      x.revenue,

@@ -52,7 +52,7 @@ inline constexpr std::array<MetricInfo, 3> DIFFUSION_METRICS{{
 
 // The campaign model's metrics, in this order. The first three keep the diffusion
 // models' meaning, with "adopted" read as "interested".
-inline constexpr std::array<MetricInfo, 27> CAMPAIGN_METRICS{{
+inline constexpr std::array<MetricInfo, 29> CAMPAIGN_METRICS{{
     {"newly_adopted", "people", MetricKind::per_step,
      "people interested for the first time during step `t` (index 0: the seeds)"},
     {"total_adopted", "people", MetricKind::cumulative,
@@ -91,6 +91,10 @@ inline constexpr std::array<MetricInfo, 27> CAMPAIGN_METRICS{{
      "dissatisfied customers still talking", Better::lower},
     {"messages", "messages", MetricKind::cumulative,
      "media messages started"},
+    {"exposures", "exposures", MetricKind::cumulative,
+     "people reached by a message's stage (a person reached by three stages counts three times)"},
+    {"sources_forgotten", "exposures", MetricKind::cumulative,
+     "exposures to a source the person did not remember while already remembering four: the least seen of them is forgotten, and its wear-out starts again if it comes back (the memory holds four sources a person)"},
     {"wom_transmissions", "contacts", MetricKind::cumulative,
      "successful word-of-mouth contacts (convincing, or putting off, a neighbour)"},
     {"agency_leads", "leads", MetricKind::cumulative,
