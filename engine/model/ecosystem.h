@@ -71,7 +71,8 @@ class Ecosystem {
   // The valid triads indexed for exact uniform choice; null when figures() did not count
   // them (past the budget).
   const TriadIndex* triads() const;
-  // Bytes held: followers, cooperation, partners (the triad index while it exists).
+  // Bytes held by followers, cooperation, partners and the firm's followers (not the
+  // triad index, which exists only once a triad plan has asked for it).
   std::size_t memory_bytes() const;
 
  private:

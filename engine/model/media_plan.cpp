@@ -28,15 +28,23 @@ namespace {
 // counting would take long and, by the same density, nearly every role holder triple is
 // a triad), an owner, a source and a channel are drawn uniformly among the role holders
 // until they form a valid triad not used yet: rejection sampling, uniform over the
-// unused triads as well.
+// unused triads as well; where 2^20 draws find none, the round is taken as over (the
+// used triads are forgotten) and the draws go on once more before that is an error.
 class TriadChooser {
  public:
-  TriadChooser(const Ecosystem& eco, const CounterRng& rng) : eco_(eco), rng_(rng), index_(eco.triads()) {
+  TriadChooser(const Ecosystem& eco, const CounterRng& rng, const std::string& where)
+      : eco_(eco), rng_(rng), index_(eco.triads()) {
     if (index_) return;
     for (std::uint32_t i = 0; i < eco.num_partners(); ++i) {
       for (std::uint32_t role = 0; role < 3; ++role) {
         if (eco.partner(i).roles >> role & 1u) holders_[role].push_back(i);
       }
+    }
+    if (holders_[0].empty() || holders_[1].empty() || holders_[2].empty()) {
+      throw InputError(fmt::format(
+          "{}: media.strategy = \"triads\", but no triad exists: {} partners ({} owners, {} sources, {} channels); "
+          "raise the role shares",
+          where, eco.num_partners(), holders_[0].size(), holders_[1].size(), holders_[2].size()));
     }
   }
 
@@ -54,7 +62,11 @@ class TriadChooser {
       ++taken_;
       return index_->at(k);
     }
-    for (std::uint32_t attempt = 0; attempt < MAX_TRIES; ++attempt) {
+    for (std::uint32_t attempt = 0; attempt < 2 * MAX_TRIES; ++attempt) {
+      if (attempt == MAX_TRIES) {
+        if (drawn_.empty()) break;  // not a single valid triad drawn
+        drawn_.clear();             // a new round
+      }
       const CounterRng::Block draw = rng_.block(Stream::media, 0, message, attempt, DRAW_REJECTION);
       for (std::uint32_t role = 0; role < 3; ++role) {
         triad[role] = holders_[role][CounterRng::below(std::uint64_t{draw[role]} << 32 | draw[3], holders_[role].size())];
@@ -66,9 +78,9 @@ class TriadChooser {
       }
     }
     throw InputError(fmt::format(
-        "{}: media.strategy = \"triads\": no unused triad (owner, source, channel) of mutually cooperating "
+        "{}: media.strategy = \"triads\": no triad (owner, source, channel) of mutually cooperating "
         "partners was found in {} uniform draws of role holders; the cooperation graph is too sparse to "
-        "draw triads this way and too large to count them; lower partners.count or media.budget",
+        "draw triads this way and too large to count them; lower partners.count or raise the role shares",
         where, MAX_TRIES));
   }
 
@@ -298,7 +310,7 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
   std::optional<FreshReachChooser> fresh;
   if (m.strategy == MediaStrategy::triads && m.start <= s.run.steps) {
     if (m.triad_choice == TriadChoice::uniform) {
-      chooser.emplace(eco, rng);
+      chooser.emplace(eco, rng, s.source);
     } else {
       fresh.emplace(eco, rng, s.source);
     }

@@ -119,6 +119,7 @@ std::vector<CalendarEntry> read_calendar(const Scenario& s) {
     }
     entries.push_back(std::move(e));
   }
+  if (entries.empty()) throw InputError(fmt::format("{}: the calendar lists no message", table.path()));
   std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.step < b.step; });
   return entries;
 }

@@ -522,7 +522,8 @@ std::vector<KeySpec> make_keys() {
                        [](Scenario& s) -> auto& { return s.partners.cooperation_degree; }, 0.0,
                        {0.0, 1e6}, "partners",
                        "campaign: mean number of partners a partner cooperates with; 0 = "
-                       "partners.cooperation x (partners.count - 1)."));
+                       "partners.cooperation x (partners.count - 1). Preferential attachment gets "
+                       "2 x round(degree / 2), at least 2."));
   k.push_back(integer_key("partners.groups", [](Scenario& s) -> auto& { return s.partners.groups; }, 10, 1,
                           MAX_PARTNERS, "groups",
                           "campaign: block model: groups of partners (industries, cities), "

@@ -133,6 +133,15 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
          "partners.cooperation_file", "file");
   paired(s.media.strategy == MediaStrategy::calendar, !s.media.calendar.empty(), "media.strategy", "media.calendar",
          "calendar");
+  if (p.followers == FollowerModel::community) {
+    const std::size_t communities = s.segments.names.size() >= 2 ? s.segments.names.size() : p.communities;
+    check.require(communities >= 2 || p.leakage == 0, "partners.leakage",
+                  "partners.leakage = {:g} draws followers from outside a partner's community, but there is one "
+                  "community (partners.communities = 1 and fewer than two segments); set partners.communities",
+                  p.leakage);
+    check.require(s.audience.size == 0 || communities <= s.audience.size, "partners.communities",
+                  "partners.communities = {} exceeds the audience ({} people)", communities, s.audience.size);
+  }
   bool can[3] = {p.owner_share > 0, p.source_share > 0, p.channel_share > 0};
   if (!p.roles.empty()) {
     can[0] = can[1] = can[2] = false;
@@ -233,7 +242,7 @@ double cooperation_degree(const PartnerSettings& p) {
 
 BlockCooperation block_cooperation(const PartnerSettings& p) {
   const double d = cooperation_degree(p);
-  if (p.groups <= 1) return {std::min(1.0, d / (p.count - 1.0)), 0.0};
+  if (p.groups <= 1) return {d / (p.count - 1.0), 0.0};
   const double size = static_cast<double>(p.count) / p.groups;  // sizes differ by at most one
   const double inside = size - 1, outside = p.count - size;
   return {inside > 0 ? d * p.cooperation_within / inside : (d * p.cooperation_within > 0 ? 2.0 : 0.0),

@@ -211,15 +211,29 @@ MemoryPart ecosystem_part(const Scenario& s, double people) {
   MemoryPart part{"partner ecosystem", 0, "partners.count, partners.reach_mean"};
   if (s.diffusion.model != DiffusionModel::campaign) return part;
   const auto& p = s.partners;
-  double followers = 0;
-  if (!p.reach.empty()) {
+  // A file's rows, from its size: a row is at least about 8 bytes ("ann,1234").
+  const auto rows_of = [&](const std::string& name) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(resolve_path(s, name), ec);
+    return ec ? 0.0 : static_cast<double>(size) / 8;
+  };
+  double followers = 0, file_rows = 0;  // file_rows: 8 bytes each while a file is read
+  if (p.followers == FollowerModel::file) {
+    followers = file_rows = rows_of(p.followers_file);
+  } else if (!p.reach.empty()) {
     for (const auto r : p.reach) followers += std::min<double>(static_cast<double>(r), people);
   } else {
     followers = p.count * std::min(p.reach_mean, people);
   }
-  const double pairs = cooperation_degree(p) * p.count / 2;
+  double pairs = cooperation_degree(p) * p.count / 2;
+  if (p.cooperation_model == CooperationModel::file) {
+    pairs = rows_of(p.cooperation_file);
+    file_rows = std::max(file_rows, pairs);
+  }
   double messages = 0;
-  if (s.media.strategy != MediaStrategy::none && s.media.start <= s.run.steps) {
+  if (s.media.strategy == MediaStrategy::calendar) {
+    messages = rows_of(s.media.calendar) / 2;  // a calendar row is longer: about 16 bytes
+  } else if (s.media.strategy != MediaStrategy::none && s.media.start <= s.run.steps) {
     messages = (std::floor((s.run.steps - s.media.start) / static_cast<double>(s.media.cadence)) + 1) *
                s.media.messages_per_step;
     // The budget stops the plan at its cheapest messages' count.
@@ -236,11 +250,23 @@ MemoryPart ecosystem_part(const Scenario& s, double people) {
   // Followers: a CSR of 4-byte ids and an 8-byte offset per partner. Cooperation: a CSR
   // (two ids per pair, an offset per partner, an 8-byte cursor per partner while it is
   // built). A triad plan indexes the triads (TriadIndex: one id per pair, 17 bytes per
-  // partner) unless the cooperation is dense, where triads are drawn by rejection instead.
+  // partner) unless the cooperation is dense, where triads are drawn by rejection instead;
+  // fresh_reach keeps every valid triangle and a heap entry for it (36 bytes; at most
+  // about pairs x degree / 3 triangles, as if every partner's peers all cooperated).
   const bool indexed = s.media.strategy == MediaStrategy::triads;
-  if (2 * pairs > followers) part.keys = "partners.count, partners.cooperation";  // the larger part
+  const double triangles = s.media.triad_choice == TriadChoice::fresh_reach && indexed
+                               ? std::min(5e7, pairs * (p.count > 0 ? 2 * pairs / p.count : 0.0) / 3)
+                               : 0.0;
+  if (p.cooperation_model == CooperationModel::file && 2 * pairs > followers) {
+    part.keys = "partners.cooperation_file";
+  } else if (p.followers == FollowerModel::file) {
+    part.keys = "partners.followers_file";
+  } else if (2 * pairs > followers) {
+    part.keys = "partners.count, partners.cooperation";  // the larger part
+  }
   part.bytes = NODE_ID * followers + OFFSET * p.count + 2 * NODE_ID * pairs + (2 * OFFSET) * p.count +
-               (indexed ? NODE_ID * pairs + 17.0 * p.count : 0.0) + sizeof(Partner) * p.count +
+               (indexed ? NODE_ID * pairs + 17.0 * p.count : 0.0) + 36 * triangles + EDGE * file_rows +
+               sizeof(Partner) * p.count +
                112 * messages /* the message and its stage events */ +
                NODE_ID * std::min<double>(s.firm.reach, people) +
                NODE_ID * messages * std::min(per_message, people) + people /* segment of each */;

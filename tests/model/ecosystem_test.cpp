@@ -277,6 +277,11 @@ TEST(Ecosystem, CooperationSettingsOutOfRangeAreRefused) {
   refused({"partners.cooperation_model=\"preferential\"", "partners.cooperation_degree=400"},
           "partners.cooperation_degree");
   refused({"partners.cooperation_model=\"ring\""}, "partners.cooperation_model");
+  // One group: the block model is the random one, and must refuse the same degrees.
+  refused({"partners.cooperation_model=\"block\"", "partners.groups=1", "partners.cooperation_degree=500"},
+          "partners.cooperation_degree");
+  // Leaked followers need somewhere else to come from.
+  refused({"partners.followers=\"community\"", "partners.communities=1", "partners.leakage=0.5"}, "partners.leakage");
 }
 
 TEST(Ecosystem, CommunityFollowersComeMostlyFromOneCommunity) {
@@ -343,6 +348,7 @@ TEST(Ecosystem, NeighbourhoodFollowersAreSociallyClustered) {
   const Ecosystem isolated(campaign_scenario("[partners]\ncount = 3\nreach = [4, 4, 10]\nfollowers = \"neighbourhood\"\n"),
                            empty);
   EXPECT_EQ(isolated.followers(0).size(), 4u);
+  expect_valid_people(isolated.followers(0), 10);  // four distinct hubs
   EXPECT_EQ(list(isolated.followers(2)), (std::vector<NodeId>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 

@@ -327,6 +327,37 @@ TEST(MediaPlan, FreshReachIsGreedyOnNewPeople) {
   EXPECT_EQ(plan.distinct_triads(), 30u);
 }
 
+TEST(MediaPlan, DenseUncountedCooperationDrawsTriadsByRejection) {
+  // 3,000 partners at cooperation 0.5: counting the triads would take too long, so they
+  // are drawn by rejection over the role holders; every drawn triad is valid and, while
+  // any is unused, new.
+  const std::string body = "[run]\nsteps = 40\nseed = 3\n[partners]\ncount = 3000\nreach_mean = 5\ncooperation = 0.5\n"
+                           "cost = 1\n[media]\nstrategy = \"triads\"\nbudget = 1e6\n";
+  const Scenario s = campaign_scenario(body);
+  const Ecosystem eco(s, 1000);
+  ASSERT_FALSE(eco.figures().triads_counted);
+  const MediaPlan plan(s, eco);
+  ASSERT_EQ(plan.messages().size(), 40u);
+  for (const Message& m : plan.messages()) {
+    EXPECT_TRUE(m.owner != m.source && m.source != m.channel && m.owner != m.channel);
+    EXPECT_TRUE(eco.cooperate(m.owner, m.source) && eco.cooperate(m.source, m.channel) && eco.cooperate(m.owner, m.channel));
+    EXPECT_TRUE((eco.partner(m.owner).roles & ROLE_OWNER) && (eco.partner(m.source).roles & ROLE_SOURCE) &&
+                (eco.partner(m.channel).roles & ROLE_CHANNEL));
+  }
+  EXPECT_EQ(plan.distinct_triads(), 40u);
+  // No partner drew the owner role (a share of 10^-7 among 3,000): one clear error, not
+  // a draw from an empty list.
+  const Scenario ownerless = campaign_scenario(body, {"partners.owner_share=1e-7"});
+  const Ecosystem eco_ownerless(ownerless, 1000);
+  ASSERT_FALSE(eco_ownerless.figures().triads_counted);
+  try {
+    const MediaPlan none(ownerless, eco_ownerless);
+    ADD_FAILURE() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no triad exists: 3000 partners (0 owners"), std::string::npos) << e.what();
+  }
+}
+
 TEST(MediaPlan, TriadBudgetBuysWholeMessagesOnly) {
   const Scenario s = campaign_scenario(
       "[run]\nsteps = 40\nseed = 9\n[partners]\ncount = 12\ncost = 100\ncooperation = 0.8\n"
