@@ -244,7 +244,7 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
   const auto distinct = [&] {
     std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> triads;
     for (const Message& msg : messages_) {
-      if (!msg.solo) triads.insert({msg.owner, msg.source, msg.channel});
+      if (!msg.solo && msg.owner != msg.source) triads.insert({msg.owner, msg.source, msg.channel});
     }
     return static_cast<std::uint32_t>(triads.size());
   };
@@ -285,7 +285,7 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
         msg = firm_message(e.step);
       } else {
         const std::uint32_t who[3] = {e.owner, e.source, e.channel};
-        for (std::uint32_t role = 0; role < 3; ++role) {
+        for (std::uint32_t role = e.single ? 1 : 0; role < (e.single ? 2u : 3u); ++role) {
           if (!(eco.partner(who[role]).roles >> role & 1u)) {
             throw InputError(fmt::format("{}: column {}: partner {} cannot be {} ({})", e.where, ROLE_NAMES[role],
                                          s.partners.names.empty() ? std::to_string(who[role]) : s.partners.names[who[role]],
@@ -294,6 +294,7 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
           }
         }
         msg = triad_message(e.step, e.owner, e.source, e.channel);
+        if (e.single) msg.cost = eco.partner(e.source).cost;  // one partner, paid once
       }
       if (e.has_cost) msg.cost = e.cost;
       const double cost = msg.cost;

@@ -17,7 +17,7 @@ namespace campaign {
 // One message of the media plan and the people its stages reach.
 struct Message {
   Step start = 0;
-  bool solo = true;                                 // the firm alone, or a triad
+  bool solo = true;  // the firm alone, or partners: a triad (or, in a calendar, one partner: owner = source = channel)
   std::uint32_t owner = 0, source = 0, channel = 0;  // partner ids (source = firm id when solo)
   double cost = 0;
   double credibility = 0;         // of the source

@@ -105,6 +105,9 @@ std::vector<CalendarEntry> read_calendar(const Scenario& s) {
                                      e.where, excerpt(f[1], 40), excerpt(f[3], 40)));
       }
       e.firm = true;
+    } else if (f[1].empty() && f[3].empty()) {
+      e.single = true;
+      e.owner = e.source = e.channel = partner(f[2], e.where, "source");
     } else {
       e.owner = partner(f[1], e.where, "owner");
       e.source = partner(f[2], e.where, "source");

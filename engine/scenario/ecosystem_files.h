@@ -24,11 +24,13 @@ std::vector<std::pair<NodeId, NodeId>> read_cooperation_file(const Scenario& sce
 std::vector<std::pair<std::uint32_t, NodeId>> read_followers_file(const Scenario& scenario, NodeId num_people);
 
 // Header step,owner,source,channel (optional column cost): one message a line, in any
-// order. A firm message names source "firm" and leaves owner and channel empty. Steps
-// within the run; roles and the budget are checked where the ecosystem is known.
+// order. A firm message names source "firm" and leaves owner and channel empty; a
+// partner's own message names only the source. Steps within the run; roles and the
+// budget are checked where the ecosystem is known.
 struct CalendarEntry {
   Step step = 0;
   bool firm = false;
+  bool single = false;  // one partner's own message (owner = source = channel)
   std::uint32_t owner = 0, source = 0, channel = 0;
   bool has_cost = false;
   double cost = 0;

@@ -559,7 +559,8 @@ std::vector<KeySpec> make_keys() {
                        "path to a CSV file; relative paths start at the scenario file's folder",
                        "campaign: media.strategy = \"calendar\": header step,owner,source,channel "
                        "(optional column cost), one message a line; a firm message leaves owner and "
-                       "channel empty and names source firm. Partners by name (partners.file) or index."));
+                       "channel empty and names source firm; a partner's own message names only its "
+                       "source. Partners by name (partners.file) or index."));
   k.push_back(real_key("media.budget", [](Scenario& s) -> auto& { return s.media.budget; }, 0.0,
                        MONEY, "money",
                        "campaign: money for messages over the run; messages go out every cadence "

@@ -74,14 +74,14 @@ TEST_F(EcosystemFiles, CooperationAndFollowersAreReadAsWritten) {
 
 TEST_F(EcosystemFiles, CalendarIsThePlan) {
   write("coop.csv", "partner,partner\nann,bob\nbob,cat\ncat,ann\n");
-  write("plan.csv", "step,owner,source,channel,cost\n4,ann,bob,cat,\n1,,firm,,5\n4,dan,bob,cat,7\n");
+  write("plan.csv", "step,owner,source,channel,cost\n4,ann,bob,cat,\n1,,firm,,5\n4,dan,bob,cat,7\n6,,dan,,\n");
   const Scenario s = load("cooperation_model = \"file\"\ncooperation_file = \"coop.csv\"\n[firm]\nmessage_cost = 3\n"
-                          "[media]\nstrategy = \"calendar\"\ncalendar = \"plan.csv\"\nbudget = 100\n")
+                          "[media]\nstrategy = \"calendar\"\ncalendar = \"plan.csv\"\nbudget = 200\n")
                          .scenario;
   const Ecosystem eco(s, 100);
   const MediaPlan plan(s, eco);
   const auto& m = plan.messages();
-  ASSERT_EQ(m.size(), 3u);
+  ASSERT_EQ(m.size(), 4u);
   // By step, file order within a step; costs from the file where given, else the partners'.
   EXPECT_TRUE(m[0].solo);
   EXPECT_EQ(m[0].start, 1u);
@@ -90,6 +90,12 @@ TEST_F(EcosystemFiles, CalendarIsThePlan) {
   EXPECT_EQ(m[1].cost, 60.0);
   EXPECT_EQ(m[2].owner, 3u);  // dan and cat do not cooperate: a calendar is the user's plan
   EXPECT_EQ(m[2].cost, 7.0);
+  // A partner's own message: its followers, its credibility, its cost once; not a triad.
+  EXPECT_FALSE(m[3].solo);
+  EXPECT_EQ(std::tie(m[3].start, m[3].owner, m[3].source, m[3].channel), std::make_tuple(6u, 3u, 3u, 3u));
+  EXPECT_EQ(m[3].cost, 40.0);
+  EXPECT_EQ(m[3].credibility, 0.8);
+  EXPECT_EQ(m[3].audience, list(eco.followers(3)));
   EXPECT_EQ(plan.distinct_triads(), 2u);
   EXPECT_EQ(plan.events_at(5).size(), 2u);  // the events of both step-4 messages, a step later
 }
@@ -129,6 +135,8 @@ TEST_F(EcosystemFiles, BadRowsNameFileLineAndColumn) {
   expect_error(calendar, "plan.csv:3: column cost: this message (60) brings the calendar over media.budget = 100 (40 left)");
   write("plan.csv", "step,owner,source,channel\n1,ann,firm,cat\n");
   expect_error(calendar, "plan.csv:2: a firm message (source firm) leaves owner and channel empty");
+  write("plan.csv", "step,owner,source,channel\n2,,cat,\n");
+  expect_error(calendar, "plan.csv:2: column source: partner cat cannot be an information source");
   write("plan.csv", "step,owner,source,channel\n1,ann,ann,cat\n");
   expect_error(calendar, "plan.csv:2: owner, source and channel must be three different partners");
   // A file without the model that reads it, and the reverse, are refused at load.
