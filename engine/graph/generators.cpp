@@ -217,32 +217,31 @@ CsrGraph watts_strogatz(NodeId n, std::uint32_t k, double beta, std::uint64_t se
   return std::move(builder).build(report);
 }
 
-// Row u's candidates are v in (u, n); draws keyed by row block (see sample_rows).
-CsrGraph erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report) {
-  check_probability("erdos_renyi", "p", p);
+namespace {
+
+// G(n, p) whose row u draws its cells in span(u) by skips, keyed by row block.
+template <class Span>
+CsrGraph gnp(const char* where, Draw draw, NodeId n, double p, std::uint64_t seed, Span span, BuildReport* report) {
+  check_probability(where, "p", p);
   const CounterRng rng(seed);
   return build_upper_triangle(
       n,
-      [&](std::uint32_t block, NodeId r0, NodeId r1, auto& emit) {
-        sample_rows(
-            rng, block, Draw::erdos_renyi, p, r0, r1,
-            [n](NodeId u) { return std::pair<NodeId, NodeId>(u + 1, n); }, emit);
-      },
+      [&](std::uint32_t block, NodeId r0, NodeId r1, auto& emit) { sample_rows(rng, block, draw, p, r0, r1, span, emit); },
       report);
+}
+
+}  // namespace
+
+// Row u's candidates are v in (u, n).
+CsrGraph erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report) {
+  return gnp("erdos_renyi", Draw::erdos_renyi, n, p, seed, [n](NodeId u) { return std::pair<NodeId, NodeId>(u + 1, n); },
+             report);
 }
 
 // Row u's candidates are v in [0, u); a block's rows and draws do not depend on n.
 CsrGraph growing_erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report) {
-  check_probability("growing_erdos_renyi", "p", p);
-  const CounterRng rng(seed);
-  return build_upper_triangle(
-      n,
-      [&](std::uint32_t block, NodeId r0, NodeId r1, auto& emit) {
-        sample_rows(
-            rng, block, Draw::growing_erdos_renyi, p, r0, r1,
-            [](NodeId u) { return std::pair<NodeId, NodeId>(0, u); }, emit);
-      },
-      report);
+  return gnp("growing_erdos_renyi", Draw::growing_erdos_renyi, n, p, seed,
+             [](NodeId u) { return std::pair<NodeId, NodeId>(0, u); }, report);
 }
 
 // Batagelj & Brandes (2005), algorithm BA: `ends` lists both endpoints of every edge, so
