@@ -10,6 +10,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
@@ -107,12 +108,16 @@ void sample_rows(const CounterRng& rng, std::uint32_t block, Draw draw_tag, doub
 }
 
 // Builds the CSR of a graph whose edges sample(block, r0, r1, emit) emits as (u, v), u
-// in [r0, r1) and u != v, each at most once, over fixed blocks of ROW_BLOCK rows (GAP's per-block
-// reseeding: nothing depends on the thread count). No edge list is kept: a first pass
-// counts degrees, a second regenerates the same keyed edges into place, and each row is
-// then sorted. Peak memory is the CSR itself, 8 bytes per edge and 8 per node.
+// in [r0, r1) and u != v, each at most once, over fixed blocks of ROW_BLOCK rows (GAP's
+// per-block reseeding: nothing depends on the thread count). Every row's own edges (those
+// it emits) come out in increasing v, all above u (`own_above`) or all below it. No edge
+// list is kept: a first pass counts each row's own edges and the others it receives, a
+// second regenerates the own edges into their row (sequential writes, one thread a row),
+// then each row's received edges are copied in by a transposition that visits the rows
+// in order, so every row comes out sorted without sorting it. Peak memory is the CSR
+// itself, 8 bytes per edge, and 24 bytes per node.
 template <class Sample>
-CsrGraph build_upper_triangle(NodeId n, Sample sample, BuildReport* report) {
+CsrGraph build_upper_triangle(NodeId n, Sample sample, bool own_above, BuildReport* report) {
   const auto blocks = static_cast<std::uint32_t>((std::uint64_t{n} + ROW_BLOCK - 1) / ROW_BLOCK);
   const auto over_blocks = [&](auto&& emit) {
     // One block per task: blocks can differ widely in work (growing_erdos_renyi's grow
@@ -129,27 +134,35 @@ CsrGraph build_upper_triangle(NodeId n, Sample sample, BuildReport* report) {
         },
         tbb::simple_partitioner());
   };
-  std::vector<std::atomic<ArcIndex>> cursor(std::size_t{n} + 1);
+  // Row u is written only by u's block: its own count and cursor need no atomics.
+  std::vector<ArcIndex> own(std::size_t{n} + 1, 0);
+  std::vector<std::atomic<ArcIndex>> received(std::size_t{n} + 1);
   over_blocks([&](NodeId u, NodeId v) {
-    cursor[u].fetch_add(1, std::memory_order_relaxed);
-    cursor[v].fetch_add(1, std::memory_order_relaxed);
+    ++own[u];
+    received[v].fetch_add(1, std::memory_order_relaxed);
   });
   std::vector<ArcIndex> offsets(std::size_t{n} + 1, 0);
-  for (NodeId u = 0; u < n; ++u) {
-    offsets[u + 1] = offsets[u] + cursor[u].load(std::memory_order_relaxed);
-    cursor[u].store(offsets[u], std::memory_order_relaxed);
-  }
+  for (NodeId u = 0; u < n; ++u) offsets[u + 1] = offsets[u] + own[u] + received[u].load(std::memory_order_relaxed);
+  // Where each part of a row starts: received below u first when own is above.
+  const auto own_start = [&](NodeId u) { return offsets[u] + (own_above ? received[u].load(std::memory_order_relaxed) : 0); };
+  const auto received_start = [&](NodeId u) { return own_above ? offsets[u] : offsets[u] + own[u]; };
   std::vector<NodeId> targets(offsets[n]);
-  over_blocks([&](NodeId u, NodeId v) {
-    targets[cursor[u].fetch_add(1, std::memory_order_relaxed)] = v;
-    targets[cursor[v].fetch_add(1, std::memory_order_relaxed)] = u;
-  });
-  std::vector<std::atomic<ArcIndex>>().swap(cursor);
-  // Arrival order within a row depends on the threads; sorted rows do not.
-  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 1024), [&](const tbb::blocked_range<NodeId>& rows) {
-    for (NodeId u = rows.begin(); u != rows.end(); ++u) {
-      std::sort(targets.begin() + static_cast<std::ptrdiff_t>(offsets[u]),
-                targets.begin() + static_cast<std::ptrdiff_t>(offsets[u + 1]));
+  std::vector<ArcIndex> fill(std::size_t{n} + 1, 0);
+  over_blocks([&](NodeId u, NodeId v) { targets[own_start(u) + fill[u]++] = v; });
+  // Each row's received edges in increasing u: every worker scans all own lists in row
+  // order and copies the edges whose receiving row falls in its range of rows.
+  std::fill(fill.begin(), fill.end(), 0);
+  const auto parts = static_cast<NodeId>(std::max(1, tbb::this_task_arena::max_concurrency()));
+  tbb::parallel_for(NodeId{0}, parts, [&](NodeId part) {
+    const auto lo = static_cast<NodeId>(std::uint64_t{n} * part / parts);
+    const auto hi = static_cast<NodeId>(std::uint64_t{n} * (part + 1) / parts);
+    for (NodeId u = 0; u < n; ++u) {
+      if (u % INTERRUPT_CHECK == 0) throw_if_interrupted();
+      const ArcIndex first = own_start(u);
+      for (ArcIndex a = first; a < first + own[u]; ++a) {
+        const NodeId v = targets[a];
+        if (v >= lo && v < hi) targets[received_start(v) + fill[v]++] = u;
+      }
     }
   });
   if (report != nullptr) *report = BuildReport{offsets[n] / 2, 0, 0};
@@ -221,13 +234,14 @@ namespace {
 
 // G(n, p) whose row u draws its cells in span(u) by skips, keyed by row block.
 template <class Span>
-CsrGraph gnp(const char* where, Draw draw, NodeId n, double p, std::uint64_t seed, Span span, BuildReport* report) {
+CsrGraph gnp(const char* where, Draw draw, NodeId n, double p, std::uint64_t seed, Span span, bool own_above,
+             BuildReport* report) {
   check_probability(where, "p", p);
   const CounterRng rng(seed);
   return build_upper_triangle(
       n,
       [&](std::uint32_t block, NodeId r0, NodeId r1, auto& emit) { sample_rows(rng, block, draw, p, r0, r1, span, emit); },
-      report);
+      own_above, report);
 }
 
 }  // namespace
@@ -235,13 +249,13 @@ CsrGraph gnp(const char* where, Draw draw, NodeId n, double p, std::uint64_t see
 // Row u's candidates are v in (u, n).
 CsrGraph erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report) {
   return gnp("erdos_renyi", Draw::erdos_renyi, n, p, seed, [n](NodeId u) { return std::pair<NodeId, NodeId>(u + 1, n); },
-             report);
+             true, report);
 }
 
 // Row u's candidates are v in [0, u); a block's rows and draws do not depend on n.
 CsrGraph growing_erdos_renyi(NodeId n, double p, std::uint64_t seed, BuildReport* report) {
   return gnp("growing_erdos_renyi", Draw::growing_erdos_renyi, n, p, seed,
-             [](NodeId u) { return std::pair<NodeId, NodeId>(0, u); }, report);
+             [](NodeId u) { return std::pair<NodeId, NodeId>(0, u); }, false, report);
 }
 
 // Batagelj & Brandes (2005), algorithm BA: `ends` lists both endpoints of every edge, so
@@ -446,7 +460,7 @@ CsrGraph stochastic_block_model(const std::vector<NodeId>& block_sizes, double p
             rng, block, Draw::sbm_across, p_out, r0, r1,
             [&](NodeId u) { return std::pair<NodeId, NodeId>(end_of(u), n); }, emit);
       },
-      report);
+      true, report);
 }
 
 }  // namespace campaign
