@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "core/version.h"
 #include "graph/csr_file.h"
+#include "graph/graph_stats.h"
 #include "io/output_file.h"
 #include "io/results_writer.h"
 #include "model/ecosystem_cache.h"
@@ -114,11 +115,12 @@ int graph_info(const std::vector<std::string>& args) {
   const std::string usage = "campaign-sim graph info FILE (an edge list, a .csr file, or a scenario .toml)";
   po::options_description extra;
   extra.add_options()("force", po::bool_switch(), "read FILE even when the memory estimate exceeds "
-                                                  "what is available");
+                                                  "what is available")
+      ("json", po::bool_switch(), "print one JSON object instead of lines (a graph file only)");
   po::variables_map vm;
   if (parse_graph_args(args, usage, {"FILE"}, extra, vm)) return 0;
   const std::string file = vm["FILE"].as<std::string>();
-  const bool force = vm["force"].as<bool>();
+  const bool force = vm["force"].as<bool>(), json = vm["json"].as<bool>();
   const unsigned workers = threads_in_use(0);
   if (std::filesystem::path(file).extension() == ".toml") {
     // A scenario: what its graph will be, without building it.
@@ -139,14 +141,37 @@ int graph_info(const std::vector<std::string>& args) {
                                       [&] { return load_graph_file(file); });
   const double seconds = (tbb::tick_count::now() - start).seconds();
   const CsrGraph& g = loaded.graph;
-  NodeId isolated = 0;
-  for (NodeId u = 0; u < g.num_nodes(); ++u) isolated += g.degree(u) == 0;
+  const GraphStats s = in_phase("summarising " + file, "", [&] { return graph_stats(g); });
+  const double bytes = 8.0 * (g.num_nodes() + 1.0) + 4.0 * static_cast<double>(g.num_arcs());
+  const double largest_share = s.people > 0 ? static_cast<double>(s.largest_component) / s.people : 0.0;
+  if (json) {
+    const auto number = [](double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : std::string("null"); };
+    fmt::print("{{\"file\": {}, \"format\": \"{}\", \"directed\": false, \"people\": {}, \"edges\": {}, "
+               "\"degree\": {{\"min\": {}, \"p50\": {}, \"p90\": {}, \"p99\": {}, \"max\": {}, \"mean\": {}, "
+               "\"mean_square\": {}}}, \"isolated\": {}, \"components\": {}, \"largest_component\": {}, "
+               "\"largest_component_share\": {}, \"epidemic_threshold\": {}, \"memory_bytes\": {:.0f}}}\n",
+               json_string(file), is_csr_file(file) ? "csr" : "edge_list", s.people, s.edges, s.min_degree,
+               s.p50_degree, s.p90_degree, s.p99_degree, s.max_degree, number(s.mean_degree),
+               number(s.mean_square_degree), s.isolated, s.components, s.largest_component, number(largest_share),
+               number(s.epidemic_threshold), bytes);
+    return 0;
+  }
   fmt::print("{}: {} people, {} edges, mean degree {:.2f}, max degree {}, {} isolated; loaded in "
              "{:.2f} s ({}); {} in memory\n",
-             excerpt(file, 200), g.num_nodes(), g.num_edges(),
-             g.num_nodes() ? 2.0 * g.num_edges() / g.num_nodes() : 0.0, g.max_degree(), isolated,
-             seconds, is_csr_file(file) ? "binary CSR" : "text edge list",
-             format_bytes(8.0 * (g.num_nodes() + 1.0) + 4.0 * static_cast<double>(g.num_arcs())));
+             excerpt(file, 200), g.num_nodes(), g.num_edges(), s.mean_degree, s.max_degree, s.isolated, seconds,
+             is_csr_file(file) ? "binary CSR" : "text edge list", format_bytes(bytes));
+  fmt::print("degrees     min {}, median {}, p90 {}, p99 {}, max {}; mean {:.2f}, mean square {:.2f} (undirected)\n",
+             s.min_degree, s.p50_degree, s.p90_degree, s.p99_degree, s.max_degree, s.mean_degree,
+             s.mean_square_degree);
+  fmt::print("components  {}; the largest holds {} people ({:.1f}%)\n", s.components, s.largest_component,
+             100 * largest_share);
+  if (std::isfinite(s.epidemic_threshold)) {
+    fmt::print("threshold   T_c = <k>/(<k^2> - <k>) = {:.4g}: an independent cascade with transmission well "
+               "above it can reach a share of the people, well below it a handful\n",
+               s.epidemic_threshold);
+  } else {
+    fmt::print("threshold   none: <k^2> <= <k> (no person has two links), so no cascade spreads\n");
+  }
   return 0;
 }
 

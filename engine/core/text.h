@@ -33,4 +33,7 @@ std::string one_line(std::string_view message, std::size_t max_chars = 300);
 // `text` without leading and trailing spaces and tabs.
 std::string trim(std::string_view text);
 
+// A JSON string literal of `text` (quotes, backslashes and control characters escaped).
+std::string json_string(std::string_view text);
+
 }  // namespace campaign

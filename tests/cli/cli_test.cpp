@@ -223,6 +223,16 @@ TEST_F(Cli, EveryShippedScenarioRuns) {
   EXPECT_GE(count, 2);
 }
 
+TEST_F(Cli, GraphInfoOnARealNetwork) {
+  // SNAP's ca-GrQc (arXiv general relativity collaborations): its largest connected
+  // component holds 4,158 people (SNAP's page: largest WCC 4158 nodes).
+  const std::filesystem::path net = std::filesystem::path(CAMPAIGN_SOURCE_DIR) / "../shared/data/networks/ca-grqc.edges";
+  if (!std::filesystem::exists(net)) GTEST_SKIP() << "no " << net << ": the shared networks are not beside the project";
+  const auto r = run_cli("graph info " + net.string(), dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("components  354; the largest holds 4158 people (79.3%)"), std::string::npos) << r.out;
+}
+
 TEST_F(Cli, GraphConvertMakesABinaryCacheThatRunsTheSame) {
   write("net.edges", "# ring with a chord\n10 20\n20 30\n30 40\n40 10\n10 30\n");
   auto r = run_cli("graph convert " + (dir_ / "net.edges").string() + " " + (dir_ / "net.csr").string(), dir_);
@@ -231,6 +241,18 @@ TEST_F(Cli, GraphConvertMakesABinaryCacheThatRunsTheSame) {
   r = run_cli("graph info " + (dir_ / "net.csr").string(), dir_);
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("4 people, 5 edges, mean degree 2.50, max degree 3, 0 isolated"), std::string::npos) << r.out;
+  // Degrees 3, 2, 3, 2: mean 2.5, mean square 6.5, T_c = 2.5 / (6.5 - 2.5) = 0.625.
+  EXPECT_NE(r.out.find("degrees     min 2, median 2, p90 3, p99 3, max 3; mean 2.50, mean square 6.50"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("components  1; the largest holds 4 people (100.0%)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("T_c = <k>/(<k^2> - <k>) = 0.625"), std::string::npos) << r.out;
+  r = run_cli("graph info --json " + (dir_ / "net.csr").string(), dir_);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("\"people\": 4, \"edges\": 5, \"degree\": {\"min\": 2, \"p50\": 2, \"p90\": 3, \"p99\": 3, "
+                       "\"max\": 3, \"mean\": 2.5, \"mean_square\": 6.5}, \"isolated\": 0, \"components\": 1, "
+                       "\"largest_component\": 4, \"largest_component_share\": 1, \"epidemic_threshold\": 0.625"),
+            std::string::npos)
+      << r.out;
   const auto text = write("text.toml", "[run]\nreplications = 30\nsteps = 4\n[graph]\nmodel = \"edge_list\"\npath = \"net.edges\"\n[diffusion]\ntransmission = 0.5\n");
   const auto binary = write("binary.toml", "[run]\nname = \"text\"\nreplications = 30\nsteps = 4\n[graph]\nmodel = \"edge_list\"\npath = \"net.csr\"\n[diffusion]\ntransmission = 0.5\n");
   ASSERT_EQ(run_cli("run " + text.string() + " -o " + (dir_ / "a.h5").string() + " -q", dir_).status, 0);
