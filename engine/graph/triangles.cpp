@@ -12,9 +12,6 @@
 namespace campaign {
 namespace {
 
-// Corner orders: corner ORDERS[j][i] takes role i.
-constexpr int ORDERS[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
-
 // The ways three corners with these role masks take roles 0, 1, 2 one each.
 constexpr std::array<std::uint8_t, 512> assignment_table() {
   std::array<std::uint8_t, 512> table{};
@@ -23,7 +20,7 @@ constexpr std::array<std::uint8_t, 512> assignment_table() {
       for (int c = 0; c < 8; ++c) {
         const int masks[3] = {a, b, c};
         int ways = 0;
-        for (const auto& order : ORDERS) {
+        for (const auto& order : ROLE_ORDERS) {
           ways += (masks[order[0]] & 1) && (masks[order[1]] & 2) && (masks[order[2]] & 4);
         }
         table[a * 64 + b * 8 + c] = static_cast<std::uint8_t>(ways);
@@ -176,7 +173,7 @@ std::array<NodeId, 3> TriadIndex::at(std::uint64_t k) const {
   std::array<NodeId, 3> triad{};
   triangles_from(offsets_, targets_, u, [&](NodeId v, NodeId w) {
     const NodeId corners[3] = {u, v, w};
-    for (const auto& order : ORDERS) {
+    for (const auto& order : ROLE_ORDERS) {
       const bool fits = (roles_[corners[order[0]]] & 1) && (roles_[corners[order[1]]] & 2) &&
                         (roles_[corners[order[2]]] & 4);
       if (fits && rest-- == 0) {

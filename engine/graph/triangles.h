@@ -20,6 +20,9 @@
 
 namespace campaign {
 
+// The orders of three corners taking roles 0, 1, 2: corner ROLE_ORDERS[j][i] takes role i.
+inline constexpr int ROLE_ORDERS[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+
 struct TriangleCount {
   std::uint64_t triangles = 0;
   std::uint64_t valid = 0;             // with roles: triangles that can hold the three roles

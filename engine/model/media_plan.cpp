@@ -182,10 +182,9 @@ class FreshReachChooser {
   }
 
   std::array<std::uint32_t, 3> roles(const std::array<NodeId, 3>& corners) const {
-    static constexpr int ORDERS[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
     std::array<std::uint32_t, 3> best{};
     double credibility = -1;
-    for (const auto& order : ORDERS) {
+    for (const auto& order : ROLE_ORDERS) {
       const std::uint32_t o = corners[order[0]], s = corners[order[1]], c = corners[order[2]];
       if ((eco_.partner(o).roles & ROLE_OWNER) && (eco_.partner(s).roles & ROLE_SOURCE) &&
           (eco_.partner(c).roles & ROLE_CHANNEL) && eco_.partner(s).credibility > credibility) {
@@ -289,7 +288,7 @@ MediaPlan::MediaPlan(const Scenario& s, const Ecosystem& eco) {
           if (!(eco.partner(who[role]).roles >> role & 1u)) {
             throw InputError(fmt::format("{}: column {}: partner {} cannot be {} ({})", e.where, ROLE_NAMES[role],
                                          s.partners.names.empty() ? std::to_string(who[role]) : s.partners.names[who[role]],
-                                         role == 0 ? "an event owner" : role == 1 ? "an information source" : "a distribution channel",
+                                         ROLE_DESCRIPTIONS[role],
                                          "its roles are set by partners.roles or drawn from the role shares"));
           }
         }

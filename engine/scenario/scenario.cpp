@@ -157,15 +157,13 @@ void validate_campaign(const Scenario& s, const KeyOrigins& origins) {
   if (s.media.strategy == MediaStrategy::triads) {
     check.require(p.count >= 3, "partners.count",
                   "media.strategy = \"triads\" needs at least 3 partners; partners.count = {}", p.count);
-    static constexpr const char* ROLE_NAMES[] = {"an event owner", "an information source",
-                                                 "a distribution channel"};
     static constexpr const char* ROLE_KEYS[] = {"partners.owner_share", "partners.source_share",
                                                 "partners.channel_share"};
     for (int r = 0; r < 3; ++r) {
       check.require(can[r], p.roles.empty() ? ROLE_KEYS[r] : "partners.roles",
                     "media.strategy = \"triads\" needs a partner able to be {}, but no partner can "
                     "play that role",
-                    ROLE_NAMES[r]);
+                    ROLE_DESCRIPTIONS[r]);
     }
     check.require(p.cooperation_model == CooperationModel::file || cooperation_degree(p) > 0, p.cooperation_degree > 0 ? "partners.cooperation_degree" : "partners.cooperation",
                   "media.strategy = \"triads\" needs cooperating partners; partners.cooperation = 0 and "

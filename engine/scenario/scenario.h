@@ -279,6 +279,8 @@ struct Scenario {
 
 // Partner roles, as bits. parse_roles reads "owner+source+channel"-style text.
 inline constexpr std::uint8_t ROLE_OWNER = 1, ROLE_SOURCE = 2, ROLE_CHANNEL = 4, ROLES_INVALID = 0xFF;
+// Role i (bit i) as messages name it.
+inline constexpr const char* ROLE_DESCRIPTIONS[] = {"an event owner", "an information source", "a distribution channel"};
 std::uint8_t parse_roles(std::string_view text);
 
 // The cooperation graph's mean degree: partners.cooperation_degree, or the random
