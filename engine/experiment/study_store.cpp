@@ -250,8 +250,7 @@ bool target_reached(const ReplicationPolicy& policy, const VariantResult& result
   for (const CiTarget& t : policy.targets) {
     const auto at = std::find(result.final_names.begin(), result.final_names.end(), t.metric);
     if (at == result.final_names.end()) return false;
-    StreamingMoments m;
-    for (double x : result.finals[static_cast<std::size_t>(at - result.final_names.begin())]) m.add(x);
+    const StreamingMoments m = chunked_moments(result.finals[static_cast<std::size_t>(at - result.final_names.begin())]);
     const double half = m.count() >= 2 ? t_critical_975(m.count() - 1) * m.standard_error() : 0.0;
     if (!(half <= t.relative * std::abs(m.mean()))) return false;
   }

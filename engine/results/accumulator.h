@@ -1,6 +1,12 @@
 // Collects replications' trajectories into per-step statistics. Memory is
 // O(metrics x steps) for the series plus one final value per replication and metric;
 // it does not keep trajectories. The runner feeds replications in replication order.
+//
+// The moments are kept per chunk of CHUNK_REPLICATIONS replications (Welford within a
+// chunk) and the chunks are combined in chunk order (Chan et al.), so a run cut into
+// pieces at chunk boundaries, run on several machines (shards, MPI ranks) and put
+// together again (absorb) gives the same bits as the run in one piece. The quantile
+// sketches merge exactly in any order; the finals are concatenated.
 #pragma once
 
 #include <algorithm>
@@ -48,11 +54,37 @@ struct DerivedFinal {
   std::vector<double> values;  // one per replication
 };
 
+inline constexpr std::uint64_t CHUNK_REPLICATIONS = 256;
+
+// A share of a run: replications [first, first + replications), `first` a multiple of
+// CHUNK_REPLICATIONS, as a shard keeps it until the pieces are put together.
+struct AccumulatorPiece {
+  std::uint64_t first = 0, replications = 0;
+  std::vector<StreamingMoments> moments;    // [chunk][cell], cell = metric * (steps + 1) + step
+  std::vector<QuantileSketch> sketches;     // [cell], over the piece's replications
+  std::vector<std::vector<double>> finals;  // [metric][replication]
+  std::size_t chunks(std::size_t cells) const { return cells == 0 ? 0 : moments.size() / cells; }
+};
+
+// The moments of `values` as a RunAccumulator combines a cell's replications (chunk by
+// chunk): the same bits as its final_mean() and final_ci_half_width() read.
+StreamingMoments chunked_moments(std::span<const double> values);
+
 class RunAccumulator {
  public:
   RunAccumulator(std::vector<std::string> metric_names, std::uint32_t steps);
+  // A piece from replication `first` (a multiple of CHUNK_REPLICATIONS): it keeps each
+  // chunk's moments for piece().
+  static RunAccumulator piece_from(std::vector<std::string> metric_names, std::uint32_t steps,
+                                   std::uint64_t first);
 
   void add(const Trajectory& trajectory);
+  // The next replications, from a piece (std::invalid_argument unless it starts where this
+  // accumulator's replications end, at a chunk boundary, with its shape).
+  void absorb(const AccumulatorPiece& piece);
+  // What a piece_from() accumulator holds (std::logic_error for a whole run's).
+  AccumulatorPiece piece() const;
+  std::uint64_t first_replication() const { return first_; }
 
   const std::vector<std::string>& metric_names() const { return names_; }
   std::uint32_t steps() const { return steps_; }
@@ -66,13 +98,19 @@ class RunAccumulator {
 
  private:
   struct Cell {
-    StreamingMoments moments;
+    StreamingMoments folded;   // the finished chunks, combined in order (a whole run's)
+    StreamingMoments current;  // the chunk being filled
     QuantileSketch quantiles;
   };
+  StreamingMoments moments(std::size_t cell) const;
+  void finish_chunk();
   std::vector<std::string> names_;
   std::uint32_t steps_;
+  std::uint64_t first_ = 0;
+  bool keeps_chunks_ = false;
   std::uint64_t replications_ = 0;
   std::vector<Cell> cells_;  // [metric][step]
+  std::vector<StreamingMoments> chunks_;  // a piece's finished chunks, [chunk][cell]
   std::vector<std::vector<double>> finals_;
 };
 

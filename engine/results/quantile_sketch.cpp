@@ -147,6 +147,62 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   count_ += other.count_;
 }
 
+// Words: count, zeros, min and max (bits), then each side (positive, negative) as its
+// first key, its number of keys, their counts and their inexact flags (64 to a word),
+// trimmed to the keys that hold values.
+void QuantileSketch::encode(std::vector<std::uint64_t>& out) const {
+  out.push_back(count_);
+  out.push_back(zeros_);
+  out.push_back(std::bit_cast<std::uint64_t>(min_));
+  out.push_back(std::bit_cast<std::uint64_t>(max_));
+  for (const Side* side : {&positive_, &negative_}) {
+    std::size_t lo = 0, hi = side->counts.size();
+    while (lo < hi && side->counts[lo] == 0) ++lo;
+    while (hi > lo && side->counts[hi - 1] == 0) --hi;
+    out.push_back(static_cast<std::uint64_t>(side->first_key + static_cast<std::int64_t>(lo)));
+    out.push_back(hi - lo);
+    out.insert(out.end(), side->counts.begin() + static_cast<std::ptrdiff_t>(lo),
+               side->counts.begin() + static_cast<std::ptrdiff_t>(hi));
+    for (std::size_t i = lo; i < hi; i += 64) {
+      std::uint64_t flags = 0;
+      for (std::size_t k = 0; k < 64 && i + k < hi; ++k) flags |= std::uint64_t{side->inexact[i + k] != 0} << k;
+      out.push_back(flags);
+    }
+  }
+}
+
+QuantileSketch QuantileSketch::decode(const std::vector<std::uint64_t>& words, std::size_t& at) {
+  const auto take = [&]() {
+    if (at >= words.size()) throw std::invalid_argument("QuantileSketch::decode: the words end early");
+    return words[at++];
+  };
+  QuantileSketch s;
+  s.count_ = take();
+  s.zeros_ = take();
+  s.min_ = std::bit_cast<double>(take());
+  s.max_ = std::bit_cast<double>(take());
+  for (Side* side : {&s.positive_, &s.negative_}) {
+    const auto first = static_cast<std::int64_t>(take());
+    const std::uint64_t keys = take();
+    if (keys > static_cast<std::uint64_t>(MAX_KEY) + 1 || first < 0 || first + static_cast<std::int64_t>(keys) > MAX_KEY + 1) {
+      throw std::invalid_argument("QuantileSketch::decode: a side's keys are out of range");
+    }
+    if (keys == 0) continue;
+    side->first_key = first;
+    side->counts.resize(keys);
+    side->inexact.assign(keys, 0);
+    for (std::uint64_t i = 0; i < keys; ++i) side->counts[i] = take();
+    for (std::uint64_t i = 0; i < keys; i += 64) {
+      const std::uint64_t flags = take();
+      for (std::uint64_t k = 0; k < 64 && i + k < keys; ++k) side->inexact[i + k] = (flags >> k) & 1;
+    }
+  }
+  if (s.positive_.total() + s.negative_.total() + s.zeros_ != s.count_) {
+    throw std::invalid_argument("QuantileSketch::decode: the counts do not add up");
+  }
+  return s;
+}
+
 double QuantileSketch::quantile(double q) const {
   if (count_ == 0 || std::isnan(q)) return std::numeric_limits<double>::quiet_NaN();
   // Nearest rank: the ceil(q n)-th smallest observation, at least the first.

@@ -25,6 +25,12 @@ class QuantileSketch {
   double quantile(double q) const;  // q in [0, 1]; NaN when empty
   double min() const { return min_; }
   double max() const { return max_; }
+  // The state as 64-bit words, appended to `out` (a piece of a run in a shard's file):
+  // decode() of them gives a sketch with the same quantiles, count, min and max.
+  void encode(std::vector<std::uint64_t>& out) const;
+  // From words written by encode(), starting at `at` (moved past them); std::invalid_argument
+  // when they are not one.
+  static QuantileSketch decode(const std::vector<std::uint64_t>& words, std::size_t& at);
 
  private:
   // One side (positive or negative magnitudes): counts for keys [first_key_, ...).

@@ -14,6 +14,15 @@ class StreamingMoments {
   void merge(const StreamingMoments& other);
   std::uint64_t count() const { return n_; }
   double mean() const { return mean_; }
+  double m2() const { return m2_; }  // the sum of squared deviations from the mean
+  // A state as count(), mean() and m2() gave it (a piece of a run read back).
+  static StreamingMoments from_state(std::uint64_t n, double mean, double m2) {
+    StreamingMoments m;
+    m.n_ = n;
+    m.mean_ = mean;
+    m.m2_ = m2;
+    return m;
+  }
   double variance() const;  // unbiased sample variance (n - 1); 0 for n < 2
   double sd() const;
   double standard_error() const;  // sd / sqrt(n)

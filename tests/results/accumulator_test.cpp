@@ -19,6 +19,90 @@ double nearest_rank(std::vector<double> xs, double q) {
   return xs[rank - 1];
 }
 
+// R replications of 3 metrics over 4 steps: continuous, integer and constant values.
+std::vector<Trajectory> random_trajectories(std::uint64_t seed, std::size_t replications) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(1000.0, 30.0);
+  std::uniform_int_distribution<int> counts(0, 700);
+  std::vector<Trajectory> out;
+  for (std::size_t r = 0; r < replications; ++r) {
+    Trajectory t(3, 4);
+    for (std::uint32_t s = 0; s <= 4; ++s) {
+      t.at(0, s) = normal(gen);
+      t.at(1, s) = counts(gen);
+      t.at(2, s) = 5.0;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void expect_same_bits(const RunAccumulator& a, const RunAccumulator& b) {
+  ASSERT_EQ(a.replications(), b.replications());
+  for (std::size_t m = 0; m < a.metric_names().size(); ++m) {
+    const SeriesSummary x = a.series(m), y = b.series(m);
+    for (std::size_t s = 0; s < x.mean.size(); ++s) {
+      // EXPECT_EQ on doubles: bit for bit (no NaN here).
+      EXPECT_EQ(x.mean[s], y.mean[s]) << m << " " << s;
+      EXPECT_EQ(x.sd[s], y.sd[s]) << m << " " << s;
+      EXPECT_EQ(x.p05[s], y.p05[s]);
+      EXPECT_EQ(x.p50[s], y.p50[s]);
+      EXPECT_EQ(x.p95[s], y.p95[s]);
+      EXPECT_EQ(x.ci95_lo[s], y.ci95_lo[s]);
+      EXPECT_EQ(x.ci95_hi[s], y.ci95_hi[s]);
+    }
+    EXPECT_EQ(a.finals(m), b.finals(m));
+    EXPECT_EQ(a.final_mean(m), b.final_mean(m));
+    EXPECT_EQ(a.final_ci_half_width(m), b.final_ci_half_width(m));
+  }
+}
+
+// A run cut into pieces at chunk boundaries, wherever the cuts fall, is the run in one
+// piece bit for bit (what shards and ranks rely on).
+TEST(RunAccumulator, PiecesPutTogetherAreTheWholeRunBitForBit) {
+  const std::uint64_t K = CHUNK_REPLICATIONS;
+  const std::size_t R = 5 * K + 77;  // a last chunk that is not full
+  const std::vector<Trajectory> all = random_trajectories(5, R);
+  RunAccumulator whole({"a", "b", "c"}, 4);
+  for (const Trajectory& t : all) whole.add(t);
+  for (const std::vector<std::uint64_t>& cuts :
+       std::vector<std::vector<std::uint64_t>>{{0, R}, {0, K, R}, {0, 2 * K, 3 * K, R}, {0, K, 2 * K, 3 * K, 4 * K, 5 * K, R}, {0, 5 * K, R}}) {
+    RunAccumulator joined({"a", "b", "c"}, 4);
+    for (std::size_t p = 0; p + 1 < cuts.size(); ++p) {
+      RunAccumulator piece = RunAccumulator::piece_from({"a", "b", "c"}, 4, cuts[p]);
+      for (std::uint64_t r = cuts[p]; r < cuts[p + 1]; ++r) piece.add(all[r]);
+      const AccumulatorPiece state = piece.piece();
+      EXPECT_EQ(state.first, cuts[p]);
+      EXPECT_EQ(state.replications, cuts[p + 1] - cuts[p]);
+      joined.absorb(state);
+    }
+    expect_same_bits(joined, whole);
+  }
+  // The chunked moments of a final column are the accumulator's.
+  const StreamingMoments m = chunked_moments(whole.finals(0));
+  EXPECT_EQ(m.mean(), whole.final_mean(0));
+  // And they agree with the plain Welford pass to rounding.
+  StreamingMoments plain;
+  for (double x : whole.finals(0)) plain.add(x);
+  EXPECT_NEAR(m.mean(), plain.mean(), 1e-12 * std::abs(plain.mean()));
+  EXPECT_NEAR(m.sd(), plain.sd(), 1e-9 * plain.sd());
+}
+
+TEST(RunAccumulator, PiecesMustFollowEachOther) {
+  const std::uint64_t K = CHUNK_REPLICATIONS;
+  const std::vector<Trajectory> all = random_trajectories(6, 2 * K);
+  RunAccumulator second = RunAccumulator::piece_from({"a", "b", "c"}, 4, K);
+  for (std::uint64_t r = K; r < 2 * K; ++r) second.add(all[r]);
+  RunAccumulator run({"a", "b", "c"}, 4);
+  EXPECT_THROW(run.absorb(second.piece()), std::invalid_argument);  // replications 0..K missing
+  EXPECT_THROW(RunAccumulator::piece_from({"a"}, 4, 3), std::invalid_argument);
+  EXPECT_THROW(run.piece(), std::logic_error);
+  RunAccumulator other_shape({"a", "b"}, 4);
+  RunAccumulator first = RunAccumulator::piece_from({"a", "b", "c"}, 4, 0);
+  for (std::uint64_t r = 0; r < K; ++r) first.add(all[r]);
+  EXPECT_THROW(other_shape.absorb(first.piece()), std::invalid_argument);
+}
+
 TEST(RunAccumulator, KnownTrajectories) {
   // Two metrics, two steps, four replications with hand-picked integer values.
   const std::vector<std::vector<double>> a = {{1, 3, 6}, {2, 2, 9}, {0, 5, 5}, {1, 4, 8}};

@@ -177,6 +177,39 @@ TEST(QuantileSketch, MergeEqualsAddingAll) {
   for (double q : q_grid()) ASSERT_EQ(into_empty.quantile(q), all.quantile(q)) << q;
 }
 
+TEST(QuantileSketch, EncodeDecodeKeepsEveryQuantile) {
+  std::vector<double> xs = random_continuous(41, 4000);
+  const std::vector<double> ints = random_integers(42, 2000, -600, 600);  // zeros and exact buckets
+  xs.insert(xs.end(), ints.begin(), ints.end());
+  const QuantileSketch s = sketch_of(xs);
+  std::vector<std::uint64_t> words = {7};  // appended after what is there
+  s.encode(words);
+  QuantileSketch{}.encode(words);
+  std::size_t at = 1;
+  const QuantileSketch back = QuantileSketch::decode(words, at);
+  const QuantileSketch empty = QuantileSketch::decode(words, at);
+  EXPECT_EQ(at, words.size());
+  EXPECT_EQ(back.count(), s.count());
+  EXPECT_EQ(back.min(), s.min());
+  EXPECT_EQ(back.max(), s.max());
+  for (double q : q_grid()) ASSERT_EQ(back.quantile(q), s.quantile(q)) << q;
+  EXPECT_EQ(empty.count(), 0u);
+  // A decoded sketch merges like the original.
+  QuantileSketch merged = back;
+  merged.merge(sketch_of(random_continuous(43, 100)));
+  QuantileSketch expected = s;
+  expected.merge(sketch_of(random_continuous(43, 100)));
+  for (double q : q_grid()) ASSERT_EQ(merged.quantile(q), expected.quantile(q)) << q;
+  // Cut short, or counts that do not add up: refused.
+  std::vector<std::uint64_t> short_words(words.begin() + 1, words.begin() + 6);
+  at = 0;
+  EXPECT_THROW(QuantileSketch::decode(short_words, at), std::invalid_argument);
+  std::vector<std::uint64_t> wrong(words.begin() + 1, words.end());
+  wrong[0] += 1;
+  at = 0;
+  EXPECT_THROW(QuantileSketch::decode(wrong, at), std::invalid_argument);
+}
+
 TEST(QuantileSketch, OrderIndependent) {
   std::vector<double> xs = random_continuous(31, 5000);
   const std::vector<double> ints = random_integers(32, 3000, -600, 600);
