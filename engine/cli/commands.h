@@ -10,6 +10,7 @@ namespace campaign {
 int run_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
+int merge_command(const std::vector<std::string>& args);  // cli/shards.cpp
 int export_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 int reference_command(const std::vector<std::string>& args);

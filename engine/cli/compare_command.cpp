@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/shards.h"
 #include "cli/study_file.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -648,10 +649,11 @@ int compare_command(const std::vector<std::string>& args) {
       ("force", po::bool_switch(), "run when the memory estimate exceeds what is available, or OUT without "
        "the .h5 extension")
       ("quiet,q", po::bool_switch(), "no progress and no table");
+  options.add(shard_option());
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&scenario_paths)->composing());
   po::options_description all;
-  all.add(options).add(hidden);
+  all.add(options).add(hidden).add(merge_from_option());
   po::positional_options_description positionals;
   positionals.add("scenario", -1);
   const po::variables_map vm = parse(args, all, positionals);
@@ -663,6 +665,12 @@ int compare_command(const std::vector<std::string>& args) {
   const bool resume = vm["resume"].as<bool>(), overwrite = vm["overwrite"].as<bool>();
   const bool quiet = vm["quiet"].as<bool>(), independent = vm["independent"].as<bool>();
   const bool select = vm["select"].as<bool>(), seeding = vm["seeding-value"].as<bool>();
+  const ShardMode mode = shard_mode(vm, args);
+  if (mode.any() && (select || seeding)) {
+    throw InputError(fmt::format("--{} and --shard: {}; run it in one process", select ? "select" : "seeding-value",
+                                 select ? "the sequential selection decides each stage from all the variants"
+                                        : "the split reruns every variant with adoption logs"));
+  }
   if (seeding && select) {
     throw InputError("--seeding-value and --select: the split needs every variant's replications; run the "
                      "selection first, then --seeding-value on the selected variant against the base");
@@ -847,8 +855,8 @@ int compare_command(const std::vector<std::string>& args) {
   input.bootstrap_seed = bootstrap_seed;
   input.values.assign(input.metrics.size(), std::vector<std::vector<double>>(variants));
 
-  const std::string out_path =
-      out_arg.empty() ? "" : checked_output_path(out_arg, OutputFormat::hdf5, study.inputs(), force);
+  StudyFileOptions file_options;
+  const std::string out_path = apply_shard_mode(mode, out_arg, study.inputs(), force, file_options);
   if (dry_run) {
     print_dry_run(study, workers, memory_limit(workers), false);
     return 0;
@@ -871,12 +879,9 @@ int compare_command(const std::vector<std::string>& args) {
   std::vector<std::vector<AdoptionSplit>> splits;    // --seeding-value: [variant][replication]
   std::vector<std::vector<SeedingMeasure>> measures;  // and their measures, per variant
   double seeding_seconds = 0;
-  StudyFileOptions file_options;
   file_options.command = "compare";
-  file_options.out_arg = out_arg;
-  file_options.out_path = out_path;
   file_options.manifest = study_manifest(study, spec);
-  file_options.estimate = check_memory(study, workers, force);
+  file_options.estimate = mode.merge_parts.empty() ? check_memory(study, workers, force) : "";
   file_options.subject =
       select ? fmt::format("{} variants, sequential selection on common random numbers", variants)
              : fmt::format("{} variants, {} replications each{}", variants, base.scenario.run.replications,
@@ -923,7 +928,12 @@ int compare_command(const std::vector<std::string>& args) {
     merge_seconds = run_selection_into_file(study, file_options, objective.name, objective.better, selection,
                                             selected);
   } else {
-    merge_seconds = run_into_file(study, file_options).merge_seconds;
+    const StudyFileRun done = run_into_file(study, file_options);
+    merge_seconds = done.merge_seconds;
+    if (mode.shard) {  // the comparison is the merge's
+      if (!quiet) print_shard_or_merge(mode, file_options, done);
+      return 0;
+    }
   }
   if (quiet) return 0;
   const Printed printed{input, *comparison, objective_index};

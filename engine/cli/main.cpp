@@ -31,6 +31,7 @@ constexpr const char* USAGE =
     "  campaign-sim sweep SCENARIO.toml -o OUT.h5 --vary KEY=SPEC...\n"
     "                                                      run a design of variants (sweep --help)\n"
     "  campaign-sim compare A.toml B.toml... -o OUT.h5     compare strategies (compare --help)\n"
+    "  campaign-sim merge PART.h5... -o OUT.h5             join the parts of run/sweep/compare --shard I/N\n"
     "  campaign-sim export RESULTS.h5 [--table T] [-o F]   a results table as CSV\n"
     "  campaign-sim inspect RESULTS.h5 [--json]            what a results file holds\n"
     "  campaign-sim reference [--metrics]                  print the scenario key (or metrics) reference\n"
@@ -93,11 +94,12 @@ int main(int argc, char** argv) {
     if (command == "run") return campaign::run_command(rest);
     if (command == "sweep") return campaign::sweep_command(rest);
     if (command == "compare") return campaign::compare_command(rest);
+    if (command == "merge") return campaign::merge_command(rest);
     if (command == "export") return campaign::export_command(rest);
     if (command == "inspect") return campaign::inspect_command(rest);
     if (command == "reference") return campaign::reference_command(rest);
     if (command == "graph") return campaign::graph_command(rest);
-    say(fmt::format("unknown command '{}'; commands: run, sweep, compare, export, inspect, reference, graph (see --help)",
+    say(fmt::format("unknown command '{}'; commands: run, sweep, compare, merge, export, inspect, reference, graph (see --help)",
                     campaign::excerpt(command, 40)));
     return 2;
   } catch (const campaign::InputError& e) {

@@ -19,11 +19,13 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 
 std::optional<po::variables_map> parse_command(const std::vector<std::string>& args,
                                                const po::options_description& options, const char* positional,
-                                               std::string& value, const std::string& help_footer) {
+                                               std::string& value, const std::string& help_footer,
+                                               const po::options_description* more) {
   po::options_description hidden;
   hidden.add_options()(positional, po::value(&value));
   po::options_description all;
   all.add(options).add(hidden);
+  if (more != nullptr) all.add(*more);
   po::positional_options_description positionals;
   positionals.add(positional, 1);
   po::variables_map vm = parse(args, all, positionals);

@@ -24,9 +24,11 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 
 // A subcommand's options and its one positional argument (stored in `value`): the
 // variables, or nothing when --help was asked (the options and `help_footer` printed).
+// `hidden`: more options, not shown by --help.
 std::optional<po::variables_map> parse_command(const std::vector<std::string>& args,
                                                const po::options_description& options, const char* positional,
-                                               std::string& value, const std::string& help_footer = "");
+                                               std::string& value, const std::string& help_footer = "",
+                                               const po::options_description* hidden = nullptr);
 
 // "0" (every core) .. MAX_THREADS; InputError otherwise.
 unsigned parse_threads(const std::string& text);

@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
+#include "cli/shards.h"
 #include "cli/study_file.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -181,6 +182,32 @@ ReplicationPolicy policy_from(const po::variables_map& vm) {
   return policy;
 }
 
+// `run --shard I/N` (a share of the replications into a part file) and the merge of
+// such parts into the run's file.
+int run_shard_or_merge(const Study& study, const ShardMode& mode, const std::string& out_arg, unsigned workers,
+                       bool force, bool dry_run, bool quiet) {
+  if (out_arg.empty() && !dry_run) throw InputError("run: missing -o OUT.h5 (see campaign-sim run --help)");
+  StudyFileOptions o;
+  apply_shard_mode(mode, out_arg, study.inputs(), force, o);
+  if (dry_run) {
+    print_dry_run(study, workers, memory_limit(workers), false);
+    return 0;
+  }
+  o.command = "run";
+  o.manifest = study_manifest(study, "run");
+  o.estimate = mode.shard ? check_memory(study, workers, force) : "";
+  const LoadedScenario first = study.load(0);
+  o.subject = fmt::format("{} ({}), {} replications", first.scenario.run.name, excerpt(first.scenario.source, 200),
+                          first.scenario.run.replications);
+  o.overwrite = true;  // a run replaces its output, and a shard its part
+  o.fail_fast = true;
+  o.quiet = quiet;
+  o.plain_run = true;
+  const StudyFileRun done = run_into_file(study, o);
+  if (!quiet) print_shard_or_merge(mode, o, done);
+  return 0;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -204,8 +231,11 @@ int run_command(const std::vector<std::string>& args) {
       ("force", po::bool_switch(), "run even when the memory estimate exceeds what is available, and "
        "write OUT even if its extension is not .h5")
       ("quiet,q", po::bool_switch(), "no progress bar and no summary");
-  const std::optional<po::variables_map> parsed = parse_command(
-      args, options, "scenario", scenario_path, "Scenario keys: campaign-sim reference (docs/scenario-reference.md)\n");
+  options.add(shard_option());
+  const po::options_description merge_from = merge_from_option();
+  const std::optional<po::variables_map> parsed =
+      parse_command(args, options, "scenario", scenario_path,
+                    "Scenario keys: campaign-sim reference (docs/scenario-reference.md)\n", &merge_from);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   if (!sweeps.empty()) {
@@ -241,6 +271,13 @@ int run_command(const std::vector<std::string>& args) {
   const unsigned workers = threads_in_use(threads);
 
   const Study study(scenario_path, overrides, grid_design({}), ReplicationPolicy{}, workers, save_trajectories);
+  if (const ShardMode mode = shard_mode(vm, args); mode.any()) {
+    if (save_trajectories) {
+      throw InputError("--save-trajectories is for a run in one process: a shard's part keeps statistics, not "
+                       "trajectories");
+    }
+    return run_shard_or_merge(study, mode, out_arg, workers, force, dry_run, quiet);
+  }
   // The output is checked before any work: never one of the inputs, a device, a directory.
   const std::string out_path =
       out_arg.empty() ? "" : checked_output_path(out_arg, OutputFormat::hdf5, study.inputs(), force);
@@ -326,7 +363,10 @@ int sweep_command(const std::vector<std::string>& args) {
       ("force", po::bool_switch(), "run when the memory estimate exceeds what is available, more than "
        "100000 variants, or OUT without the .h5 extension")
       ("quiet,q", po::bool_switch(), "no progress and no summary");
-  const std::optional<po::variables_map> parsed = parse_command(args, options, "scenario", scenario_path);
+  options.add(shard_option());
+  const po::options_description merge_from = merge_from_option();
+  const std::optional<po::variables_map> parsed =
+      parse_command(args, options, "scenario", scenario_path, "", &merge_from);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   const bool dry_run = vm["dry-run"].as<bool>(), force = vm["force"].as<bool>();
@@ -425,18 +465,16 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const Study study(scenario_path, overrides, std::move(design), policy, workers, false);
   const std::size_t total = study.variants().size();
-  const std::string out_path =
-      out_arg.empty() ? "" : checked_output_path(out_arg, OutputFormat::hdf5, study.inputs(), force);
+  const ShardMode mode = shard_mode(vm, args);
+  StudyFileOptions file_options;
+  const std::string out_path = apply_shard_mode(mode, out_arg, study.inputs(), force, file_options);
   if (dry_run) {
     print_dry_run(study, workers, memory_limit(workers), false);
     return 0;
   }
-  const std::string estimate = check_memory(study, workers, force);
+  const std::string estimate = mode.merge_parts.empty() ? check_memory(study, workers, force) : "";
 
-  StudyFileOptions file_options;
   file_options.command = "sweep";
-  file_options.out_arg = out_arg;
-  file_options.out_path = out_path;
   file_options.manifest = study_manifest(study, design_spec);
   file_options.estimate = estimate;
   file_options.subject = fmt::format("{} variants of {}", total, excerpt_path(scenario_path));
@@ -446,6 +484,13 @@ int sweep_command(const std::vector<std::string>& args) {
   file_options.fail_fast = vm["fail-fast"].as<bool>();
   file_options.quiet = quiet;
   StudyFileRun done = run_into_file(study, file_options);
+  if (mode.any()) {
+    if (!quiet) print_shard_or_merge(mode, file_options, done);
+    if (!quiet && !mode.merge_parts.empty()) print_sweep_extremes(out_path, policy);
+    std::size_t failed = 0;
+    for (VariantStatus s : done.outcome.status) failed += s == VariantStatus::failed;
+    return failed > 0 ? EXIT_SOME_FAILED : 0;
+  }
   const StudyOutcome& outcome = done.outcome;
   const StudyRecord& record = done.record;
   const double merge_seconds = done.merge_seconds;

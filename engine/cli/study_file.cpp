@@ -10,7 +10,9 @@
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/text.h"
+#include "io/hdf5_file.h"
 
 namespace campaign {
 namespace {
@@ -26,7 +28,16 @@ class SweepSink final : public StudySink {
   void finished(const FinishedVariant& done) override {
     const StudyVariant& v = done.variant;
     ScenarioHeader h = header_of(v, done.scenario, done.model, false, true);
-    parts_.write(summarize(h, done.accumulator, done.model.derived_finals(done.accumulator)));
+    if (done.piece) {
+      VariantPiece piece{std::move(h), {}, {}, done.accumulator.piece()};
+      for (DerivedFinal& d : done.model.derived_finals(done.accumulator)) {
+        piece.derived_names.push_back(d.name);
+        piece.derived.push_back(std::move(d.values));
+      }
+      parts_.write_piece(piece);
+    } else {
+      parts_.write(summarize(h, done.accumulator, done.model.derived_finals(done.accumulator)));
+    }
     const auto i = static_cast<std::size_t>(v.id);
     outcome_.status[i] = VariantStatus::done;
     outcome_.replications[i] = done.accumulator.replications();
@@ -145,7 +156,109 @@ ScenarioHeader header_of(const StudyVariant& variant, const Scenario& s, const M
 }
 
 
+namespace {
+
+StudyOutcome pending_outcome(std::size_t total) {
+  StudyOutcome outcome;
+  outcome.status.assign(total, VariantStatus::pending);
+  outcome.replications.assign(total, 0);
+  outcome.messages.assign(total, "");
+  outcome.target_reached.assign(total, true);
+  return outcome;
+}
+
+// `campaign-sim merge`: the shards' parts into OUT, as the command run in one process
+// writes it. The merge command has checked that the parts are one study's shards, each
+// once; here they are checked against the study as the files say it now.
+StudyFileRun merge_into_file(const Study& study, const StudyFileOptions& o) {
+  StudyFileRun run;
+  run.start = tbb::tick_count::now();
+  std::error_code ec;
+  if (!o.overwrite && std::filesystem::exists(o.out_path, ec)) {
+    throw InputError(fmt::format("{}: exists; --overwrite replaces it", excerpt_path(o.out_arg)));
+  }
+  const std::size_t total = study.variants().size();
+  std::map<std::string, std::size_t> index;  // variant name -> index
+  for (std::size_t i = 0; i < total; ++i) index.emplace(study.variants()[i].name, i);
+  StudyOutcome outcome = pending_outcome(total);
+  StoredResults stored;
+  // Parts in shard order, so a variant's pieces come in replication order.
+  std::vector<std::pair<std::uint64_t, std::string>> parts;
+  for (const std::string& path : o.merge_parts) {
+    const h5::File file = h5::File::open_read_only(path);
+    parts.emplace_back(read_shard_record(file, path).shard, path);
+  }
+  std::sort(parts.begin(), parts.end());
+  const auto variant_of = [&](const std::string& name, const std::string& path) {
+    const auto it = index.find(name);
+    if (it == index.end()) {
+      throw InputError(fmt::format("{}: holds a variant {} that the study does not have; the study has "
+                                   "changed since its shards ran",
+                                   excerpt_path(path), excerpt(name, 80)));
+    }
+    return it->second;
+  };
+  for (const auto& [shard, path] : parts) {
+    throw_if_interrupted();
+    const h5::File file = h5::File::open_read_only(path);
+    const ShardRecord record = read_shard_record(file, path);
+    if (const std::optional<std::string> what = manifest_change(record.manifest, o.manifest, false)) {
+      throw InputError(fmt::format("{}: the study has changed since its shards ran: {}; merge with the files "
+                                   "the shards read, or run the shards again",
+                                   excerpt_path(path), *what));
+    }
+    for (const std::string& name : file.open_group("scenarios").member_names()) {
+      const std::size_t i = variant_of(name, path);
+      stored.whole[study.variants()[i].content_key] = path;
+      outcome.status[i] = VariantStatus::done;
+    }
+    if (file.exists("pieces")) {
+      for (const std::string& name : file.open_group("pieces").member_names()) {
+        const std::size_t i = variant_of(name, path);
+        stored.pieces[study.variants()[i].content_key].push_back(path);
+        outcome.status[i] = VariantStatus::done;
+      }
+    }
+    for (std::size_t f = 0; f < record.failed_ids.size(); ++f) {
+      const std::size_t i = variant_of(record.failed_names[f], path);
+      outcome.status[i] = VariantStatus::failed;
+      outcome.messages[i] = record.failed_messages[f];
+    }
+  }
+  for (std::size_t i = 0; i < total; ++i) {
+    if (outcome.status[i] == VariantStatus::pending) {
+      throw InputError(fmt::format("variant {} is in none of the parts; the parts are not this study's "
+                                   "complete shards",
+                                   excerpt(study.variants()[i].name, 80)));
+    }
+  }
+  const auto merge_start = tbb::tick_count::now();
+  in_phase("merging the parts", o.estimate, [&] {
+    if (o.plain_run) {  // `run`'s file: the one scenario, as a run writes it
+      VariantResult result = read_stored(stored, study.variants().front());
+      result.header.variant_id = -1;
+      result.header.content_key.clear();
+      ResultsWriter writer(o.out_path);
+      writer.write_variant(result);
+      begin_final_commit();
+      writer.commit();
+      outcome.replications[0] = result.header.replications;
+    } else {
+      write_study_file(study, outcome, o.manifest, stored, std::nullopt, o.out_path, o.extras);
+    }
+    return 0;
+  });
+  run.merge_seconds = (tbb::tick_count::now() - merge_start).seconds();
+  run.outcome = std::move(outcome);
+  for (VariantStatus s : run.outcome.status) run.record.finished += s == VariantStatus::done;
+  for (std::uint64_t r : run.outcome.replications) run.record.replications += r;
+  return run;
+}
+
+}  // namespace
+
 StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
+  if (!o.merge_parts.empty()) return merge_into_file(study, o);
   // What is finished already, and where.
   const std::string& manifest = o.manifest;
   const std::string& out_arg = o.out_arg;
@@ -168,13 +281,28 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
   }
   std::optional<std::string> previous_out;
   bool nothing_to_resume = false;
-  std::map<std::string, std::string> finished_before;  // content key -> a file
+  std::map<std::string, std::string> finished_before;  // content key -> a file (or a piece's)
   if (resume) {
     // The interrupted sweep's folder, when there is one, says what is being resumed: an
     // OUT beside it is an older sweep's that this one replaces (it was started with
     // --overwrite), unless it is the same sweep's, whose variants then count as finished.
     const std::optional<std::string> before = parts.manifest();
     if (before) check_resumable(*before, manifest, parts.folder());
+    if (out_exists && o.shard) {
+      // A shard whose part file is written has nothing left to run.
+      const h5::File file = h5::File::open_read_only(out_path);
+      const ShardRecord record = read_shard_record(file, out_arg);
+      if (const std::optional<std::string> what = manifest_change(record.manifest, manifest, false)) {
+        throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again "
+                                     "with --overwrite",
+                                     excerpt_path(out_arg), *what));
+      }
+      if (!quiet) fmt::print("shard     {} of {}: finished before, in {}\n", o.shard->shard, o.shard->shards, out_arg);
+      StudyFileRun run;
+      run.start = tbb::tick_count::now();
+      run.outcome = pending_outcome(total);
+      return run;
+    }
     if (out_exists) {
       std::string file_manifest;
       std::map<std::string, std::string> in_file;
@@ -217,6 +345,7 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
   if (resume) {
     if (const std::optional<std::string> before = parts.manifest()) check_resumable(*before, manifest, parts.folder());
     for (auto& [key, path] : parts.finished()) finished_before[key] = path;
+    for (auto& [key, path] : parts.finished_pieces()) finished_before[key] = path;
   } else if (overwrite) {
     parts.remove_parts();
   }
@@ -224,14 +353,19 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
 
   StudyFileRun run;
   StudyOutcome& outcome = run.outcome;
-  outcome.status.assign(total, VariantStatus::pending);
-  outcome.replications.assign(total, 0);
-  outcome.messages.assign(total, "");
-  outcome.target_reached.assign(total, true);
+  outcome = pending_outcome(total);
   std::vector<std::size_t> todo;
   std::size_t done_before = 0;
+  std::optional<StudyShare> share;
+  std::vector<std::size_t> mine;  // the variants this process runs (a shard's share)
+  if (o.shard) {
+    share = shard_share(study, o.shard->shard, o.shard->shards);
+    mine = share->variants;
+  } else {
+    for (std::size_t i = 0; i < total; ++i) mine.push_back(i);
+  }
   // A resumed variant gets its replications and target from its stored results (in the merge).
-  for (std::size_t i = 0; i < total; ++i) {
+  for (std::size_t i : mine) {
     if (finished_before.count(study.variants()[i].content_key)) {
       outcome.status[i] = VariantStatus::done;
       ++done_before;
@@ -240,14 +374,20 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
     }
   }
   run.start = tbb::tick_count::now();
+  if (!quiet && o.shard) {
+    fmt::print("shard     {} of {}: work units {} to {} of {} ({} variant{}, {} in part)\n", o.shard->shard,
+               o.shard->shards, share->first_unit, share->end_unit, share->units, mine.size(),
+               mine.size() == 1 ? "" : "s", share->pieces.size());
+  }
   if (!quiet) {
     fmt::print("{:<9} {}, {} to run{}{}{}\n", o.command, o.subject, todo.size(),
                done_before > 0 ? fmt::format(", {} finished before", done_before) : "",
                !resume ? "" : nothing_to_resume ? " (nothing to resume: started)" : " (resumed)", o.suffix);
   }
-  SweepSink sink(parts, outcome, quiet, done_before, total);
+  SweepSink sink(parts, outcome, quiet, done_before, mine.size());
   StudyRunOptions run_options;
   run_options.fail_fast = o.fail_fast;
+  if (share) run_options.pieces = share->pieces;
   StudyRecord& record = run.record;
   try {
     record = in_phase("running the " + o.command, o.estimate, [&] { return run_study(study, todo, run_options, sink); });
@@ -258,10 +398,10 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
     throw Interrupted(e.signal(), "running the " + o.command,
                       fmt::format("{} of {} variants finished and kept in {}; to finish the {}: the same "
                                   "command with --resume",
-                                  finished, total, excerpt_path(parts.folder()), o.command));
+                                  finished, mine.size(), excerpt_path(parts.folder()), o.command));
   } catch (const InputError& e) {  // --fail-fast: a variant failed
     sink.stop();
-    const std::size_t kept = parts.finished().size();
+    const std::size_t kept = parts.finished().size() + parts.finished_pieces().size();
     if (kept == 0) {
       parts.remove_folder();
       throw;
@@ -270,15 +410,41 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
                                  kept == 1 ? "" : "s", excerpt_path(parts.folder()), o.command, e.what()));
   } catch (...) {
     sink.stop();
-    if (parts.finished().empty()) parts.remove_folder();
+    if (parts.finished().empty() && parts.finished_pieces().empty()) parts.remove_folder();
     throw;
   }
   sink.stop();
-  const std::map<std::string, std::string> part_files = parts.finished();
+  StoredResults stored;
+  stored.whole = parts.finished();
+  for (auto& [key, path] : parts.finished_pieces()) stored.pieces[key] = {path};
   const auto merge_start = tbb::tick_count::now();
   try {
     in_phase("writing the results", o.estimate, [&] {
-      write_study_file(study, outcome, manifest, part_files, previous_out, out_path, o.extras);
+      if (o.shard) {
+        for (std::size_t i : mine) {  // finished by an earlier process: counted from their results
+          if (outcome.status[i] == VariantStatus::done && outcome.replications[i] == 0) {
+            const auto piece = share->pieces.find(i);
+            outcome.replications[i] = piece != share->pieces.end() ? piece->second.end - piece->second.first
+                                                                   : read_stored(stored, study.variants()[i]).header.replications;
+          }
+        }
+        ShardRecord record;
+        record.shard = o.shard->shard;
+        record.shards = o.shard->shards;
+        record.command = o.command;
+        record.arguments = o.shard->arguments;
+        record.directory = std::filesystem::current_path().string();
+        record.manifest = manifest;
+        std::string identity = o.command;
+        for (const std::string& a : record.arguments) identity += "\n" + a;
+        record.study = hash_hex(identity + "\n" + manifest);
+        record.units = share->units;
+        record.first_unit = share->first_unit;
+        record.end_unit = share->end_unit;
+        write_shard_file(study, *share, outcome, stored, record, out_path);
+      } else {
+        write_study_file(study, outcome, manifest, stored, previous_out, out_path, o.extras);
+      }
       return 0;
     });
   } catch (const Interrupted& e) {
@@ -335,7 +501,8 @@ double run_selection_into_file(const Study& study, const StudyFileOptions& o, co
   const auto merge_start = tbb::tick_count::now();
   try {
     in_phase("writing the results", o.estimate, [&] {
-      write_study_file(study, outcome, o.manifest, parts.finished(), std::nullopt, o.out_path, o.extras);
+      write_study_file(study, outcome, o.manifest, StoredResults{parts.finished(), {}}, std::nullopt, o.out_path,
+                       o.extras);
       return 0;
     });
   } catch (...) {

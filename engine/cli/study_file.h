@@ -5,9 +5,10 @@
 
 #include <tbb/tick_count.h>
 
-#include <string>
-
+#include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "experiment/selection.h"
 #include "experiment/study.h"
@@ -27,12 +28,23 @@ std::string check_memory(const Study& study, unsigned workers, bool force);
 ScenarioHeader header_of(const StudyVariant& variant, const Scenario& s, const Model& model,
                          bool save_trajectories, bool study_variant);
 
+// `--shard I/N`: the study's share I of N into a part file (docs/cluster.md).
+struct ShardRun {
+  std::uint64_t shard = 0, shards = 1;
+  std::vector<std::string> arguments;  // the command's, as the merge runs it again
+};
+
 struct StudyFileOptions {
-  std::string command;  // "sweep" or "compare", in messages
-  std::string out_arg, out_path, manifest, estimate;
+  std::string command;  // "run", "sweep" or "compare", in messages
+  std::string out_arg, out_path, manifest, estimate;  // with a shard: its part file
   std::string subject, suffix;  // the first line: "<command> <subject>, N to run<suffix>"
   bool resume = false, overwrite = false, fail_fast = false, quiet = false;
   StudyFileExtras extras;
+  std::optional<ShardRun> shard;
+  // `campaign-sim merge`: nothing runs; the parts' results (checked by the merge command
+  // to be one study's complete shards) go into OUT.
+  std::vector<std::string> merge_parts;
+  bool plain_run = false;  // `run`: OUT holds the one scenario, without /sweep
 };
 
 struct StudyFileRun {

@@ -215,6 +215,7 @@ void Study::plan() {
                                      list));
       }
     }
+    v.replications = s.run.replications;
     v.content_key = hash_hex(fmt::format("{}\n{}\n{}", ENGINE_VERSION, resolved_toml(s), policy_.describe()));
     v.graph_key = graph_key_of(s);
     Footprint f = estimate_footprint(s, threads_, save_trajectories_);
@@ -316,7 +317,8 @@ struct Running {
   std::unique_ptr<Model> model;
   std::optional<RunAccumulator> accumulator;
   std::vector<std::size_t> target_metrics;
-  std::uint64_t planned = 0;  // replications to issue at most
+  std::uint64_t first = 0;    // the first replication (a piece's may be later than 0)
+  std::uint64_t planned = 0;  // replications to issue at most: [first, planned)
   std::uint32_t block = 1;
   std::uint64_t issued = 0;               // first stage only
   std::atomic<bool> done{false};          // set by the last stage; the first stage stops issuing
@@ -337,6 +339,37 @@ struct KernelCache {
 };
 
 }  // namespace
+
+StudyShare shard_share(const Study& study, std::uint64_t shard, std::uint64_t shards) {
+  if (shards == 0 || shard >= shards) throw std::invalid_argument("shard_share: shard out of range");
+  const std::vector<StudyVariant>& variants = study.variants();
+  const auto units_of = [&](const StudyVariant& v) -> std::uint64_t {
+    if (study.policy().adaptive()) return 1;
+    return std::max<std::uint64_t>(1, (v.replications + CHUNK_REPLICATIONS - 1) / CHUNK_REPLICATIONS);
+  };
+  StudyShare share;
+  for (const StudyVariant& v : variants) share.units += units_of(v);
+  // 128-bit products: U x N may not fit in 64 bits for a huge design on many shards.
+  const auto edge = [&](std::uint64_t s) {
+    return static_cast<std::uint64_t>(static_cast<unsigned __int128>(share.units) * s / shards);
+  };
+  share.first_unit = edge(shard);
+  share.end_unit = edge(shard + 1);
+  std::uint64_t at = 0;  // the variant's first unit
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const std::uint64_t units = units_of(variants[i]);
+    const std::uint64_t lo = std::max(at, share.first_unit), hi = std::min(at + units, share.end_unit);
+    if (lo < hi) {
+      share.variants.push_back(i);
+      if (hi - lo < units) {
+        const std::uint64_t end = std::min(variants[i].replications, (hi - at) * CHUNK_REPLICATIONS);
+        share.pieces[i] = ReplicationRange{(lo - at) * CHUNK_REPLICATIONS, end};
+      }
+    }
+    at += units;
+  }
+  return share;
+}
 
 StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                       const StudyRunOptions& options, StudySink& sink) {
@@ -448,8 +481,15 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
         }
         const Scenario& s = running->loaded.scenario;
         running->planned = s.run.replications;
-        running->accumulator.emplace(running->model->metric_names(), s.run.steps);
-        running->block = choose_block_size(running->planned, record.threads,
+        if (const auto piece = options.pieces.find(i); piece != options.pieces.end()) {
+          running->first = running->issued = piece->second.first;
+          running->planned = piece->second.end;
+          running->accumulator.emplace(
+              RunAccumulator::piece_from(running->model->metric_names(), s.run.steps, running->first));
+        } else {
+          running->accumulator.emplace(running->model->metric_names(), s.run.steps);
+        }
+        running->block = choose_block_size(running->planned - running->first, record.threads,
                                            running->model->metric_names().size(), s.run.steps);
         if (policy.adaptive()) {  // small blocks: few replications simulated past a stop
           running->block = static_cast<std::uint32_t>(
@@ -529,7 +569,7 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                       acc.add(t);
                       ++used;
                       const std::uint64_t n = acc.replications();
-                      if (n == v.planned) {
+                      if (v.first + n == v.planned) {
                         stop = true;
                         reached = !policy.adaptive();
                       }
@@ -562,7 +602,7 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                       progress.replications_done += used;
                       record.replications += used;
                       progress.variant_replications_done = acc.replications();
-                      progress.variant_replications_planned = v.planned;
+                      progress.variant_replications_planned = v.planned - v.first;
                     });
                     if (lock.owns_lock()) sink.progress(now);
                   } catch (...) {
@@ -584,9 +624,11 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
                     if (!unit.trajectories.empty()) sink.trajectories(variant, unit.first, unit.trajectories);
                     if (!unit.finishes) return;
                     // Here, not in the accumulating stage: this stage reads the scenario.
-                    v.loaded.scenario.run.replications = v.accumulator->replications();
+                    const bool piece = options.pieces.count(v.index) > 0;
+                    if (!piece) v.loaded.scenario.run.replications = v.accumulator->replications();
                     const FinishedVariant finished{variant, v.loaded.scenario, *v.model, *v.accumulator, *graph,
-                                                   (tbb::tick_count::now() - v.start).seconds(), unit.reached};
+                                                   (tbb::tick_count::now() - v.start).seconds(), unit.reached,
+                                                   piece};
                     sink.finished(finished);
                     v.accumulator.reset();  // the memory goes now, not with the last unit
                     sink.progress(count([&] {

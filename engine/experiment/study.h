@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,7 @@ struct StudyVariant {
   std::string content_key;          // 16 hex digits
   std::uint64_t graph_key = 0;      // variants with equal keys share a graph
   double peak_bytes = 0;            // the memory estimate's peak
+  std::uint64_t replications = 0;   // planned (adaptive: the most it may run)
 };
 
 // A named variant of a comparison: a scenario file and its own overrides.
@@ -128,6 +130,8 @@ struct FinishedVariant {
   const GraphRecord& graph;
   double seconds = 0;           // from its first unit issued to its last one added
   bool target_reached = true;   // adaptive: false when it stopped at max_replications
+  bool piece = false;           // a share of its replications (StudyRunOptions::pieces):
+                                // accumulator.piece() holds them; scenario keeps the total
 };
 
 struct StudyProgress {
@@ -155,10 +159,29 @@ class StudySink {
   virtual void setting_up(const StudyVariant&, bool /*starts*/) {}
 };
 
+// A share of a variant's replications, [first, end), `first` at a chunk boundary
+// (results/accumulator.h): shards and ranks may run a variant in pieces.
+struct ReplicationRange {
+  std::uint64_t first = 0, end = 0;
+};
+
 struct StudyRunOptions {
   bool fail_fast = false;       // a failure ends the study (rethrown) instead of being recorded
   bool trajectories = false;    // hand every block to sink.trajectories
+  std::map<std::size_t, ReplicationRange> pieces;  // variants run in part (never adaptive ones)
 };
+
+// A shard's share of a study (`--shard I/N`). The work units are each variant's chunks of
+// CHUNK_REPLICATIONS replications in variant id order (an adaptive variant is one unit:
+// where it stops depends on all its replications); shard I of N takes units
+// [I U / N, (I + 1) U / N) of the U. A variant whose units all fall in one shard runs
+// whole there; one cut by a shard's edge runs in pieces, one per shard it spans.
+struct StudyShare {
+  std::vector<std::size_t> variants;               // in id order
+  std::map<std::size_t, ReplicationRange> pieces;  // those run in part
+  std::uint64_t units = 0, first_unit = 0, end_unit = 0;  // the study's and this shard's
+};
+StudyShare shard_share(const Study& study, std::uint64_t shard, std::uint64_t shards);
 
 struct StudyRecord {
   std::size_t finished = 0, failed = 0;

@@ -32,6 +32,7 @@ namespace {
 constexpr const char* MANIFEST = "study.toml";
 constexpr const char* LOCK = "lock";
 constexpr const char* PART_SUFFIX = ".h5";
+constexpr const char* PIECE_SUFFIX = "-piece.h5";
 
 std::string toml_string(const std::string& text) {
   std::ostringstream out;
@@ -76,15 +77,13 @@ std::string study_manifest(const Study& study, const std::string& design_spec) {
   return out;
 }
 
-void check_resumable(const std::string& before, const std::string& now, const std::string& where) {
+std::optional<std::string> manifest_change(const std::string& before, const std::string& now, bool grow_ok) {
   toml::table old_table, new_table;
   try {
     old_table = toml::parse(before);
     new_table = toml::parse(now);
   } catch (const toml::parse_error& e) {
-    throw InputError(fmt::format("{}: the interrupted sweep's manifest cannot be read ({}); start "
-                                 "again with --overwrite",
-                                 where, excerpt(e.description(), 80)));
+    return fmt::format("the manifest cannot be read ({})", excerpt(e.description(), 80));
   }
   const auto text = [](const toml::table& t, const char* key) {
     std::ostringstream out;
@@ -102,24 +101,28 @@ void check_resumable(const std::string& before, const std::string& now, const st
   for (const char* key : {"engine_version", "scenario", "inputs", "replications", "design", "keys", "samples"}) {
     const std::string was = text(old_table, key), is = text(new_table, key);
     if (was == is) continue;
-    if (std::string_view(key) == "samples" && prefix_stable) {
+    if (std::string_view(key) == "samples" && prefix_stable && grow_ok) {
       // A grown design keeps every point it had; a smaller one would drop finished ones.
       if (std::stoull(is) >= std::stoull(was)) continue;
-      throw InputError(fmt::format("{}: --resume refused: samples was {}, now {}: --resume grows a design but "
-                                   "does not shrink it; give --samples {} or more, or start again with --overwrite",
-                                   where, was, is, was));
+      return fmt::format("samples was {}, now {}: --resume grows a design but does not shrink it; give "
+                         "--samples {} or more",
+                         was, is, was);
     }
-    std::string what;
     if (std::string_view(key) == "scenario") {
       const std::optional<ScenarioDifference> d = first_difference(was, is);
-      what = !d ? "the scenario (its file or --set) has changed"
+      return !d ? std::string("the scenario (its file or --set) has changed")
                 : fmt::format("the scenario has changed: {} was {}, now {}", d->key, d->first, d->second);
-    } else {
-      what = fmt::format("{} was {}, now {}", key, excerpt(was, 80), excerpt(is, 80));
     }
+    return fmt::format("{} was {}, now {}", key, excerpt(was, 80), excerpt(is, 80));
+  }
+  return std::nullopt;
+}
+
+void check_resumable(const std::string& before, const std::string& now, const std::string& where) {
+  if (const std::optional<std::string> what = manifest_change(before, now, true)) {
     throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again "
                                  "with --overwrite",
-                                 where, what));
+                                 where, *what));
   }
 }
 
@@ -222,9 +225,35 @@ void PartStore::write(const VariantResult& result) {
   writer.commit();
 }
 
+std::map<std::string, std::string> PartStore::finished_pieces() const {
+  std::map<std::string, std::string> pieces;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
+    const std::string name = entry.path().filename().string();
+    // <id>-<16 hex>-piece.h5
+    const auto dash = name.find('-');
+    if (dash == std::string::npos || !name.ends_with(PIECE_SUFFIX) || name.find(".tmp-") != std::string::npos) {
+      continue;
+    }
+    const std::string key = name.substr(dash + 1, name.size() - dash - 1 - std::strlen(PIECE_SUFFIX));
+    if (key.size() == 16) pieces.emplace(key, entry.path().string());
+  }
+  return pieces;
+}
+
+void PartStore::write_piece(const VariantPiece& piece) {
+  const std::string path = (fs::path(folder_) / fmt::format("{:06}-{}{}", piece.header.variant_id,
+                                                            piece.header.content_key, PIECE_SUFFIX))
+                               .string();
+  ResultsWriter writer(path, SHARD_FILE_TYPE);
+  writer.write_piece(piece);
+  writer.commit();
+}
+
 void PartStore::remove_parts() {
   std::error_code ec;
   for (const auto& [key, path] : finished()) fs::remove(path, ec);
+  for (const auto& [key, path] : finished_pieces()) fs::remove(path, ec);
   fs::remove(fs::path(folder_) / MANIFEST, ec);
 }
 
@@ -283,10 +312,61 @@ std::map<std::string, std::string> finished_in_file(const std::string& path, std
   return out;
 }
 
+VariantResult read_stored(const StoredResults& stored, const StudyVariant& v) {
+  std::string reading;
+  try {
+    if (const auto part = stored.whole.find(v.content_key); part != stored.whole.end()) {
+      reading = part->second;
+      const h5::File file = h5::File::open_read_only(part->second);
+      return read_variant(file.open_group("scenarios"), v.name);
+    }
+    const auto pieces = stored.pieces.find(v.content_key);
+    if (pieces == stored.pieces.end()) throw std::logic_error("read_stored: variant " + v.name + " is not stored");
+    std::vector<VariantPiece> read;
+    for (const std::string& path : pieces->second) {
+      reading = path;
+      const h5::File file = h5::File::open_read_only(path);
+      read.push_back(read_piece(file.open_group("pieces"), v.name));
+    }
+    try {
+      return join_pieces(read);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(e.what());
+    }
+  } catch (const IoError& e) {
+    throw IoError(fmt::format("the finished variant {} cannot be read from {} ({}); delete that "
+                              "file and --resume to run it again",
+                              v.name, reading, e.what()));
+  }
+}
+
+void write_shard_file(const Study& study, const StudyShare& share, const StudyOutcome& outcome,
+                      const StoredResults& stored, ShardRecord record, const std::string& out_path) {
+  ResultsWriter writer(out_path, SHARD_FILE_TYPE);
+  for (std::size_t i : share.variants) {
+    throw_if_interrupted();
+    const StudyVariant& v = study.variants()[i];
+    if (outcome.status[i] == VariantStatus::failed) {
+      record.failed_ids.push_back(v.id);
+      record.failed_names.push_back(v.name);
+      record.failed_messages.push_back(outcome.messages[i]);
+    }
+    if (outcome.status[i] != VariantStatus::done) continue;
+    if (const auto piece = stored.pieces.find(v.content_key); piece != stored.pieces.end()) {
+      const h5::File file = h5::File::open_read_only(piece->second.at(0));
+      writer.write_piece(read_piece(file.open_group("pieces"), v.name));
+    } else {
+      writer.write_variant(read_stored(stored, v));
+    }
+  }
+  writer.write_shard(record);
+  begin_final_commit();
+  writer.commit();
+}
+
 void write_study_file(const Study& study, StudyOutcome& outcome, const std::string& manifest,
-                      const std::map<std::string, std::string>& parts,
-                      const std::optional<std::string>& previous_out, const std::string& out_path,
-                      const StudyFileExtras& extras) {
+                      const StoredResults& stored, const std::optional<std::string>& previous_out,
+                      const std::string& out_path, const StudyFileExtras& extras) {
   const std::vector<StudyVariant>& variants = study.variants();
   const Design& d = study.design();
   std::optional<h5::File> previous;
@@ -357,15 +437,8 @@ void write_study_file(const Study& study, StudyOutcome& outcome, const std::stri
     }
     std::optional<VariantResult> result;
     if (outcome.status[i] == VariantStatus::done) {
-      if (const auto part = parts.find(v.content_key); part != parts.end()) {
-        try {
-          const h5::File file = h5::File::open_read_only(part->second);
-          result = read_variant(file.open_group("scenarios"), v.name);
-        } catch (const IoError& e) {
-          throw IoError(fmt::format("the finished variant {} cannot be read from {} ({}); delete that "
-                                    "file and --resume to run it again",
-                                    v.name, part->second, e.what()));
-        }
+      if (stored.has(v.content_key)) {
+        result = read_stored(stored, v);
       } else if (const auto old = previous_names.find(v.content_key); old != previous_names.end()) {
         result = read_variant(previous->open_group("scenarios"), old->second);
       } else {

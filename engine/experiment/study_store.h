@@ -28,10 +28,24 @@ namespace campaign {
 // The study's description, as TOML text: compared field by field on --resume.
 std::string study_manifest(const Study& study, const std::string& design_spec);
 
+// What changed between two manifests (the first field that differs, said for a user),
+// or nothing; `grow_ok`: a sobol or random design may grow its samples (the first N
+// points of a design do not depend on the total), and a shrunk one is said so.
+std::optional<std::string> manifest_change(const std::string& before, const std::string& now, bool grow_ok);
+
 // InputError naming the first field in which `before` (the interrupted sweep's) and
-// `now` differ; a sobol or random design may change its number of samples (the first
-// N points of a design do not depend on the total).
+// `now` differ; a sobol or random design may grow its number of samples.
 void check_resumable(const std::string& before, const std::string& now, const std::string& where);
+
+// Finished variants' results by content key: a whole variant's group (/scenarios/<name>)
+// in a file, or its pieces (/pieces/<name>) in files, in replication order.
+struct StoredResults {
+  std::map<std::string, std::string> whole;
+  std::map<std::string, std::vector<std::string>> pieces;
+  bool has(const std::string& key) const { return whole.count(key) > 0 || pieces.count(key) > 0; }
+};
+// IoError naming the file when it cannot be read; std::logic_error when `stored` lacks it.
+VariantResult read_stored(const StoredResults& stored, const StudyVariant& variant);
 
 class PartStore {
  public:
@@ -51,8 +65,11 @@ class PartStore {
   void write_manifest(const std::string& manifest);
   // Finished variants' parts: content key -> file.
   std::map<std::string, std::string> finished() const;
+  // A shard's finished pieces of variants (their share of the replications): key -> file.
+  std::map<std::string, std::string> finished_pieces() const;
   void remove_parts();  // every part, the manifest (for --overwrite)
   void write(const VariantResult& result);
+  void write_piece(const VariantPiece& piece);
   void remove_folder();  // after the merge: the parts, the manifest, the lock, the folder
 
  private:
@@ -82,9 +99,13 @@ struct StudyFileExtras {
 };
 
 void write_study_file(const Study& study, StudyOutcome& outcome, const std::string& manifest,
-                      const std::map<std::string, std::string>& parts,
-                      const std::optional<std::string>& previous_out, const std::string& out_path,
-                      const StudyFileExtras& extras = {});
+                      const StoredResults& stored, const std::optional<std::string>& previous_out,
+                      const std::string& out_path, const StudyFileExtras& extras = {});
+
+// A shard's part file (docs/cluster.md): the share's finished variants, whole ones as
+// scenario groups and the others as pieces, its failures and `record`.
+void write_shard_file(const Study& study, const StudyShare& share, const StudyOutcome& outcome,
+                      const StoredResults& stored, ShardRecord record, const std::string& out_path);
 
 // The finished variants of a complete sweep file: content key -> scenario name; its
 // manifest in `manifest`. Empty when the file is not a sweep file.

@@ -29,6 +29,11 @@ inline constexpr std::int64_t RESULTS_SCHEMA_VERSION = 4;
 
 inline constexpr std::string_view FACT_PREFIX = "ecosystem_";
 
+// The root's file_type: a results file, and a shard's part file (docs/cluster.md), which
+// only `campaign-sim merge` reads.
+inline constexpr std::string_view RESULTS_FILE_TYPE = "campaign-sim results";
+inline constexpr std::string_view SHARD_FILE_TYPE = "campaign-sim shard";
+
 struct ScenarioHeader {
   std::string name;
   std::string config_toml;  // the fully resolved scenario
@@ -62,6 +67,36 @@ VariantResult summarize(const ScenarioHeader& header, const RunAccumulator& accu
 // The scenario group `name` of a results file, as written (schema 4).
 VariantResult read_variant(const h5::Group& scenarios, const std::string& name);
 
+// A share of a variant's replications as a shard's part file keeps it, under
+// /pieces/<name> (docs/cluster.md): the header (replications: the variant's total), the
+// accumulator's piece and the piece's derived finals.
+struct VariantPiece {
+  ScenarioHeader header;
+  std::vector<std::string> derived_names;
+  std::vector<std::vector<double>> derived;  // one column per name, one value per replication
+  AccumulatorPiece state;
+};
+VariantPiece read_piece(const h5::Group& pieces, const std::string& name);
+
+// The variant's results from all its pieces, in replication order: bit for bit what the
+// variant run whole gives. std::invalid_argument naming the gap or overlap otherwise.
+VariantResult join_pieces(const std::vector<VariantPiece>& pieces);
+
+// What a shard's part file says of itself: root attributes, and /shard/failures.
+struct ShardRecord {
+  std::uint64_t shard = 0, shards = 0;
+  std::string command;                 // run, sweep or compare
+  std::vector<std::string> arguments;  // the command's, without --shard, -o and the like
+  std::string directory;               // where it ran: the arguments' relative paths are from there
+  std::string manifest;                // the study's (experiment/study_store.h)
+  std::string study;                   // 16 hex digits of command, arguments and manifest
+  std::uint64_t units = 0, first_unit = 0, end_unit = 0;
+  std::vector<std::int64_t> failed_ids;  // variants that failed in this shard
+  std::vector<std::string> failed_names, failed_messages;
+};
+// InputError when the file is not a shard's part file (IoError when it cannot be read).
+ShardRecord read_shard_record(const h5::File& file, const std::string& path);
+
 // A study's tables under /sweep (docs/hdf5-layout.md).
 struct StudyTables {
   std::vector<h5::Column> design;    // a row per variant
@@ -90,7 +125,7 @@ struct CompareTables {
 
 class ResultsWriter {
  public:
-  explicit ResultsWriter(const std::string& final_path);
+  explicit ResultsWriter(const std::string& final_path, std::string_view file_type = RESULTS_FILE_TYPE);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -109,6 +144,9 @@ class ResultsWriter {
   void write_variant(const VariantResult& result);
   void write_study(const StudyTables& tables);
   void write_compare(const CompareTables& tables);
+  // A shard's part file (file_type SHARD_FILE_TYPE): pieces, then the record.
+  void write_piece(const VariantPiece& piece);
+  void write_shard(const ShardRecord& record);
   void commit();  // close and rename into place
 
   const std::string& final_path() const { return temp_.final_path(); }
