@@ -1,5 +1,6 @@
 """What the end-to-end checks share: their command line, a scenario file in the work
-directory, and a tally of checks that ends with the "N passed, N failed" line."""
+directory, a results file's snapshot for bit-for-bit comparisons, and a tally of checks
+that ends with the "N passed, N failed" line."""
 
 import argparse
 import os
@@ -42,6 +43,41 @@ def write_scenario(work_dir, name, text):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+VOLATILE_ATTRIBUTES = {("/", "created_utc")}  # docs/hdf5-layout.md
+
+
+def snapshot(path):
+    """Every attribute and dataset of the file, by path, as comparable values (h5py and
+    numpy are imported here: the checks that do not compare files do not need them)."""
+    import h5py
+    import numpy as np
+    items = {}
+
+    def attributes(name, obj):
+        for key, value in obj.attrs.items():
+            if (name, key) in VOLATILE_ATTRIBUTES:
+                continue
+            items[("attr", name, key)] = value.tobytes() if isinstance(value, np.ndarray) else value
+
+    with h5py.File(path, "r") as f:
+        attributes("/", f)
+
+        def visit(name, obj):
+            attributes("/" + name, obj)
+            if isinstance(obj, h5py.Dataset):
+                data = obj[()]
+                items[("data", name)] = (str(obj.dtype), data.tobytes() if data.dtype.kind != "O"
+                                         and not data.dtype.names else repr(data.tolist()))
+
+        f.visititems(visit)
+    return items
+
+
+def differences(a, b):
+    keys = sorted(set(a) | set(b), key=str)
+    return [k for k in keys if a.get(k, "<missing>") != b.get(k, "<missing>")]
 
 
 class Tally:

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from end_to_end import Tally, cascade_scenario, fresh_dir, parse_args, write_scenario
+from end_to_end import Tally, cascade_scenario, differences, fresh_dir, parse_args, snapshot, write_scenario
 
 try:
     import h5py
@@ -34,38 +34,6 @@ SCENARIO = cascade_scenario(replications=30, steps=12, seed=5, people=3000, seed
 VARY = ["--vary", "diffusion.transmission=0.05:0.3:10", "--vary", "graph.mean_degree=4,8"]
 VARIANTS = 20
 KILL_POINTS = 10
-VOLATILE_ATTRIBUTES = {("/", "created_utc")}  # docs/hdf5-layout.md
-
-
-def snapshot(path):
-    """Every attribute and dataset of the file, by path, as comparable values."""
-    items = {}
-
-    def attributes(name, obj):
-        for key, value in obj.attrs.items():
-            if (name, key) in VOLATILE_ATTRIBUTES:
-                continue
-            items[("attr", name, key)] = value.tobytes() if isinstance(value, np.ndarray) else value
-
-    with h5py.File(path, "r") as f:
-        attributes("/", f)
-
-        def visit(name, obj):
-            attributes("/" + name, obj)
-            if isinstance(obj, h5py.Dataset):
-                data = obj[()]
-                items[("data", name)] = (str(obj.dtype), data.tobytes() if data.dtype.kind != "O"
-                                         and not data.dtype.names else repr(data.tolist()))
-
-        f.visititems(visit)
-    return items
-
-
-def differences(a, b):
-    keys = sorted(set(a) | set(b), key=str)
-    return [k for k in keys if a.get(k, "<missing>") != b.get(k, "<missing>")]
-
-
 def sweep(cli, scenario, out, *extra, threads="2"):
     return subprocess.run([cli, "sweep", scenario, "-o", out, "-t", threads, *VARY, *extra],
                           capture_output=True, text=True, timeout=600)
