@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a fresh clone: installs and builds what it needs, runs
-# every test (unit, statistical, CLI, HDF5 contract, benchmark smoke runs) on the Release
-# build, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# every test (unit, statistical, CLI, HDF5 contract, MPI runs, benchmark smoke runs) on
+# the Release build (with MPI), then again under AddressSanitizer + UndefinedBehaviorSanitizer.
 # Ends with one line "N passed, N failed".
 #
 #   scripts/test.sh            # everything
@@ -46,7 +46,9 @@ run_suite() {
   rm -f "$log"
 }
 
-run_suite "release" build Release
+# The release suite with MPI (Open MPI installed if it can be), so that tests/python/
+# test_mpi.py runs mpirun; the sanitized one without (its MPI checks say they skip).
+run_suite "release" build Release -DCAMPAIGN_MPI=ON
 if [[ -z ${SKIP_SANITIZERS:-} ]]; then
   run_suite "asan+ubsan" build-asan RelWithDebInfo -DCAMPAIGN_SANITIZE=ON -DCAMPAIGN_BUILD_BENCH=OFF
 fi

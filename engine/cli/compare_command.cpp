@@ -929,6 +929,7 @@ int compare_command(const std::vector<std::string>& args) {
                                             selected);
   } else {
     const StudyFileRun done = run_into_file(study, file_options);
+    if (!done.writer) return 0;  // another MPI rank's: rank 0 wrote OUT and prints
     merge_seconds = done.merge_seconds;
     if (mode.shard) {  // the comparison is the merge's
       if (!quiet) print_shard_or_merge(mode, file_options, done);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cluster.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "core/error.h"
@@ -45,7 +46,9 @@ constexpr const char* USAGE =
     "130/143 interrupted.\n";
 
 // One line on stderr of at most 300 characters, whatever the message holds.
+// Under MPI every rank meets the same bad input: rank 0 says it.
 void say(const std::string& message) {
+  if (campaign::cluster::rank() != 0) return;
   constexpr std::string_view PREFIX = "campaign-sim: ";
   fmt::print(stderr, "{}{}\n", PREFIX, campaign::one_line(message, 300 - PREFIX.size()));
 }
@@ -70,13 +73,10 @@ int interrupted_status() {
   return 128 + signal;
 }
 
-int main(int argc, char** argv) {
-  // Before anything can create a file: the handlers that remove it on a signal.
-  campaign::install_signal_handlers();
-  // A log file shows each line as it is printed, not in 4 kB lumps.
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+int dispatch(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
+    campaign::cluster::start(argc, argv);
     if (args.empty()) {
       std::fputs(USAGE, stderr);
       return 2;
@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (command == "--version" || command == "-V") {
-      fmt::print("campaign-sim {}\n", campaign::ENGINE_VERSION);
+      fmt::print("campaign-sim {}{}\n", campaign::ENGINE_VERSION,
+                 campaign::cluster::built_with_mpi() ? " (with MPI)" : "");
       return 0;
     }
     if (command == "run") return campaign::run_command(rest);
@@ -127,4 +128,14 @@ int main(int argc, char** argv) {
     say(fmt::format("error: {}", e.what()));
     return 1;
   }
+}
+
+int main(int argc, char** argv) {
+  // Before anything can create a file: the handlers that remove it on a signal.
+  campaign::install_signal_handlers();
+  // A log file shows each line as it is printed, not in 4 kB lumps.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const int status = dispatch(argc, argv);
+  campaign::cluster::stop();
+  return status;
 }

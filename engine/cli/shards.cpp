@@ -132,6 +132,10 @@ void print_shard_or_merge(const ShardMode& mode, const StudyFileOptions& o, cons
                excerpt(o.out_arg, 200), size, mode.shard->shard, mode.shard->shards, done.record.finished,
                done.record.finished == 1 ? "" : "s", done.record.replications,
                (tbb::tick_count::now() - done.start).seconds());
+  } else if (mode.merge_parts.empty()) {  // MPI tasks, merged by rank 0
+    fmt::print("wrote     {} ({}, {} replications; merging the tasks took {:.3f} s, {:.2f} s in all)\n",
+               excerpt(o.out_arg, 200), size, done.record.replications, done.merge_seconds,
+               (tbb::tick_count::now() - done.start).seconds());
   } else {
     fmt::print("merged    {} part{} in {:.3f} s: {} variant{}, {} replications\nwrote     {} ({})\n",
                mode.merge_parts.size(), mode.merge_parts.size() == 1 ? "" : "s", done.merge_seconds,

@@ -17,6 +17,7 @@
 
 #include <toml++/toml.h>
 
+#include "cli/cluster.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
@@ -204,7 +205,7 @@ int run_shard_or_merge(const Study& study, const ShardMode& mode, const std::str
   o.quiet = quiet;
   o.plain_run = true;
   const StudyFileRun done = run_into_file(study, o);
-  if (!quiet) print_shard_or_merge(mode, o, done);
+  if (!quiet && done.writer) print_shard_or_merge(mode, o, done);
   return 0;
 }
 
@@ -271,7 +272,7 @@ int run_command(const std::vector<std::string>& args) {
   const unsigned workers = threads_in_use(threads);
 
   const Study study(scenario_path, overrides, grid_design({}), ReplicationPolicy{}, workers, save_trajectories);
-  if (const ShardMode mode = shard_mode(vm, args); mode.any()) {
+  if (const ShardMode mode = shard_mode(vm, args); mode.any() || cluster::ranks() > 1) {
     if (save_trajectories) {
       throw InputError("--save-trajectories is for a run in one process: a shard's part keeps statistics, not "
                        "trajectories");
@@ -484,6 +485,7 @@ int sweep_command(const std::vector<std::string>& args) {
   file_options.fail_fast = vm["fail-fast"].as<bool>();
   file_options.quiet = quiet;
   StudyFileRun done = run_into_file(study, file_options);
+  if (!done.writer) return 0;  // another MPI rank's: rank 0 wrote OUT and prints
   if (mode.any()) {
     if (!quiet) print_shard_or_merge(mode, file_options, done);
     if (!quiet && !mode.merge_parts.empty()) print_sweep_extremes(out_path, policy);

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <fstream>
 #include <optional>
+#include <sstream>
 
+#include "cli/cluster.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "core/error.h"
@@ -255,10 +258,148 @@ StudyFileRun merge_into_file(const Study& study, const StudyFileOptions& o) {
   return run;
 }
 
+constexpr const char* TASKS_MANIFEST = "tasks.toml";
+
+std::string task_path(const std::string& folder, std::uint64_t task, std::uint64_t tasks) {
+  return (std::filesystem::path(folder) / fmt::format("task-{:0{}}-of-{}.h5", task, std::to_string(tasks).size(),
+                                                      tasks))
+      .string();
+}
+
+// Rank 0, before the tasks: checks OUT and the tasks' folder as a sweep checks OUT and its
+// parts, and returns the number of tasks (those of the folder when resuming).
+std::uint64_t prepare_tasks(const Study& study, const StudyFileOptions& o, const std::string& folder) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path manifest_path = fs::path(folder) / TASKS_MANIFEST;
+  const bool folder_exists = fs::exists(manifest_path, ec);
+  if (!o.resume && !o.overwrite) {
+    if (folder_exists) {
+      throw InputError(fmt::format("{}: an interrupted {} into it left finished tasks in {}; --resume continues "
+                                   "it, --overwrite starts again",
+                                   excerpt_path(o.out_arg), o.command, excerpt_path(folder)));
+    }
+    if (fs::exists(o.out_path, ec)) {
+      throw InputError(fmt::format("{}: exists; --overwrite replaces it, --resume adds what it lacks",
+                                   excerpt_path(o.out_arg)));
+    }
+  }
+  if (PartStore(o.out_path).exists()) {
+    throw InputError(fmt::format("{}: an interrupted {} in one process left finished variants in {}: resume it "
+                                 "in one process (the same command with --resume, without mpirun)",
+                                 excerpt_path(o.out_arg), o.command, excerpt_path(o.out_path + ".parts")));
+  }
+  if (o.resume && folder_exists) {
+    std::ifstream in(manifest_path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::string before = text.str();
+    const auto line = before.rfind("\ntasks = ");
+    if (line == std::string::npos) {
+      throw InputError(fmt::format("{}: cannot be read; start again with --overwrite", manifest_path.string()));
+    }
+    if (const std::optional<std::string> what = manifest_change(before.substr(0, line + 1), o.manifest, false)) {
+      throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again with --overwrite",
+                                   excerpt_path(folder), *what));
+    }
+    return std::stoull(before.substr(line + 9));
+  }
+  fs::remove_all(folder, ec);  // --overwrite, or a folder without a manifest
+  fs::create_directory(folder, ec);
+  if (ec) throw IoError(fmt::format("cannot create the folder {}: {}", excerpt_path(folder), ec.message()));
+  const StudyShare all = shard_share(study, 0, 1);
+  const std::uint64_t tasks = std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(all.units, 4 * static_cast<std::uint64_t>(cluster::ranks())));
+  TempFile temp(manifest_path.string());
+  {
+    std::ofstream out(temp.path(), std::ios::binary | std::ios::trunc);
+    out << o.manifest << fmt::format("tasks = {}\n", tasks);
+    if (!out.flush()) throw IoError(fmt::format("cannot write {}", manifest_path.string()));
+  }
+  temp.commit();
+  return tasks;
+}
+
+StudyFileRun run_tasks(const Study& study, const StudyFileOptions& o) {
+  const std::string folder = o.out_path + ".tasks";
+  StudyFileRun run;
+  run.start = tbb::tick_count::now();
+  std::uint64_t tasks = 0;
+  std::exception_ptr refused;
+  if (cluster::rank() == 0) {
+    try {
+      tasks = prepare_tasks(study, o, folder);
+    } catch (...) {
+      refused = std::current_exception();
+    }
+  }
+  tasks = cluster::broadcast(refused ? 0 : tasks);
+  if (refused) std::rethrow_exception(refused);
+  if (tasks == 0) throw InputError("rank 0 refused the command");  // said by rank 0
+  if (!o.quiet && cluster::rank() == 0) {
+    fmt::print("{:<9} {} on {} rank{} x {} thread{}: {} tasks in {}{}\n", o.command, o.subject, cluster::ranks(),
+               cluster::ranks() == 1 ? "" : "s", study.threads(), study.threads() == 1 ? "" : "s", tasks,
+               excerpt_path(folder), o.suffix);
+  }
+  {
+    cluster::TaskCounter counter(tasks);
+    try {
+      for (std::uint64_t k = counter.next(); k < tasks; k = counter.next()) {
+        StudyFileOptions t;
+        t.command = o.command;
+        t.manifest = o.manifest;
+        t.estimate = o.estimate;
+        t.fail_fast = o.fail_fast;
+        t.quiet = true;
+        t.resume = true;  // a task finished before is not run again, one begun is continued
+        t.shard = ShardRun{k, tasks, {}};
+        t.out_arg = t.out_path = task_path(folder, k, tasks);
+        const auto start = tbb::tick_count::now();
+        const StudyFileRun done = run_into_file(study, t);
+        if (!o.quiet) {
+          fmt::print("task      {} of {} on rank {}: {} variant{}, {} replications in {:.2f} s\n", k, tasks,
+                     cluster::rank(), done.record.finished, done.record.finished == 1 ? "" : "s",
+                     done.record.replications, (tbb::tick_count::now() - start).seconds());
+          std::fflush(stdout);
+        }
+      }
+    } catch (const std::exception& e) {
+      if (cluster::ranks() == 1) throw;
+      // The other ranks cannot finish the study: this one says why and ends the job.
+      const int status = dynamic_cast<const Interrupted*>(&e)   ? 128 + static_cast<const Interrupted&>(e).signal()
+                         : dynamic_cast<const InputError*>(&e) ? 2
+                                                               : 1;
+      fmt::print(stderr, "campaign-sim: rank {} of {}: {}; the finished tasks are kept in {}: the same command with "
+                         "--resume (under mpirun or not) runs the rest\n",
+                 cluster::rank(), cluster::ranks(), one_line(e.what(), 200), excerpt_path(folder));
+      std::fflush(stderr);
+      cluster::abort(status);
+    }
+  }
+  cluster::barrier();
+  if (cluster::rank() != 0) {
+    run.writer = false;
+    return run;
+  }
+  StudyFileOptions m = o;
+  m.overwrite = true;  // OUT was checked before the tasks
+  for (std::uint64_t k = 0; k < tasks; ++k) m.merge_parts.push_back(task_path(folder, k, tasks));
+  StudyFileRun merged = merge_into_file(study, m);
+  merged.start = run.start;
+  merged.record.threads = static_cast<int>(study.threads()) * cluster::ranks();
+  std::error_code ec;
+  std::filesystem::remove_all(folder, ec);
+  return merged;
+}
+
 }  // namespace
 
 StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
   if (!o.merge_parts.empty()) return merge_into_file(study, o);
+  std::error_code exists_ec;
+  if (!o.shard && (cluster::ranks() > 1 || std::filesystem::exists(o.out_path + ".tasks", exists_ec))) {
+    return run_tasks(study, o);
+  }
   // What is finished already, and where.
   const std::string& manifest = o.manifest;
   const std::string& out_arg = o.out_arg;

@@ -52,11 +52,18 @@ struct StudyFileRun {
   StudyRecord record;
   tbb::tick_count start;
   double merge_seconds = 0;
+  bool writer = true;  // false on the MPI ranks other than 0: rank 0 wrote OUT and prints
 };
 
 // A study into OUT through its part store (experiment/study_store.h): every finished
 // variant kept at once, --resume and --overwrite as documented in docs/experiments.md,
 // then the merge. The front ends print around it.
+//
+// Under MPI (several ranks), or to resume what an MPI job left: the study is cut into
+// tasks, shards of its work units (`OUT.tasks/task-K-of-T.h5`), that the ranks take one
+// at a time as they finish the last (cluster::TaskCounter); rank 0 then merges the tasks'
+// parts into OUT, as `campaign-sim merge` does. A killed job keeps its finished tasks:
+// the same command with --resume, under MPI or not, runs the rest.
 StudyFileRun run_into_file(const Study& study, const StudyFileOptions& options);
 
 // `compare --select`: the sequential selection's variants into OUT (experiment/selection.h),

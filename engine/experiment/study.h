@@ -106,6 +106,7 @@ class Study {
   // baseline's graph and seed (what common random numbers pair replications by).
   void require_common_random_numbers(std::size_t baseline) const;
   std::size_t largest() const { return largest_; }  // the variant with the largest peak
+  unsigned threads() const { return threads_; }      // each process's worker threads
 
  private:
   void plan();

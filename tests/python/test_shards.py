@@ -165,6 +165,24 @@ def main():
     check(result.returncode == 0 and differences(snapshot(os.path.join(work, "elsewhere.h5")), expected) == [],
           f"merged from another folder: identical: {result.stderr!r}")
 
+    # The Slurm array script, run as Slurm runs it (the array's variables set), then the
+    # merge script: the one-process file.
+    array = os.path.join(args.source_dir, "scripts", "slurm", "array.sbatch")
+    merge = os.path.join(args.source_dir, "scripts", "slurm", "merge.sbatch")
+    env = dict(os.environ, CAMPAIGN_SIM=cli, SLURM_ARRAY_TASK_MIN="1", SLURM_ARRAY_TASK_COUNT="3",
+               SLURM_CPUS_PER_TASK="1")
+    slurm_ok = True
+    for task in (1, 2, 3):  # --array=1-3
+        env["SLURM_ARRAY_TASK_ID"] = str(task)
+        result = subprocess.run(["bash", array, "sweep", scenario, *VARY, "-o", "slurm.h5"], cwd=work, env=env,
+                                capture_output=True, text=True, timeout=600)
+        slurm_ok &= check(result.returncode == 0, f"array.sbatch task {task}: {result.stderr!r}")
+    if slurm_ok:
+        result = subprocess.run(["bash", merge, "slurm.h5", "3"], cwd=work, env=env, capture_output=True, text=True,
+                                timeout=600)
+        check(result.returncode == 0 and differences(snapshot(os.path.join(work, "slurm.h5")), expected) == [],
+              f"array.sbatch x 3 then merge.sbatch: the one-process file: {result.stderr!r}")
+
     # Bad parts: one line, exit 2, no OUT.
     parts5 = sorted(glob.glob(os.path.join(work, "sweep5.shard-*-of-5.h5")))
     other = os.path.join(work, "run3.shard-0-of-3.h5")
