@@ -5,6 +5,7 @@ ratio measured in one run of this script:
   processes   a shipped sweep (scenarios/sweeps/hype_myth.toml, 44 variants x 100
               replications of a 60,000-person campaign) in 1 process x 2 threads against
               2, 4 and 8 shard processes x 1 thread, two at a time, then their merge
+  mpi         the same sweep on 2 MPI ranks x 1 thread (mpirun, where the binary has MPI)
   merge       1,000 part files (a 1,000-variant sweep of a small cascade, --shard I/1000)
               merged into one file, against the same sweep's own merge in one process
 
@@ -77,6 +78,16 @@ def main():
         line += (f"; {count} shards x 1 thread, two at a time {ran:.2f} s (shards {min(each):.2f} .. "
                  f"{max(each):.2f} s) + merge {merged:.2f} s = {(ran + merged) / one:.3f} x")
     print(line)
+    if "(with MPI)" in subprocess.run([cli, "--version"], capture_output=True, text=True).stdout and \
+            shutil.which("mpirun"):
+        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+        ranks, _ = timed(["mpirun", "-np", "2", "--bind-to", "none", cli, "sweep", sweep, "-o",
+                          os.path.join(work, "mpi.h5"), "-t", "1", "-q"], env=env)
+        again, _ = timed([cli, "sweep", sweep, "-o", os.path.join(work, "one_again.h5"), "-t", "2", "-q"])
+        print(f"mpi        hype_myth: 2 ranks x 1 thread {ranks:.2f} s (tasks, merge and MPI start-up included) "
+              f"against 1 process x 2 threads {one:.2f} s and {again:.2f} s: {ranks / ((one + again) / 2):.3f} x")
+    else:
+        print("mpi        skipped: this campaign-sim is built without MPI, or mpirun is missing")
 
     # Merging 1,000 parts.
     scenario = os.path.join(work, "small.toml")

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <thread>
 
@@ -39,6 +40,15 @@ bool started = false;
 
 namespace {
 constexpr int ASK = 1, ANSWER = 2;
+
+// Open MPI's blocking calls poll, and a polling thread takes a core from the simulation:
+// requests are waited for by testing them a millisecond apart instead.
+void wait_for(MPI_Request& request) {
+  int done = 0;
+  for (MPI_Test(&request, &done, MPI_STATUS_IGNORE); !done; MPI_Test(&request, &done, MPI_STATUS_IGNORE)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 }
 
 bool built_with_mpi() { return true; }
@@ -72,9 +82,13 @@ TaskCounter::TaskCounter(std::uint64_t tasks) : impl_(new Impl{tasks, {}, {}}) {
   impl_->server = std::thread([impl = impl_] {
     int told = 0;  // ranks told that no task is left
     while (told < the_ranks - 1) {
-      int ask = 0;
+      int ask = 0, done = 0;
       MPI_Status status;
-      MPI_Recv(&ask, 1, MPI_INT, MPI_ANY_SOURCE, ASK, MPI_COMM_WORLD, &status);
+      MPI_Request request;
+      MPI_Irecv(&ask, 1, MPI_INT, MPI_ANY_SOURCE, ASK, MPI_COMM_WORLD, &request);
+      for (MPI_Test(&request, &done, &status); !done; MPI_Test(&request, &done, &status)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
       const auto task = static_cast<unsigned long long>(impl->handed.fetch_add(1));
       MPI_Send(&task, 1, MPI_UNSIGNED_LONG_LONG, status.MPI_SOURCE, ANSWER, MPI_COMM_WORLD);
       if (task >= impl->tasks) ++told;
@@ -92,12 +106,17 @@ std::uint64_t TaskCounter::next() {
   int ask = 0;
   unsigned long long task = 0;
   MPI_Send(&ask, 1, MPI_INT, 0, ASK, MPI_COMM_WORLD);
-  MPI_Recv(&task, 1, MPI_UNSIGNED_LONG_LONG, 0, ANSWER, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  MPI_Request request;
+  MPI_Irecv(&task, 1, MPI_UNSIGNED_LONG_LONG, 0, ANSWER, MPI_COMM_WORLD, &request);
+  wait_for(request);
   return task;
 }
 
 void barrier() {
-  if (started) MPI_Barrier(MPI_COMM_WORLD);
+  if (!started) return;
+  MPI_Request request;
+  MPI_Ibarrier(MPI_COMM_WORLD, &request);  // a rank done early waits without taking a core
+  wait_for(request);
 }
 
 std::uint64_t broadcast(std::uint64_t value) {

@@ -343,6 +343,7 @@ StudyFileRun run_tasks(const Study& study, const StudyFileOptions& o) {
   }
   {
     cluster::TaskCounter counter(tasks);
+    GraphCache graphs;  // consecutive tasks mostly run on one graph: built once per rank
     try {
       for (std::uint64_t k = counter.next(); k < tasks; k = counter.next()) {
         StudyFileOptions t;
@@ -354,6 +355,7 @@ StudyFileRun run_tasks(const Study& study, const StudyFileOptions& o) {
         t.resume = true;  // a task finished before is not run again, one begun is continued
         t.shard = ShardRun{k, tasks, {}};
         t.out_arg = t.out_path = task_path(folder, k, tasks);
+        t.graphs = &graphs;
         const auto start = tbb::tick_count::now();
         const StudyFileRun done = run_into_file(study, t);
         if (!o.quiet) {
@@ -529,6 +531,7 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
   StudyRunOptions run_options;
   run_options.fail_fast = o.fail_fast;
   if (share) run_options.pieces = share->pieces;
+  run_options.graphs = o.graphs;
   StudyRecord& record = run.record;
   try {
     record = in_phase("running the " + o.command, o.estimate, [&] { return run_study(study, todo, run_options, sink); });

@@ -45,6 +45,7 @@ struct StudyFileOptions {
   // to be one study's complete shards) go into OUT.
   std::vector<std::string> merge_parts;
   bool plain_run = false;  // `run`: OUT holds the one scenario, without /sweep
+  GraphCache* graphs = nullptr;  // the last graph, kept from one task to the next
 };
 
 struct StudyFileRun {

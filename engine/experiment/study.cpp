@@ -424,16 +424,23 @@ StudyRecord run_study(const Study& study, const std::vector<std::size_t>& todo,
   std::uint64_t serial = 0;
   for (const std::vector<std::size_t>& group : groups) {
     throw_if_interrupted();
-    std::optional<GraphRecord> graph;
-    try {
-      in_labelled_phase("building the graph", [&] {
-        LoadedScenario first = study.load(group.front());
-        graph.emplace(make_graph(first));
-        return 0;
-      });
-    } catch (const InputError& e) {
-      for (std::size_t i : group) fail(i, e.what());
-      continue;
+    std::shared_ptr<const GraphRecord> graph;
+    const std::uint64_t graph_key = study.variants()[group.front()].graph_key;
+    if (options.graphs != nullptr && options.graphs->graph && options.graphs->key == graph_key) {
+      graph = options.graphs->graph;
+    } else {
+      if (options.graphs != nullptr) options.graphs->graph.reset();  // its memory goes first
+      try {
+        in_labelled_phase("building the graph", [&] {
+          LoadedScenario first = study.load(group.front());
+          graph = std::make_shared<const GraphRecord>(make_graph(first));
+          return 0;
+        });
+      } catch (const InputError& e) {
+        for (std::size_t i : group) fail(i, e.what());
+        continue;
+      }
+      if (options.graphs != nullptr) *options.graphs = GraphCache{graph_key, graph};
     }
     {
       const std::lock_guard lock(sink_mutex);

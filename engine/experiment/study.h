@@ -166,10 +166,18 @@ struct ReplicationRange {
   std::uint64_t first = 0, end = 0;
 };
 
+// The last graph a study built, kept for the next study of the same process (the tasks
+// of an MPI rank, which mostly run on one graph).
+struct GraphCache {
+  std::uint64_t key = 0;
+  std::shared_ptr<const GraphRecord> graph;
+};
+
 struct StudyRunOptions {
   bool fail_fast = false;       // a failure ends the study (rethrown) instead of being recorded
   bool trajectories = false;    // hand every block to sink.trajectories
   std::map<std::size_t, ReplicationRange> pieces;  // variants run in part (never adaptive ones)
+  GraphCache* graphs = nullptr;  // where to take and leave the last graph
 };
 
 // A shard's share of a study (`--shard I/N`). The work units are each variant's chunks of
