@@ -21,6 +21,10 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <optional>
+#include <string_view>
+#include <vector>
+#include <cctype>
 
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -101,6 +105,56 @@ bool parse_edge(const char* p, const char* end, std::uint64_t& u, std::uint64_t&
   return second.ptr == end || is_blank(*second.ptr) || *second.ptr == ',';
 }
 
+// A Matrix Market file's banner and size line.
+struct MatrixMarket {
+  std::uint64_t rows = 0, columns = 0, entries = 0;
+  bool sized = false;  // the size line has been read
+};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "%%MatrixMarket matrix coordinate pattern symmetric": InputError unless a graph can be
+// read from it.
+void check_banner(const std::string& path, std::string_view line) {
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < line.size();) {
+    while (at < line.size() && (is_blank(line[at]) || line[at] == '\n')) ++at;
+    std::size_t end = at;
+    while (end < line.size() && !is_blank(line[end]) && line[end] != '\n') ++end;
+    if (end > at) words.push_back(lower(line.substr(at, end - at)));
+    at = end;
+  }
+  const auto refuse = [&](const std::string& what) {
+    throw InputError(fmt::format("{}:1: Matrix Market {}; a graph is read from \"%%MatrixMarket matrix coordinate "
+                                 "pattern|integer|real general|symmetric|skew-symmetric\"",
+                                 path, what));
+  };
+  if (words.size() != 5 || words[1] != "matrix") refuse(fmt::format("banner '{}' is not one", excerpt(line, 80)));
+  if (words[2] != "coordinate") refuse(fmt::format("format '{}' (a dense array) is not a graph's", words[2]));
+  if (words[3] != "pattern" && words[3] != "integer" && words[3] != "real") {
+    refuse(fmt::format("field '{}' is not read", words[3]));
+  }
+  if (words[4] != "general" && words[4] != "symmetric" && words[4] != "skew-symmetric") {
+    refuse(fmt::format("symmetry '{}' is not read", words[4]));
+  }
+}
+
+// "M N NNZ", or an entry "i j [value]": unsigned integers separated by blanks.
+bool parse_numbers(const char* p, const char* end, std::uint64_t* out, int count, bool rest_allowed) {
+  for (int k = 0; k < count; ++k) {
+    while (p < end && is_blank(*p)) ++p;
+    const auto r = std::from_chars(p, end, out[k]);
+    if (r.ec != std::errc() || (r.ptr < end && !is_blank(*r.ptr))) return false;
+    p = r.ptr;
+  }
+  while (p < end && is_blank(*p)) ++p;
+  return rest_allowed || p == end;
+}
+
 [[noreturn]] void malformed(const std::string& path, std::uint64_t line_no, const char* begin,
                             const char* end) {
   while (end > begin && (end[-1] == '\r' || end[-1] == '\n')) --end;
@@ -119,6 +173,8 @@ LoadedGraph load_edge_list(const std::string& path) {
   std::size_t have = 0;
   std::uint64_t line_no = 0;
   std::uint64_t self_loops = 0;
+  std::optional<MatrixMarket> mtx;  // set by a Matrix Market banner on the first line
+  std::uint64_t entries = 0;
   for (bool eof = false; !eof;) {
     throw_if_interrupted();
     if (have == buf.size()) {  // one line longer than the buffer
@@ -142,8 +198,47 @@ LoadedGraph load_edge_list(const std::string& path) {
       }
       ++line_no;
       const char* s = p;
+      if (line_no == 1 && static_cast<std::size_t>(nl - p) >= 14 &&
+          lower(std::string_view(p, 14)) == "%%matrixmarket") {
+        check_banner(path, std::string_view(p, static_cast<std::size_t>(nl - p)));
+        mtx.emplace();
+      }
       while (s < nl && is_blank(*s)) ++s;
-      if (s < nl && *s != '#' && *s != '%') {
+      if (s < nl && *s != '#' && *s != '%' && *s != '\r' && mtx) {
+        std::uint64_t numbers[3] = {0, 0, 0};
+        const char* line_end = nl > s && nl[-1] == '\r' ? nl - 1 : nl;
+        if (!mtx->sized) {
+          if (!parse_numbers(s, line_end, numbers, 3, false)) {
+            throw InputError(fmt::format("{}:{}: expected the Matrix Market size line 'rows columns entries', got "
+                                         "'{}'",
+                                         path, line_no, excerpt(std::string_view(s, line_end - s), QUOTE_CHARS)));
+          }
+          if (numbers[0] != numbers[1] || numbers[0] == 0 || numbers[0] > std::numeric_limits<NodeId>::max()) {
+            throw InputError(fmt::format("{}:{}: a {} x {} matrix; a graph's adjacency matrix is square, of 1 .. {} "
+                                         "people",
+                                         path, line_no, numbers[0], numbers[1], std::numeric_limits<NodeId>::max()));
+          }
+          *mtx = MatrixMarket{numbers[0], numbers[1], numbers[2], true};
+          ends.reserve(std::min<std::uint64_t>(2 * numbers[2], std::uint64_t{1} << 28));
+        } else {
+          if (!parse_numbers(s, line_end, numbers, 2, true) || numbers[0] < 1 || numbers[0] > mtx->rows ||
+              numbers[1] < 1 || numbers[1] > mtx->columns) {
+            throw InputError(fmt::format("{}:{}: expected an entry 'i j [value]' with 1 <= i, j <= {}, got '{}'", path,
+                                         line_no, mtx->rows,
+                                         excerpt(std::string_view(s, line_end - s), QUOTE_CHARS)));
+          }
+          if (++entries > mtx->entries) {
+            throw InputError(fmt::format("{}:{}: more entries than the {} of the size line", path, line_no,
+                                         mtx->entries));
+          }
+          if (numbers[0] == numbers[1]) {
+            ++self_loops;
+          } else {
+            ends.push_back(numbers[0] - 1);
+            ends.push_back(numbers[1] - 1);
+          }
+        }
+      } else if (s < nl && *s != '#' && *s != '%') {
         std::uint64_t u = 0;
         std::uint64_t v = 0;
         if (!parse_edge(s, nl, u, v)) malformed(path, line_no, p, nl);
@@ -158,6 +253,28 @@ LoadedGraph load_edge_list(const std::string& path) {
     }
     have = static_cast<std::size_t>(end - p);
     std::memmove(buf.data(), p, have);
+  }
+  if (mtx) {
+    if (!mtx->sized) throw InputError(path + ": a Matrix Market file without its size line");
+    if (entries != mtx->entries) {
+      throw InputError(fmt::format("{}: {} entries, but the size line says {} (the file was cut short?)", path,
+                                   entries, mtx->entries));
+    }
+    // Its people are the matrix's rows, isolated ones too.
+    LoadedGraph loaded;
+    loaded.lines = line_no;
+    loaded.original_ids.resize(mtx->rows);
+    for (std::uint64_t i = 0; i < mtx->rows; ++i) loaded.original_ids[i] = i + 1;
+    GraphBuilder builder(static_cast<NodeId>(mtx->rows));
+    builder.reserve(ends.size() / 2);
+    for (std::size_t i = 0; i < ends.size(); i += 2) {
+      builder.add_edge(static_cast<NodeId>(ends[i]), static_cast<NodeId>(ends[i + 1]));
+    }
+    std::vector<std::uint64_t>().swap(ends);
+    loaded.graph = std::move(builder).build(&loaded.report);
+    loaded.report.edges_in += self_loops;
+    loaded.report.self_loops_dropped += self_loops;
+    return loaded;
   }
   if (ends.empty()) throw InputError(path + ": edge list has no edges");
 
@@ -219,6 +336,24 @@ EdgeListSize estimate_edge_list_size(const std::string& path) {
     have += got;
   }
   const bool whole = have < SAMPLE || reader.at_end();
+  if (have >= 14 && lower(std::string_view(buf.data(), 14)) == "%%matrixmarket") {
+    // The size line says how many entries (each an edge at most).
+    for (std::size_t i = 0; i < have;) {
+      const char* begin = buf.data() + i;
+      const auto* nl = static_cast<const char*>(std::memchr(begin, '\n', have - i));
+      const char* end = nl ? nl : buf.data() + have;
+      std::size_t k = 0;
+      while (begin + k < end && is_blank(begin[k])) ++k;
+      if (begin + k < end && begin[k] != '%') {
+        std::uint64_t numbers[3] = {0, 0, 0};
+        if (parse_numbers(begin + k, end > begin && end[-1] == '\r' ? end - 1 : end, numbers, 3, false)) {
+          return {static_cast<double>(numbers[2]), false};
+        }
+        break;
+      }
+      i = static_cast<std::size_t>(end - buf.data()) + 1;
+    }
+  }
   // Lines that hold an edge, the bytes they take, and the bytes of comment lines.
   double edges = 0, edge_bytes = 0, comment_bytes = 0;
   for (std::size_t i = 0; i < have;) {

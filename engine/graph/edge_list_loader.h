@@ -1,9 +1,16 @@
-// Loads a real network from a text edge list in the SNAP style: one edge "u v" per line,
-// separated by whitespace or a comma; lines starting with '#' or '%' and blank lines are
-// comments; a '.gz' file is decompressed on the fly. Node ids are any non-negative
-// integers; they are remapped to 0..n-1 in increasing order of the original id. The graph
-// is taken as undirected; self-loops and duplicate edges are dropped and counted, and an
-// id that appears only in self-loops is not a node.
+// Loads a real network from a text file, recognized by its content (not its name):
+//  - a SNAP-style edge list: one edge "u v" per line, separated by whitespace or a comma;
+//    lines starting with '#' or '%' and blank lines are comments. Node ids are any
+//    non-negative integers, remapped to 0..n-1 in increasing order of the original id;
+//    an id that appears only in self-loops is not a node.
+//  - a Matrix Market file (first line "%%MatrixMarket matrix coordinate FIELD SYMMETRY",
+//    FIELD pattern, integer or real, SYMMETRY general, symmetric or skew-symmetric): an
+//    n x n matrix whose entries (i, j), 1-based, are the edges; its n people are
+//    1..n (ids 0..n-1), isolated ones included; the values are not read (every listed
+//    entry is an edge). Other kinds (array, complex, hermitian, a non-square matrix) and
+//    an entry count other than the size line's are refused.
+// Either may be gzip-compressed (detected by its magic bytes, whatever the name). The
+// graph is taken as undirected; self-loops and duplicate edges are dropped and counted.
 // A malformed line raises InputError naming "file:line".
 #pragma once
 

@@ -115,6 +115,75 @@ TEST_F(EdgeListLoader, MalformedLineNamesFileLineAndText) {
   EXPECT_EQ(error_of(q), q + ":2: expected two non-negative integer node ids, got '\\x01\\x02\\xFF\\r\\x1B[2J'");
 }
 
+// Matrix Market: a 5 x 5 pattern matrix, symmetric (the lower triangle), with comments,
+// a diagonal entry, CRLF and an isolated person (5); its people are rows 1..5.
+TEST_F(EdgeListLoader, ReadsMatrixMarketWithItsIsolatedPeople) {
+  const std::string text =
+      "%%MatrixMarket matrix coordinate pattern symmetric\n"
+      "% a comment\n"
+      "5 5 5\r\n"
+      "2 1\n"
+      "3 1\n"
+      "3 2\r\n"
+      "4 4\n"
+      "4 3\n";
+  const LoadedGraph g = load_edge_list(write("triangle.mtx", text));
+  EXPECT_EQ(g.graph.num_nodes(), 5u);
+  EXPECT_EQ(g.graph.num_edges(), 4u);
+  EXPECT_TRUE(g.graph.has_edge(0, 1));
+  EXPECT_TRUE(g.graph.has_edge(2, 3));
+  EXPECT_EQ(g.graph.degree(4), 0u);
+  EXPECT_EQ(g.original_ids, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(g.report.self_loops_dropped, 1u);
+  // The size line gives the estimate (entries, an edge each at most).
+  EXPECT_EQ(estimate_edge_list_size(write("again.mtx", text)).edges, 5.0);
+  // general and real: both orientations of an edge, with values, count once; the same
+  // graph read from gzip under a name that does not say so (detected by content).
+  const std::string general =
+      "%%MatrixMarket matrix coordinate real general\n"
+      "5 5 9\n"
+      "1 2 0.5\n2 1 0.5\n1 3 1e3\n3 1 -2\n2 3 7\n3 2 7\n4 3 1\n3 4 1\n4 4 9\n";
+  for (const std::string& path : std::vector<std::string>{write("general.mtx", general).string(), write_gz("general.txt", general)}) {
+    const LoadedGraph h = load_edge_list(path);
+    EXPECT_EQ(h.graph.num_nodes(), 5u) << path;
+    EXPECT_EQ(h.graph.num_edges(), 4u) << path;
+    EXPECT_EQ(h.report.duplicates_dropped, 4u) << path;
+    EXPECT_EQ(h.graph.degree(2), 3u) << path;
+  }
+  // A SNAP list gzipped under a plain name is read as the plain one.
+  expect_messy(load_edge_list(write_gz("messy.edges", MESSY)));
+}
+
+TEST_F(EdgeListLoader, MatrixMarketItCannotReadIsRefusedByLine) {
+  const auto refused = [&](const std::string& name, const std::string& text) {
+    const std::string path = write(name, text);
+    const std::string message = error_of(path);
+    EXPECT_TRUE(message.starts_with(path + ":")) << message;
+    return message.substr(path.size());
+  };
+  EXPECT_NE(refused("array.mtx", "%%MatrixMarket matrix array real general\n2 2\n1\n0\n0\n1\n")
+                .find(":1: Matrix Market format 'array' (a dense array) is not a graph's"),
+            std::string::npos);
+  EXPECT_NE(refused("complex.mtx", "%%MatrixMarket matrix coordinate complex hermitian\n2 2 1\n2 1 1 0\n")
+                .find("field 'complex' is not read"),
+            std::string::npos);
+  EXPECT_NE(refused("wide.mtx", "%%MatrixMarket matrix coordinate pattern general\n2 3 1\n1 3\n")
+                .find(":2: a 2 x 3 matrix; a graph's adjacency matrix is square"),
+            std::string::npos);
+  EXPECT_NE(refused("range.mtx", "%%MatrixMarket matrix coordinate pattern general\n3 3 2\n1 2\n0 3\n")
+                .find(":4: expected an entry 'i j [value]' with 1 <= i, j <= 3, got '0 3'"),
+            std::string::npos);
+  EXPECT_NE(refused("short.mtx", "%%MatrixMarket matrix coordinate pattern general\n3 3 3\n1 2\n2 3\n")
+                .find(": 2 entries, but the size line says 3"),
+            std::string::npos);
+  EXPECT_NE(refused("long.mtx", "%%MatrixMarket matrix coordinate pattern general\n3 3 1\n1 2\n2 3\n")
+                .find(":4: more entries than the 1 of the size line"),
+            std::string::npos);
+  EXPECT_NE(refused("size.mtx", "%%MatrixMarket matrix coordinate pattern general\nthree 3 1\n1 2\n")
+                .find(":2: expected the Matrix Market size line 'rows columns entries'"),
+            std::string::npos);
+}
+
 TEST_F(EdgeListLoader, MissingFileAndNoEdges) {
   const std::string missing = (dir_ / "nope.edges").string();
   EXPECT_EQ(error_of(missing), missing + ": cannot open edge list: No such file or directory");
