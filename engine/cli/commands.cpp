@@ -41,8 +41,9 @@ namespace campaign {
 namespace {
 
 constexpr const char* GRAPH_USAGE =
-    "usage: campaign-sim graph convert EDGES.txt[.gz] OUT.csr [--force]\n"
-    "       campaign-sim graph info FILE              (an edge list, a .csr file, or a scenario .toml)\n"
+    "usage: campaign-sim graph convert EDGES OUT.csr [--directed [--arcs follows|talks_to]] [--force]\n"
+    "       campaign-sim graph info FILE [--directed [--arcs follows|talks_to]] [--json]\n"
+    "                                   (an edge list, a Matrix Market file, a .csr file, or a scenario .toml)\n"
     "       campaign-sim graph generate SCENARIO.toml OUT(.csr|.edges|-) [--set key=value]... [--force]\n";
 
 // Parses a graph subcommand's arguments; true when --help was asked (usage printed).
@@ -71,6 +72,28 @@ bool parse_graph_args(const std::vector<std::string>& args, const std::string& u
   return false;
 }
 
+// --directed and --arcs, as graph.directed and graph.arcs read a file.
+po::options_description direction_options() {
+  po::options_description options;
+  options.add_options()
+      ("directed", po::bool_switch(), "read the file as a follower network (as graph.directed = true): word of "
+       "mouth travels one way along each line")
+      ("arcs", po::value<std::string>(), "with --directed, what a line \"u v\" says: follows (u follows v, so v "
+       "talks to u; the default) or talks_to (u talks to v)");
+  return options;
+}
+
+ArcReading arc_reading(const po::variables_map& vm) {
+  if (!vm["directed"].as<bool>()) {
+    if (vm.count("arcs")) throw InputError("--arcs goes with --directed");
+    return ArcReading::undirected;
+  }
+  const std::string arcs = vm.count("arcs") ? vm["arcs"].as<std::string>() : "follows";
+  if (arcs == "follows") return ArcReading::follows;
+  if (arcs == "talks_to") return ArcReading::talks_to;
+  throw InputError(fmt::format("--arcs {} is not allowed; allowed: follows, talks_to", excerpt(arcs, 40)));
+}
+
 void require_fits(const GraphEstimate& estimate, unsigned workers, bool force, const std::string& where,
                   const std::string& task) {
   if (force) return;
@@ -82,10 +105,13 @@ void require_fits(const GraphEstimate& estimate, unsigned workers, bool force, c
 }
 
 int graph_convert(const std::vector<std::string>& args) {
-  const std::string usage = "campaign-sim graph convert EDGES.txt[.gz] OUT.csr [--force]";
+  const std::string usage =
+      "campaign-sim graph convert EDGES OUT.csr [--directed [--arcs follows|talks_to]] [--force]\n"
+      "(EDGES: a SNAP edge list or a Matrix Market file, gzip or not)";
   po::options_description extra;
   extra.add_options()("force", po::bool_switch(), "write OUT even if its extension is not .csr, and "
                                                   "read EDGES even when the memory estimate exceeds what is available");
+  extra.add(direction_options());
   po::variables_map vm;
   if (parse_graph_args(args, usage, {"EDGES", "OUT"}, extra, vm)) return 0;
   const std::string in = vm["EDGES"].as<std::string>(), out_arg = vm["OUT"].as<std::string>();
@@ -96,14 +122,16 @@ int graph_convert(const std::vector<std::string>& args) {
   require_fits(estimate, workers, force, in, "reading this graph");
   const std::string note = estimate_note(estimate.build_bytes, memory_limit(workers));
   const auto start = tbb::tick_count::now();
-  const LoadedGraph loaded = in_phase("reading " + in, note, [&] { return load_graph_file(in); });
+  const ArcReading reading = arc_reading(vm);
+  const LoadedGraph loaded = in_phase("reading " + in, note, [&] { return load_graph_file(in, reading); });
   const double read_seconds = (tbb::tick_count::now() - start).seconds();
   in_phase("writing " + out_arg, note, [&] {
     write_csr(out, loaded.graph, loaded.original_ids);
     return 0;
   });
-  fmt::print("read      {}: {} people, {} edges ({} self-loops and {} duplicate edges dropped) in {:.2f} s\n",
+  fmt::print("read      {}: {} people, {} {} ({} self-loops and {} duplicate edges dropped) in {:.2f} s\n",
              excerpt(in, 200), loaded.graph.num_nodes(), loaded.graph.num_edges(),
+             loaded.graph.directed() ? "arcs (directed, as word of mouth travels)" : "edges",
              loaded.report.self_loops_dropped, loaded.report.duplicates_dropped, read_seconds);
   std::error_code ec;
   fmt::print("wrote     {} ({})\n", excerpt(out_arg, 200),
@@ -112,11 +140,14 @@ int graph_convert(const std::vector<std::string>& args) {
 }
 
 int graph_info(const std::vector<std::string>& args) {
-  const std::string usage = "campaign-sim graph info FILE (an edge list, a .csr file, or a scenario .toml)";
+  const std::string usage =
+      "campaign-sim graph info FILE [--directed [--arcs follows|talks_to]] [--json]\n"
+      "(FILE: a SNAP edge list, a Matrix Market file, a .csr file, or a scenario .toml)";
   po::options_description extra;
   extra.add_options()("force", po::bool_switch(), "read FILE even when the memory estimate exceeds "
                                                   "what is available")
       ("json", po::bool_switch(), "print one JSON object instead of lines (a graph file only)");
+  extra.add(direction_options());
   po::variables_map vm;
   if (parse_graph_args(args, usage, {"FILE"}, extra, vm)) return 0;
   const std::string file = vm["FILE"].as<std::string>();
@@ -137,8 +168,12 @@ int graph_info(const std::vector<std::string>& args) {
   const GraphEstimate estimate = estimate_graph_file(file);
   require_fits(estimate, workers, force, file, "reading this graph");
   const auto start = tbb::tick_count::now();
+  // A directed .csr file says so itself.
+  const ArcReading reading = is_csr_file(file) && read_csr_header(file).directed && !vm["directed"].as<bool>()
+                                 ? ArcReading::talks_to
+                                 : arc_reading(vm);
   const LoadedGraph loaded = in_phase("reading " + file, estimate_note(estimate.build_bytes, memory_limit(workers)),
-                                      [&] { return load_graph_file(file); });
+                                      [&] { return load_graph_file(file, reading); });
   const double seconds = (tbb::tick_count::now() - start).seconds();
   const CsrGraph& g = loaded.graph;
   const GraphStats s = in_phase("summarising " + file, "", [&] { return graph_stats(g); });
@@ -146,31 +181,37 @@ int graph_info(const std::vector<std::string>& args) {
   const double largest_share = s.people > 0 ? static_cast<double>(s.largest_component) / s.people : 0.0;
   if (json) {
     const auto number = [](double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : std::string("null"); };
-    fmt::print("{{\"file\": {}, \"format\": \"{}\", \"directed\": false, \"people\": {}, \"edges\": {}, "
+    fmt::print("{{\"file\": {}, \"format\": \"{}\", \"directed\": {}, \"people\": {}, \"edges\": {}, "
                "\"degree\": {{\"min\": {}, \"p50\": {}, \"p90\": {}, \"p99\": {}, \"max\": {}, \"mean\": {}, "
                "\"mean_square\": {}}}, \"isolated\": {}, \"components\": {}, \"largest_component\": {}, "
                "\"largest_component_share\": {}, \"epidemic_threshold\": {}, \"memory_bytes\": {:.0f}}}\n",
-               json_string(file), is_csr_file(file) ? "csr" : "edge_list", s.people, s.edges, s.min_degree,
+               json_string(file), is_csr_file(file) ? "csr" : "edge_list", s.directed ? "true" : "false", s.people,
+               s.edges, s.min_degree,
                s.p50_degree, s.p90_degree, s.p99_degree, s.max_degree, number(s.mean_degree),
                number(s.mean_square_degree), s.isolated, s.components, s.largest_component, number(largest_share),
                number(s.epidemic_threshold), bytes);
     return 0;
   }
-  fmt::print("{}: {} people, {} edges, mean degree {:.2f}, max degree {}, {} isolated; loaded in "
+  fmt::print("{}: {} people, {} {}, mean degree {:.2f}, max degree {}, {} isolated; loaded in "
              "{:.2f} s ({}); {} in memory\n",
-             excerpt(file, 200), g.num_nodes(), g.num_edges(), s.mean_degree, s.max_degree, s.isolated, seconds,
-             is_csr_file(file) ? "binary CSR" : "text edge list", format_bytes(bytes));
-  fmt::print("degrees     min {}, median {}, p90 {}, p99 {}, max {}; mean {:.2f}, mean square {:.2f} (undirected)\n",
+             excerpt(file, 200), g.num_nodes(), g.num_edges(), s.directed ? "arcs (directed)" : "edges",
+             s.mean_degree, s.max_degree, s.isolated, seconds,
+             is_csr_file(file) ? "binary CSR" : "text file", format_bytes(bytes));
+  fmt::print("degrees     min {}, median {}, p90 {}, p99 {}, max {}; mean {:.2f}, mean square {:.2f} ({})\n",
              s.min_degree, s.p50_degree, s.p90_degree, s.p99_degree, s.max_degree, s.mean_degree,
-             s.mean_square_degree);
-  fmt::print("components  {}; the largest holds {} people ({:.1f}%)\n", s.components, s.largest_component,
-             100 * largest_share);
+             s.mean_square_degree,
+             s.directed ? fmt::format("out-degrees: whom each talks to; in-degree at most {}", s.max_in_degree)
+                        : std::string("undirected"));
+  fmt::print("components  {}{}; the largest holds {} people ({:.1f}%)\n", s.components,
+             s.directed ? " (weakly connected)" : "", s.largest_component, 100 * largest_share);
   if (std::isfinite(s.epidemic_threshold)) {
-    fmt::print("threshold   T_c = <k>/(<k^2> - <k>) = {:.4g}: an independent cascade with transmission well "
-               "above it can reach a share of the people, well below it a handful\n",
-               s.epidemic_threshold);
+    fmt::print("threshold   T_c = {} = {:.4g}: an independent cascade with transmission well above it can reach "
+               "a share of the people, well below it a handful\n",
+               s.directed ? "<k>/<k_in k_out>" : "<k>/(<k^2> - <k>)", s.epidemic_threshold);
   } else {
-    fmt::print("threshold   none: <k^2> <= <k> (no person has two links), so no cascade spreads\n");
+    fmt::print("threshold   none: {}, so no cascade spreads\n",
+               s.directed ? "<k_in k_out> = 0 (no one both hears and talks)"
+                          : "<k^2> <= <k> (no person has two links)");
   }
   return 0;
 }

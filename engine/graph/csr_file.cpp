@@ -76,7 +76,7 @@ void write_csr(const std::string& path, const CsrGraph& graph,
                const std::vector<std::uint64_t>& original_ids) {
   write_atomically(path, [&](std::FILE* f) {
     const std::uint64_t header[3] = {graph.num_nodes(), graph.num_arcs(),
-                                     original_ids.empty() ? 0u : 1u};
+                                     (original_ids.empty() ? 0u : 1u) | (graph.directed() ? 2u : 0u)};
     write_exact(f, MAGIC, 8, path);
     write_exact(f, header, 3, path);
     write_exact(f, graph.offsets().data(), graph.offsets().size(), path);
@@ -95,7 +95,7 @@ void stream_edge_list(std::FILE* out, const std::string& name, const CsrGraph& g
   };
   for (NodeId u = 0; u < graph.num_nodes(); ++u) {
     for (NodeId v : graph.neighbors(u)) {
-      if (v < u) continue;
+      if (!graph.directed() && v < u) continue;  // an undirected edge once
       append(original_ids.empty() ? u : original_ids[u]);
       buffer += ' ';
       append(original_ids.empty() ? v : original_ids[v]);
@@ -125,11 +125,12 @@ CsrHeader read_csr_header(const std::string& path) {
   read_exact(f.get(), header, 3, path);
   std::fseek(f.get(), 0, SEEK_END);
   const auto size = static_cast<std::uint64_t>(std::ftell(f.get()));
-  const auto [nodes, arcs, has_ids] = header;
+  const auto [nodes, arcs, flags] = header;
+  const bool has_ids = (flags & 1) != 0;
   // Every size is checked against the file's length before anything is multiplied, so a
   // damaged header (2^62 arcs, say) cannot wrap the arithmetic or ask for memory.
   const std::uint64_t payload = size >= 32 ? size - 32 : 0;
-  const bool sizes_fit = has_ids <= 1 && nodes < 0xFFFF'FFFFull && nodes + 1 <= payload / 8 &&
+  const bool sizes_fit = flags <= 3 && nodes < 0xFFFF'FFFFull && nodes + 1 <= payload / 8 &&
                          arcs <= payload / 4;
   if (!sizes_fit || 8 * (nodes + 1) + 4 * arcs + (has_ids ? 8 * nodes : 0) != payload) {
     throw InputError(fmt::format("{}: binary CSR file is damaged: its header claims {} people and "
@@ -137,11 +138,11 @@ CsrHeader read_csr_header(const std::string& path) {
                                  path, nodes, arcs, size));
   }
   if (nodes == 0) throw InputError(path + ": binary CSR file has no people");
-  return {nodes, arcs, has_ids == 1};
+  return {nodes, arcs, has_ids, (flags & 2) != 0};
 }
 
 LoadedGraph read_csr(const std::string& path) {
-  const auto [nodes, arcs, has_ids] = read_csr_header(path);
+  const auto [nodes, arcs, has_ids, directed] = read_csr_header(path);
   File f(std::fopen(path.c_str(), "rb"));
   if (!f) throw InputError(path + ": cannot open graph file: " + std::strerror(errno));
   std::fseek(f.get(), 32, SEEK_SET);
@@ -159,7 +160,7 @@ LoadedGraph read_csr(const std::string& path) {
   for (std::uint64_t u = 0; ok && u < nodes; ++u) ok = offsets[u] <= offsets[u + 1];
   for (std::uint64_t i = 0; ok && i < arcs; ++i) ok = targets[i] < nodes;
   if (!ok) throw InputError(path + ": binary CSR file is damaged (offsets or targets out of range)");
-  loaded.graph = CsrGraph(std::move(offsets), std::move(targets));
+  loaded.graph = CsrGraph(std::move(offsets), std::move(targets), directed);
   loaded.report.edges_in = loaded.graph.num_edges();
   return loaded;
 }
@@ -179,9 +180,19 @@ void check_graph_path(const std::string& path) {
   }
 }
 
-LoadedGraph load_graph_file(const std::string& path) {
+LoadedGraph load_graph_file(const std::string& path, ArcReading reading) {
   check_graph_path(path);
-  return is_csr_file(path) ? read_csr(path) : load_edge_list(path);
+  if (!is_csr_file(path)) return load_edge_list(path, reading);
+  LoadedGraph loaded = read_csr(path);
+  const bool directed = reading != ArcReading::undirected;
+  if (loaded.graph.directed() != directed) {
+    throw InputError(fmt::format("{}: the binary CSR file holds a{} graph, and graph.directed is {}; convert the "
+                                 "edge list again{}",
+                                 path, loaded.graph.directed() ? " directed" : "n undirected",
+                                 directed ? "true" : "false",
+                                 directed ? " with --directed" : " without --directed"));
+  }
+  return loaded;
 }
 
 }  // namespace campaign

@@ -2,9 +2,11 @@
 // loaded at disk speed (`campaign-sim graph convert net.edges net.csr`).
 //
 // Layout (little-endian): the 8 bytes "CSIMCSR1", then u64 num_nodes, u64 num_arcs,
-// u64 has_original_ids (0 or 1), then offsets (u64 x (num_nodes + 1)), targets
-// (u32 x num_arcs) and, if present, original ids (u64 x num_nodes). read_csr checks the
-// magic, the sizes against the file length, and the CSR invariants it needs to be safe.
+// u64 flags (bit 0: original ids follow; bit 1: directed, the arcs as word of mouth
+// travels), then offsets (u64 x (num_nodes + 1)), targets (u32 x num_arcs) and, if
+// present, original ids (u64 x num_nodes). Files without bit 1 (every file before it)
+// are undirected. read_csr checks the magic, the sizes against the file length, and the
+// CSR invariants it needs to be safe.
 #pragma once
 
 #include <cstdio>
@@ -34,6 +36,7 @@ struct CsrHeader {
   std::uint64_t nodes = 0;
   std::uint64_t arcs = 0;  // 2 per undirected edge
   bool has_original_ids = false;
+  bool directed = false;
 };
 
 // The header, checked against the file's length (InputError naming the file otherwise):
@@ -47,7 +50,9 @@ LoadedGraph read_csr(const std::string& path);
 // would report obscurely, or block on).
 void check_graph_path(const std::string& path);
 
-// A text edge list or a binary CSR file, whichever `path` holds.
-LoadedGraph load_graph_file(const std::string& path);
+// A text edge list (SNAP or Matrix Market) or a binary CSR file, whichever `path` holds;
+// InputError when a CSR file's direction is not the one `reading` asks for (a directed
+// CSR file holds its arcs as word of mouth travels, whichever ArcReading made it).
+LoadedGraph load_graph_file(const std::string& path, ArcReading reading = ArcReading::undirected);
 
 }  // namespace campaign

@@ -30,8 +30,8 @@ void back_with_huge_pages(const void* data, std::size_t bytes) {
 
 }  // namespace
 
-CsrGraph::CsrGraph(std::vector<ArcIndex> offsets, std::vector<NodeId> targets)
-    : offsets_(std::move(offsets)), targets_(std::move(targets)) {
+CsrGraph::CsrGraph(std::vector<ArcIndex> offsets, std::vector<NodeId> targets, bool directed)
+    : offsets_(std::move(offsets)), targets_(std::move(targets)), directed_(directed) {
   if (offsets_.empty() || offsets_.back() != targets_.size()) {
     throw std::invalid_argument("CsrGraph: offsets do not match the arc array");
   }
@@ -43,6 +43,19 @@ std::uint32_t CsrGraph::max_degree() const {
   std::uint32_t best = 0;
   for (NodeId u = 0; u < num_nodes(); ++u) best = std::max(best, degree(u));
   return best;
+}
+
+CsrGraph CsrGraph::transposed() const {
+  const NodeId n = num_nodes();
+  std::vector<ArcIndex> offsets(std::size_t{n} + 1, 0);
+  for (NodeId v : targets_) ++offsets[std::size_t{v} + 1];
+  for (std::size_t u = 0; u < n; ++u) offsets[u + 1] += offsets[u];
+  std::vector<NodeId> targets(targets_.size());
+  std::vector<ArcIndex> cursor(offsets.begin(), offsets.end() - 1);
+  for (NodeId u = 0; u < n; ++u) {  // sources in increasing order: each row comes out sorted
+    for (NodeId v : neighbors(u)) targets[cursor[v]++] = u;
+  }
+  return CsrGraph(std::move(offsets), std::move(targets), directed_);
 }
 
 bool CsrGraph::has_edge(NodeId u, NodeId v) const {

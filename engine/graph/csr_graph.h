@@ -1,6 +1,8 @@
-// An immutable undirected graph in compressed sparse row form: the neighbours of u are
+// An immutable graph in compressed sparse row form: the neighbours of u are
 // targets()[offsets()[u] .. offsets()[u + 1]), sorted ascending, without self-loops or
-// duplicates. Each undirected edge is stored as two arcs. Built by GraphBuilder.
+// duplicates. Undirected, each edge is stored as two arcs; directed (a follower network),
+// u's row holds the people u talks to (word of mouth travels along the arcs), and each
+// arc is an edge. Built by GraphBuilder.
 //
 //   for (NodeId v : graph.neighbors(u)) { ... }
 #pragma once
@@ -16,11 +18,14 @@ namespace campaign {
 class CsrGraph {
  public:
   CsrGraph() : offsets_(1, 0) {}
-  CsrGraph(std::vector<ArcIndex> offsets, std::vector<NodeId> targets);
+  CsrGraph(std::vector<ArcIndex> offsets, std::vector<NodeId> targets, bool directed = false);
 
   NodeId num_nodes() const { return static_cast<NodeId>(offsets_.size() - 1); }
   ArcIndex num_arcs() const { return targets_.size(); }
-  ArcIndex num_edges() const { return targets_.size() / 2; }
+  ArcIndex num_edges() const { return directed_ ? targets_.size() : targets_.size() / 2; }
+  bool directed() const { return directed_; }
+  // The arcs reversed: row u holds the people who talk to u (sorted). For a directed graph.
+  CsrGraph transposed() const;
   std::uint32_t degree(NodeId u) const {
     return static_cast<std::uint32_t>(offsets_[u + 1] - offsets_[u]);
   }
@@ -54,6 +59,7 @@ class CsrGraph {
  private:
   std::vector<ArcIndex> offsets_;  // num_nodes + 1
   std::vector<NodeId> targets_;    // num_arcs
+  bool directed_ = false;
 };
 
 }  // namespace campaign

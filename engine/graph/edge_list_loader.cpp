@@ -166,7 +166,22 @@ bool parse_numbers(const char* p, const char* end, std::uint64_t* out, int count
 
 }  // namespace
 
-LoadedGraph load_edge_list(const std::string& path) {
+namespace {
+
+// The builder's graph, the edges read as `reading` says.
+CsrGraph build_read(GraphBuilder& builder, ArcReading reading, BuildReport* report) {
+  if (reading == ArcReading::undirected) return std::move(builder).build(report);
+  return std::move(builder).build_directed(report);
+}
+
+}  // namespace
+
+LoadedGraph load_edge_list(const std::string& path, ArcReading reading) {
+  // "u follows v": the arc v -> u, as word of mouth goes.
+  const bool swap = reading == ArcReading::follows;
+  const auto add = [swap](GraphBuilder& builder, NodeId u, NodeId v) {
+    swap ? builder.add_edge(v, u) : builder.add_edge(u, v);
+  };
   GzReader reader(path);
   std::vector<std::uint64_t> ends;  // u0, v0, u1, v1, ... as written in the file
   std::vector<char> buf(CHUNK);
@@ -268,10 +283,10 @@ LoadedGraph load_edge_list(const std::string& path) {
     GraphBuilder builder(static_cast<NodeId>(mtx->rows));
     builder.reserve(ends.size() / 2);
     for (std::size_t i = 0; i < ends.size(); i += 2) {
-      builder.add_edge(static_cast<NodeId>(ends[i]), static_cast<NodeId>(ends[i + 1]));
+      add(builder, static_cast<NodeId>(ends[i]), static_cast<NodeId>(ends[i + 1]));
     }
     std::vector<std::uint64_t>().swap(ends);
-    loaded.graph = std::move(builder).build(&loaded.report);
+    loaded.graph = build_read(builder, reading, &loaded.report);
     loaded.report.edges_in += self_loops;
     loaded.report.self_loops_dropped += self_loops;
     return loaded;
@@ -315,9 +330,9 @@ LoadedGraph load_edge_list(const std::string& path) {
 
   GraphBuilder builder(static_cast<NodeId>(loaded.original_ids.size()));
   builder.reserve(local.size() / 2);
-  for (std::size_t i = 0; i < local.size(); i += 2) builder.add_edge(local[i], local[i + 1]);
+  for (std::size_t i = 0; i < local.size(); i += 2) add(builder, local[i], local[i + 1]);
   std::vector<NodeId>().swap(local);
-  loaded.graph = std::move(builder).build(&loaded.report);
+  loaded.graph = build_read(builder, reading, &loaded.report);
   loaded.report.edges_in += self_loops;
   loaded.report.self_loops_dropped += self_loops;
   return loaded;

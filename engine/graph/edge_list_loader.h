@@ -9,8 +9,10 @@
 //    1..n (ids 0..n-1), isolated ones included; the values are not read (every listed
 //    entry is an edge). Other kinds (array, complex, hermitian, a non-square matrix) and
 //    an entry count other than the size line's are refused.
-// Either may be gzip-compressed (detected by its magic bytes, whatever the name). The
-// graph is taken as undirected; self-loops and duplicate edges are dropped and counted.
+// Either may be gzip-compressed (detected by its magic bytes, whatever the name).
+// Self-loops and duplicate edges are dropped and counted. The lines (or entries) are read
+// as undirected edges, or as arcs of a follower network (ArcReading), giving a directed
+// graph whose arcs point the way word of mouth travels.
 // A malformed line raises InputError naming "file:line".
 #pragma once
 
@@ -30,7 +32,12 @@ struct LoadedGraph {
   std::uint64_t lines = 0;  // lines in the file, comments and blank lines included
 };
 
-LoadedGraph load_edge_list(const std::string& path);
+// How a line "u v" (a matrix entry (u, v)) is read: an undirected edge; "u follows v",
+// so v talks to u (word of mouth from the followed to the follower, the default for a
+// directed graph); or "u talks to v".
+enum class ArcReading { undirected, follows, talks_to };
+
+LoadedGraph load_edge_list(const std::string& path, ArcReading reading = ArcReading::undirected);
 
 // The edges of an edge list, without reading it all: the bytes per edge line in its
 // first MiB (decompressed; 8 when that MiB holds only comments), into the rest of the

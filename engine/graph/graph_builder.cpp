@@ -21,7 +21,11 @@ constexpr std::size_t INTERRUPT_CHECK = std::size_t{1} << 22;  // edges between 
 
 }  // namespace
 
-CsrGraph GraphBuilder::build(BuildReport* report) && {
+CsrGraph GraphBuilder::build(BuildReport* report) && { return build_graph(report, false); }
+
+CsrGraph GraphBuilder::build_directed(BuildReport* report) && { return build_graph(report, true); }
+
+CsrGraph GraphBuilder::build_graph(BuildReport* report, bool directed) {
   std::vector<Edge> edges = std::move(edges_);
   const NodeId n = num_nodes_;
   BuildReport counts;
@@ -42,7 +46,7 @@ CsrGraph GraphBuilder::build(BuildReport* report) && {
       continue;
     }
     ++offsets[std::size_t{u} + 1];
-    ++offsets[std::size_t{v} + 1];
+    if (!directed) ++offsets[std::size_t{v} + 1];
   }
   for (std::size_t u = 0; u < n; ++u) offsets[u + 1] += offsets[u];
 
@@ -53,7 +57,7 @@ CsrGraph GraphBuilder::build(BuildReport* report) && {
     for (const auto& [u, v] : edges) {
       if (u == v) continue;
       targets[cursor[u]++] = v;
-      targets[cursor[v]++] = u;
+      if (!directed) targets[cursor[v]++] = u;
     }
   }
   std::vector<Edge>().swap(edges);  // release before the sorts: the edge list is not needed
@@ -90,10 +94,10 @@ CsrGraph GraphBuilder::build(BuildReport* report) && {
     targets.shrink_to_fit();
   }
   // Each repeated undirected edge leaves a duplicate arc at both of its endpoints.
-  counts.duplicates_dropped = (arcs_before - out) / 2;
+  counts.duplicates_dropped = directed ? arcs_before - out : (arcs_before - out) / 2;
 
   if (report != nullptr) *report = counts;
-  return CsrGraph(std::move(offsets), std::move(targets));
+  return CsrGraph(std::move(offsets), std::move(targets), directed);
 }
 
 }  // namespace campaign

@@ -36,8 +36,12 @@ class GraphBuilder {
 
   // Node ids must be < num_nodes (checked; std::out_of_range otherwise).
   CsrGraph build(BuildReport* report = nullptr) &&;
+  // The edges as arcs u -> v (a directed graph: u's row holds v); repeated arcs dropped,
+  // (u, v) and (v, u) both kept.
+  CsrGraph build_directed(BuildReport* report = nullptr) &&;
 
  private:
+  CsrGraph build_graph(BuildReport* report, bool directed);
   NodeId num_nodes_;
   std::vector<Edge> edges_;
 };

@@ -41,8 +41,13 @@ GraphStats graph_stats(const CsrGraph& g) {
   s.people = g.num_nodes();
   s.edges = g.num_edges();
   if (s.people == 0) return s;
-  std::vector<std::uint32_t> degrees(s.people);
-  double sum = 0, squares = 0;
+  s.directed = g.directed();
+  std::vector<std::uint32_t> degrees(s.people), in_degrees;
+  if (s.directed) {
+    in_degrees.assign(s.people, 0);
+    for (NodeId v : g.targets()) ++in_degrees[v];
+  }
+  double sum = 0, squares = 0, in_out = 0;
   Components parts(s.people);
   for (NodeId u = 0; u < s.people; ++u) {
     if (u % (1u << 16) == 0) throw_if_interrupted();
@@ -50,9 +55,13 @@ GraphStats graph_stats(const CsrGraph& g) {
     degrees[u] = d;
     sum += d;
     squares += static_cast<double>(d) * d;
-    s.isolated += d == 0;
+    s.isolated += d == 0 && (!s.directed || in_degrees[u] == 0);
+    if (s.directed) {
+      in_out += static_cast<double>(d) * in_degrees[u];
+      s.max_in_degree = std::max(s.max_in_degree, in_degrees[u]);
+    }
     for (NodeId v : g.neighbors(u)) {
-      if (v > u) parts.join(u, v);
+      if (s.directed || v > u) parts.join(u, v);  // weakly connected, when directed
     }
   }
   for (NodeId u = 0; u < s.people; ++u) {
@@ -63,7 +72,8 @@ GraphStats graph_stats(const CsrGraph& g) {
   }
   s.mean_degree = sum / s.people;
   s.mean_square_degree = squares / s.people;
-  const double excess = s.mean_square_degree - s.mean_degree;
+  s.mean_in_out = in_out / s.people;
+  const double excess = s.directed ? s.mean_in_out : s.mean_square_degree - s.mean_degree;
   s.epidemic_threshold = excess > 0 ? s.mean_degree / excess : std::numeric_limits<double>::infinity();
   std::sort(degrees.begin(), degrees.end());
   const auto rank = [&](double q) {  // nearest rank: the smallest value with at least q of them at or below

@@ -99,11 +99,11 @@ class BassKernel final : public ReplicationKernel {
     return static_cast<std::uint32_t>(t - adopted_at_[u] - 1);
   }
 
-  // v adopts in step t: each of its contacts has one contact fewer left to adopt.
+  // v adopts in step t: each person who talks to v has one contact fewer left to adopt.
   void mark(NodeId v, Step t) {
     adopted_at_[v] = static_cast<std::int32_t>(t);
     adopters_.push_back(v);
-    for (NodeId w : model_.graph().neighbors(v)) --open_[w];
+    for (NodeId w : model_.talkers_to().neighbors(v)) --open_[w];
   }
 
   void record(Trajectory& out, Step t, std::size_t newly) const {
@@ -126,6 +126,7 @@ class BassKernel final : public ReplicationKernel {
 
 NetworkBass::NetworkBass(const CsrGraph& graph, const Scenario& scenario)
     : graph_(graph),
+      reversed_(graph.directed() ? std::make_unique<const CsrGraph>(graph.transposed()) : nullptr),
       rng_(scenario.run.seed),
       advertising_(scenario.diffusion.p),
       word_of_mouth_(scenario.diffusion.q),

@@ -12,7 +12,9 @@
 //
 // State: the adoption step per person (or -1), the number of each person's contacts not
 // yet adopted, the adopters, and the talkers: adopters with a contact not yet adopted (an
-// adopter whose contacts have all adopted could reach no one, and stops talking).
+// adopter whose contacts have all adopted could reach no one, and stops talking). On a
+// directed graph a person's contacts are those it talks to, and an adoption is counted
+// off the people who talk to the adopter (the arcs reversed, kept by the model).
 #pragma once
 
 #include <memory>
@@ -29,6 +31,8 @@ class NetworkBass final : public Model {
   std::unique_ptr<ReplicationKernel> make_kernel() const override;
 
   const CsrGraph& graph() const { return graph_; }
+  // Who talks to each person: the graph itself when undirected.
+  const CsrGraph& talkers_to() const { return reversed_ ? *reversed_ : graph_; }
   const CounterRng& rng() const { return rng_; }
   Coin advertising() const { return advertising_; }
   Coin word_of_mouth() const { return word_of_mouth_; }
@@ -37,6 +41,7 @@ class NetworkBass final : public Model {
 
  private:
   const CsrGraph& graph_;
+  std::unique_ptr<const CsrGraph> reversed_;  // directed graphs only
   CounterRng rng_;
   Coin advertising_;
   Coin word_of_mouth_;

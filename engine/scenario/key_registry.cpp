@@ -199,6 +199,23 @@ KeySpec text_key(std::string key, Get get, std::string def, std::string allowed,
   return spec;
 }
 
+template <class Get>
+KeySpec boolean_key(std::string key, Get get, bool def, std::string doc) {
+  KeySpec spec;
+  spec.key = key;
+  spec.kind = ValueKind::boolean;
+  spec.default_toml = def ? "true" : "false";
+  spec.allowed = "true, false";
+  spec.doc = std::move(doc);
+  spec.assign = [key, get](Scenario& s, const toml::node& node, const std::string& where) {
+    const auto* v = node.as_boolean();
+    if (v == nullptr) fail_type(where, key, "a boolean (true or false)", node);
+    get(s) = v->get();
+  };
+  spec.to_toml = [get](const Scenario& s) { return std::string(get(const_cast<Scenario&>(s)) ? "true" : "false"); };
+  return spec;
+}
+
 template <class E, class Get>
 KeySpec choice_key(std::string key, Get get, E def, std::string doc) {
   const std::string allowed =
@@ -395,7 +412,15 @@ std::vector<KeySpec> make_keys() {
                        {0.0, 1.0}, "probability", "stochastic_block: link chance across blocks."));
   k.push_back(text_key("graph.path", [](Scenario& s) -> auto& { return s.graph.path; }, "",
                        "path; relative paths start at the scenario file's folder",
-                       "edge_list: SNAP-style edge list (text, optionally .gz)."));
+                       "edge_list: a SNAP-style edge list or a Matrix Market file (text, gzip or not), or "
+                       "a binary .csr file from `campaign-sim graph convert`."));
+  k.push_back(boolean_key("graph.directed", [](Scenario& s) -> auto& { return s.graph.directed; }, false,
+                          "edge_list: read the file as a follower network: word of mouth travels one way "
+                          "along each line (graph.arcs says which)."));
+  k.push_back(choice_key("graph.arcs", [](Scenario& s) -> auto& { return s.graph.arcs; }, GraphArcs::follows,
+                         "edge_list with directed = true: what a line \"u v\" says. follows: u follows v, so v "
+                         "talks to u (word of mouth from the followed to the follower, SNAP's follower "
+                         "networks); talks_to: u talks to v."));
   // [diffusion]
   k.push_back(choice_key("diffusion.model", [](Scenario& s) -> auto& { return s.diffusion.model; },
                          DiffusionModel::independent_cascade,
@@ -760,8 +785,8 @@ std::string scenario_reference_markdown() {
                        section);
     for (const auto& spec : scenario_keys()) {
       if (spec.key.substr(0, spec.key.find('.')) != section) continue;
-      static constexpr const char* kind_names[] = {"integer",      "number",      "string", "choice",
-                                                   "integer list", "number list", "string list"};
+      static constexpr const char* kind_names[] = {"integer",      "number",      "string",      "choice",
+                                                   "integer list", "number list", "string list", "boolean"};
       out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", spec.key,
                          kind_names[static_cast<int>(spec.kind)], spec.default_toml, spec.allowed,
                          spec.unit, spec.doc);

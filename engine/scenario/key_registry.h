@@ -15,7 +15,7 @@
 
 namespace campaign {
 
-enum class ValueKind { integer, real, text, choice, integer_list, real_list, text_list };
+enum class ValueKind { integer, real, text, choice, integer_list, real_list, text_list, boolean };
 
 struct KeySpec {
   std::string key;            // "section.name"

@@ -350,6 +350,9 @@ void validate(const Scenario& s, const KeyOrigins& origins) {
                     "graph.path is empty; graph.model = \"edge_list\" needs a file");
       break;
   }
+  check.require(!g.directed || g.model == GraphModel::edge_list, "graph.directed",
+                "graph.directed = true is for a graph file (graph.model = \"edge_list\"); the generated "
+                "graphs are undirected");
 
   if (s.diffusion.model == DiffusionModel::campaign) validate_campaign(s, origins);
 

@@ -20,6 +20,8 @@ enum class GraphModel {
   random_regular, configuration, stochastic_block, edge_list
 };
 enum class DegreeDistribution { power_law, poisson, sequence };
+// How a directed graph file's line "u v" is read (graph.arcs).
+enum class GraphArcs { follows, talks_to };
 enum class DiffusionModel { independent_cascade, network_bass, campaign };
 enum class MediaStrategy { none, solo, triads, calendar };
 enum class RestockPolicy { add, order_up_to };
@@ -57,6 +59,8 @@ struct GraphSettings {
   double p_in = 0;                 // stochastic_block: link probability within a block
   double p_out = 0;                // stochastic_block: link probability across blocks
   std::string path;                // edge_list: file, relative to the scenario file
+  bool directed = false;           // edge_list: a follower network, word of mouth one way
+  GraphArcs arcs = GraphArcs::follows;  // edge_list, directed: what a line "u v" says
 };
 
 struct DiffusionSettings {
@@ -200,6 +204,11 @@ struct EnumNames<GraphModel> {
       {"configuration", GraphModel::configuration},
       {"stochastic_block", GraphModel::stochastic_block},
       {"edge_list", GraphModel::edge_list}};
+};
+template <>
+struct EnumNames<GraphArcs> {
+  static constexpr std::pair<std::string_view, GraphArcs> values[] = {{"follows", GraphArcs::follows},
+                                                                      {"talks_to", GraphArcs::talks_to}};
 };
 template <>
 struct EnumNames<DegreeDistribution> {

@@ -72,7 +72,10 @@ GraphRecord make_graph(LoadedScenario& loaded) {
                                             &record.report);
       break;
     case GraphModel::edge_list: {
-      LoadedGraph file = load_graph_file(resolve_path(s, g.path));
+      LoadedGraph file = load_graph_file(resolve_path(s, g.path), !g.directed ? ArcReading::undirected
+                                                                 : g.arcs == GraphArcs::follows
+                                                                     ? ArcReading::follows
+                                                                     : ArcReading::talks_to);
       record.graph = std::move(file.graph);
       record.report = file.report;
       s.audience.size = record.graph.num_nodes();
@@ -82,10 +85,12 @@ GraphRecord make_graph(LoadedScenario& loaded) {
   }
   record.seconds = (tbb::tick_count::now() - start).seconds();
   const std::uint64_t dropped = record.report.self_loops_dropped + record.report.duplicates_dropped;
+  const bool directed = record.graph.directed();
   record.description = fmt::format(
-      "{}, {} people, {} edges, mean degree {:.2f}{}", name_of(g.model), record.graph.num_nodes(),
-      record.graph.num_edges(),
-      record.graph.num_nodes() ? 2.0 * record.graph.num_edges() / record.graph.num_nodes() : 0.0,
+      "{}, {} people, {} {}, mean {}degree {:.2f}{}", name_of(g.model), record.graph.num_nodes(),
+      record.graph.num_edges(), directed ? "arcs (directed: word of mouth along them)" : "edges",
+      directed ? "out-" : "",
+      record.graph.num_nodes() ? (directed ? 1.0 : 2.0) * record.graph.num_edges() / record.graph.num_nodes() : 0.0,
       dropped ? fmt::format(" ({} self-loops and {} duplicate edges dropped)",
                             record.report.self_loops_dropped, record.report.duplicates_dropped)
               : "");

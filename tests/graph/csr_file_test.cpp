@@ -32,6 +32,33 @@ TEST_F(CsrFile, RoundTripIsExactWithAndWithoutOriginalIds) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);  // no temp left
 }
 
+// A directed graph's CSR file keeps its direction (flag bit 1); asking for the other
+// direction is refused, naming the file.
+TEST_F(CsrFile, DirectedGraphsKeepTheirArcs) {
+  const std::string text = write("arcs.txt", "1 2\n2 3\n3 1\n1 3\n").string();
+  const LoadedGraph arcs = load_graph_file(text, ArcReading::talks_to);
+  const std::string csr = (dir_ / "arcs.csr").string();
+  write_csr(csr, arcs.graph, arcs.original_ids);
+  EXPECT_TRUE(read_csr_header(csr).directed);
+  const LoadedGraph back = load_graph_file(csr, ArcReading::follows);  // a CSR file holds talk arcs
+  EXPECT_TRUE(back.graph.directed());
+  EXPECT_EQ(back.graph.offsets(), arcs.graph.offsets());
+  EXPECT_EQ(back.graph.targets(), arcs.graph.targets());
+  EXPECT_EQ(back.original_ids, arcs.original_ids);
+  try {
+    load_graph_file(csr);
+    ADD_FAILURE() << "an undirected reading of a directed CSR file was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("holds a directed graph, and graph.directed is false"), std::string::npos)
+        << e.what();
+  }
+  const std::string undirected = (dir_ / "plain.csr").string();
+  const LoadedGraph plain = load_graph_file(text);
+  write_csr(undirected, plain.graph, plain.original_ids);
+  EXPECT_FALSE(read_csr_header(undirected).directed);
+  EXPECT_THROW(load_graph_file(undirected, ArcReading::follows), InputError);
+}
+
 TEST_F(CsrFile, TextEdgeListsAreStillReadAsText) {
   std::ofstream(dir_ / "e.txt") << "# net\n5 7\n7 9\n";
   EXPECT_FALSE(is_csr_file((dir_ / "e.txt").string()));
@@ -85,7 +112,7 @@ TEST_F(CsrFile, HeadersAreCheckedAgainstTheFileLength) {
   // 2^62 arcs: 8 (n + 1) + 4 arcs wraps to the length of a file of one person.
   EXPECT_NE(message(write_header(0, std::uint64_t{1} << 62, 0, 8)).find("do not match its length"), std::string::npos);
   EXPECT_NE(message(write_header(std::uint64_t{1} << 61, 0, 0, 16)).find("do not match its length"), std::string::npos);
-  EXPECT_NE(message(write_header(3, 4, 2, 8 * 4 + 16)).find("damaged"), std::string::npos);  // ids flag 2
+  EXPECT_NE(message(write_header(3, 4, 4, 8 * 4 + 16)).find("damaged"), std::string::npos);  // an unknown flag bit
   EXPECT_NE(message(write_header(0, 0, 0, 8)).find("has no people"), std::string::npos);
   EXPECT_THROW(read_csr(write_header(0, 0, 0, 8)), InputError);
   const CsrHeader ok = read_csr_header(write_header(3, 4, 1, 8 * 4 + 16 + 24));

@@ -154,6 +154,34 @@ TEST_F(EdgeListLoader, ReadsMatrixMarketWithItsIsolatedPeople) {
   expect_messy(load_edge_list(write_gz("messy.edges", MESSY)));
 }
 
+// A follower network: "u v" says u follows v (word of mouth v -> u), or u talks to v.
+TEST_F(EdgeListLoader, DirectedReadingsPointTheArcsTheWayWordOfMouthGoes) {
+  const std::string path = write("follows.txt", "10 20\n10 30\n20 30\n10 20\n30 30\n20 10\n");
+  const LoadedGraph follows = load_edge_list(path, ArcReading::follows);
+  EXPECT_TRUE(follows.graph.directed());
+  EXPECT_EQ(follows.graph.num_edges(), 4u);  // 10<-20 (twice), 10<-30, 20<-30, 20<-10
+  EXPECT_TRUE(follows.graph.has_edge(1, 0));   // 20 talks to its follower 10
+  EXPECT_TRUE(follows.graph.has_edge(2, 0));
+  EXPECT_TRUE(follows.graph.has_edge(2, 1));
+  EXPECT_TRUE(follows.graph.has_edge(0, 1));   // 10 talks to 20, who follows it
+  EXPECT_FALSE(follows.graph.has_edge(0, 2));
+  EXPECT_EQ(follows.report.duplicates_dropped, 1u);
+  EXPECT_EQ(follows.report.self_loops_dropped, 1u);
+  const LoadedGraph talks = load_edge_list(path, ArcReading::talks_to);
+  EXPECT_TRUE(talks.graph.has_edge(0, 2));
+  EXPECT_FALSE(talks.graph.has_edge(2, 0));
+  const LoadedGraph plain = load_edge_list(path);
+  EXPECT_FALSE(plain.graph.directed());
+  EXPECT_EQ(plain.graph.num_edges(), 3u);
+  // Matrix Market entries read the same way: (i, j) with i following j.
+  const LoadedGraph mtx = load_edge_list(
+      write("follows.mtx", "%%MatrixMarket matrix coordinate pattern general\n3 3 2\n1 2\n2 3\n"),
+      ArcReading::follows);
+  EXPECT_TRUE(mtx.graph.has_edge(1, 0));
+  EXPECT_TRUE(mtx.graph.has_edge(2, 1));
+  EXPECT_EQ(mtx.graph.num_edges(), 2u);
+}
+
 TEST_F(EdgeListLoader, MatrixMarketItCannotReadIsRefusedByLine) {
   const auto refused = [&](const std::string& name, const std::string& text) {
     const std::string path = write(name, text);

@@ -17,6 +17,40 @@ CsrGraph from_edges(NodeId n, const std::vector<Edge>& edges) {
   return std::move(builder).build();
 }
 
+CsrGraph from_arcs(NodeId n, const std::vector<Edge>& arcs) {
+  GraphBuilder builder(n);
+  builder.add_edges(arcs);
+  return std::move(builder).build_directed();
+}
+
+// Directed: a cycle 0->1->2->0 (k_in = k_out = 1: <k> / <k_in k_out> = 1), a star 3->4,
+// 3->5 (no one both hears and talks) and person 6 alone. <k> = 5/7, <k_in k_out> = 3/7:
+// T_c = 5/3. Weakly connected components: {0,1,2}, {3,4,5}, {6}.
+TEST(GraphStats, DirectedCycleAndStar) {
+  const CsrGraph g = from_arcs(7, {{0, 1}, {1, 2}, {2, 0}, {3, 4}, {3, 5}, {0, 1}});
+  EXPECT_TRUE(g.directed());
+  EXPECT_EQ(g.num_edges(), 5u);
+  EXPECT_TRUE(g.has_edge(0, 1));
+  EXPECT_FALSE(g.has_edge(1, 0));
+  const GraphStats s = graph_stats(g);
+  EXPECT_TRUE(s.directed);
+  EXPECT_EQ(s.edges, 5u);
+  EXPECT_EQ(s.components, 3u);
+  EXPECT_EQ(s.largest_component, 3u);
+  EXPECT_EQ(s.isolated, 1u);  // 4 and 5 hear 3: not isolated
+  EXPECT_EQ(s.max_degree, 2u);
+  EXPECT_EQ(s.max_in_degree, 1u);
+  EXPECT_DOUBLE_EQ(s.mean_degree, 5.0 / 7.0);
+  EXPECT_DOUBLE_EQ(s.mean_in_out, 3.0 / 7.0);
+  EXPECT_NEAR(s.epidemic_threshold, 5.0 / 3.0, 1e-12);
+  // The reversed arcs: row u holds who talks to u.
+  const CsrGraph r = g.transposed();
+  EXPECT_TRUE(r.has_edge(1, 0));
+  EXPECT_TRUE(r.has_edge(4, 3));
+  EXPECT_EQ(r.degree(3), 0u);
+  EXPECT_TRUE(std::isinf(graph_stats(from_arcs(3, {{0, 1}, {0, 2}})).epidemic_threshold));
+}
+
 TEST(GraphStats, PathTriangleAndIsolatedPeople) {
   // A path 0-1-2-3, a triangle 4-5-6, two isolated people 7 and 8: degrees
   // 1,2,2,1,2,2,2,0,0; <k> = 12/9, <k^2> = 22/9, T_c = (12/9) / (10/9) = 1.2.
