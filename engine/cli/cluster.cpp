@@ -33,6 +33,7 @@ int launched_ranks() {
 
 int the_rank = 0, the_ranks = 1;
 bool started = false;
+bool agreed = false, zero_ok = true;
 
 }  // namespace
 
@@ -126,12 +127,28 @@ std::uint64_t broadcast(std::uint64_t value) {
   return v;
 }
 
+bool agree(bool ok) {
+  agreed = true;
+  if (!started || the_ranks == 1) return ok;
+  int mine[2] = {ok ? 1 : 0, the_rank == 0 ? (ok ? 1 : 0) : 1}, all[2] = {0, 0};
+  MPI_Request request;
+  MPI_Iallreduce(mine, all, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &request);
+  wait_for(request);
+  zero_ok = all[1] == 1;
+  return all[0] == 1;
+}
+
 void abort(int status) {
   if (started) MPI_Abort(MPI_COMM_WORLD, status);
   std::_Exit(status);
 }
 
 #else  // one process
+
+bool agree(bool ok) {
+  agreed = true;
+  return ok;
+}
 
 bool built_with_mpi() { return false; }
 
@@ -160,5 +177,11 @@ void abort(int status) { std::_Exit(status); }
 
 int rank() { return the_rank; }
 int ranks() { return the_ranks; }
+
+void settle_failure() {
+  if (!agreed && the_ranks > 1) agree(false);
+}
+
+bool rank_zero_ok() { return zero_ok; }
 
 }  // namespace campaign::cluster

@@ -35,6 +35,16 @@ class TaskCounter {
 
 void barrier();
 std::uint64_t broadcast(std::uint64_t value);  // rank 0's value, on every rank
+
+// Every rank of a study says, once, whether it got to its run (collectively): true when
+// all did. A rank that fails before calls it from its error path (settle_failure), so no
+// rank waits for one that has given up. Ranks whose command ends before the agreement
+// all fail the same way (bad input, refused options).
+bool agree(bool ok);
+void settle_failure();  // agree(false), unless this rank has agreed already (no-op alone)
+// After the agreement: whether rank 0 got to its run (so a failure of this rank alone
+// would go unsaid unless this rank says it).
+bool rank_zero_ok();
 // Ends every rank of the job with `status` (one rank failed; the others cannot finish).
 [[noreturn]] void abort(int status);
 

@@ -15,6 +15,7 @@
 #include <regex>
 #include <set>
 
+#include "cli/cluster.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/shards.h"
@@ -666,8 +667,9 @@ int compare_command(const std::vector<std::string>& args) {
   const bool quiet = vm["quiet"].as<bool>(), independent = vm["independent"].as<bool>();
   const bool select = vm["select"].as<bool>(), seeding = vm["seeding-value"].as<bool>();
   const ShardMode mode = shard_mode(vm, args);
-  if (mode.any() && (select || seeding)) {
-    throw InputError(fmt::format("--{} and --shard: {}; run it in one process", select ? "select" : "seeding-value",
+  if ((mode.any() || cluster::ranks() > 1) && (select || seeding)) {
+    throw InputError(fmt::format("--{} with --shard or under mpirun: {}; run it in one process",
+                                 select ? "select" : "seeding-value",
                                  select ? "the sequential selection decides each stage from all the variants"
                                         : "the split reruns every variant with adoption logs"));
   }

@@ -5,6 +5,8 @@
 #include <boost/program_options/errors.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -46,11 +48,16 @@ constexpr const char* USAGE =
     "130/143 interrupted.\n";
 
 // One line on stderr of at most 300 characters, whatever the message holds.
-// Under MPI every rank meets the same bad input: rank 0 says it.
+// Under MPI every rank meets the same bad input, and rank 0 says it; another rank says
+// what failed on it alone (rank 0 having got to its run), naming itself.
 void say(const std::string& message) {
-  if (campaign::cluster::rank() != 0) return;
-  constexpr std::string_view PREFIX = "campaign-sim: ";
-  fmt::print(stderr, "{}{}\n", PREFIX, campaign::one_line(message, 300 - PREFIX.size()));
+  namespace cluster = campaign::cluster;
+  cluster::settle_failure();  // first: no rank may wait for this one
+  if (message.empty() || (cluster::rank() != 0 && !cluster::rank_zero_ok())) return;  // said by another rank
+  const std::string prefix = cluster::rank() == 0 ? "campaign-sim: "
+                                                    : fmt::format("campaign-sim: rank {} of {}: ", cluster::rank(),
+                                                                  cluster::ranks());
+  fmt::print(stderr, "{}{}\n", prefix, campaign::one_line(message, 300 - std::min<std::size_t>(prefix.size(), 100)));
 }
 
 const char* signal_name(int signal) {
@@ -91,6 +98,11 @@ int dispatch(int argc, char** argv) {
       fmt::print("campaign-sim {}{}\n", campaign::ENGINE_VERSION,
                  campaign::cluster::built_with_mpi() ? " (with MPI)" : "");
       return 0;
+    }
+    if (campaign::cluster::ranks() > 1 && command != "run" && command != "sweep" && command != "compare") {
+      throw campaign::InputError(fmt::format("under an MPI launcher only run, sweep and compare run (their work "
+                                             "shared by the ranks); run `campaign-sim {}` alone",
+                                             campaign::excerpt(command, 40)));
     }
     if (command == "run") return campaign::run_command(rest);
     if (command == "sweep") return campaign::sweep_command(rest);

@@ -12,7 +12,10 @@ namespace campaign {
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& options,
                         const po::positional_options_description& positional) {
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  // Options by their full names (no guessed abbreviations): a shard's part keeps its
+  // command line, and the merge recognizes options by name.
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::store(po::command_line_parser(args).options(options).positional(positional).style(style).run(), vm);
   po::notify(vm);
   return vm;
 }

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "cli/cluster.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -46,7 +47,7 @@ ShardRun parse_shard(const std::string& text) {
 // The options that belong to one process, not to the study: its shard, output, threads,
 // resumption, printing. Long ones may be written --name=value.
 const std::set<std::string> WITH_VALUE = {"--shard", "-o", "--output", "-t", "--threads", "--merge-from"};
-const std::set<std::string> SWITCHES = {"--resume", "--overwrite", "-q", "--quiet", "--dry-run"};
+const std::set<std::string> SWITCHES = {"--resume", "--overwrite", "-q", "--quiet", "--dry-run", "--force"};
 
 std::vector<std::string> study_arguments(const std::vector<std::string>& args) {
   std::vector<std::string> kept;
@@ -94,6 +95,16 @@ po::options_description merge_from_option() {
 }
 
 ShardMode shard_mode(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (cluster::ranks() > 1) {  // the ranks share the study themselves
+    for (const char* option : {"shard", "merge-from"}) {
+      if (vm.count(option)) {
+        throw InputError(fmt::format("--{} under mpirun: the ranks share the work themselves; give one or the "
+                                     "other",
+                                     option));
+      }
+    }
+    if (vm.count("dry-run") && vm["dry-run"].as<bool>()) throw InputError("--dry-run under mpirun: run it alone");
+  }
   ShardMode mode;
   if (vm.count("merge-from")) mode.merge_parts = vm["merge-from"].as<std::vector<std::string>>();
   if (vm.count("shard")) {
@@ -238,6 +249,9 @@ int merge_command(const std::vector<std::string>& args) {
   again.insert(again.end(), {"-o", here(out_arg)});
   if (vm["overwrite"].as<bool>() && first.command != "run") again.push_back("--overwrite");
   if (vm["quiet"].as<bool>()) again.push_back("--quiet");
+  // What --force allowed a shard (a design of over 100,000 variants, an OUT not named .h5)
+  // the merge allows too; it checks no memory.
+  again.push_back("--force");
   for (const std::string& part : parts) again.insert(again.end(), {"--merge-from", here(part)});
   if (!vm["overwrite"].as<bool>() && fs::exists(out_arg, ec)) {
     throw InputError(fmt::format("{}: exists; --overwrite replaces it", excerpt_path(out_arg)));

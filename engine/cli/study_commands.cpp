@@ -196,11 +196,15 @@ int run_shard_or_merge(const Study& study, const ShardMode& mode, const std::str
   }
   o.command = "run";
   o.manifest = study_manifest(study, "run");
-  o.estimate = mode.shard ? check_memory(study, workers, force) : "";
+  o.estimate = mode.merge_parts.empty() ? check_memory(study, workers, force) : "";
   const LoadedScenario first = study.load(0);
   o.subject = fmt::format("{} ({}), {} replications", first.scenario.run.name, excerpt(first.scenario.source, 200),
                           first.scenario.run.replications);
-  o.overwrite = true;  // a run replaces its output, and a shard its part
+  // A run replaces its output, and a shard its part; under MPI, a killed job's tasks are
+  // continued by the same command.
+  std::error_code ec;
+  o.resume = !mode.any() && std::filesystem::exists(o.out_path + ".tasks", ec);
+  o.overwrite = !o.resume;
   o.fail_fast = true;
   o.quiet = quiet;
   o.plain_run = true;
@@ -272,7 +276,10 @@ int run_command(const std::vector<std::string>& args) {
   const unsigned workers = threads_in_use(threads);
 
   const Study study(scenario_path, overrides, grid_design({}), ReplicationPolicy{}, workers, save_trajectories);
-  if (const ShardMode mode = shard_mode(vm, args); mode.any() || cluster::ranks() > 1) {
+  std::error_code tasks_ec;  // an MPI run's tasks left by a killed job: continued
+  if (const ShardMode mode = shard_mode(vm, args);
+      mode.any() || cluster::ranks() > 1 ||
+      (!out_arg.empty() && std::filesystem::exists(out_arg + ".tasks", tasks_ec))) {
     if (save_trajectories) {
       throw InputError("--save-trajectories is for a run in one process: a shard's part keeps statistics, not "
                        "trajectories");

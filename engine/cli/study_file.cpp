@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <fstream>
@@ -289,6 +290,26 @@ std::uint64_t prepare_tasks(const Study& study, const StudyFileOptions& o, const
                                  "in one process (the same command with --resume, without mpirun)",
                                  excerpt_path(o.out_arg), o.command, excerpt_path(o.out_path + ".parts")));
   }
+  if (o.resume && !folder_exists && fs::exists(o.out_path, ec)) {
+    // No tasks left over: OUT is either this study's, finished, or something else.
+    std::string before;
+    try {
+      finished_in_file(o.out_path, before);
+    } catch (const IoError& e) {
+      throw InputError(fmt::format("{}: --resume cannot read it as a {}'s results ({})", excerpt_path(o.out_arg),
+                                   o.command, e.what()));
+    }
+    if (before.empty()) {
+      throw InputError(fmt::format("{}: --resume: not a {}'s results file (no /sweep); --overwrite replaces it",
+                                   excerpt_path(o.out_arg), o.command));
+    }
+    if (const std::optional<std::string> what = manifest_change(before, o.manifest, true)) {
+      throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again with --overwrite",
+                                   excerpt_path(o.out_arg), *what));
+    }
+    throw InputError(fmt::format("{}: this {} is finished: nothing to resume (--overwrite runs it again)",
+                                 excerpt_path(o.out_arg), o.command));
+  }
   if (o.resume && folder_exists) {
     std::ifstream in(manifest_path);
     std::ostringstream text;
@@ -302,7 +323,13 @@ std::uint64_t prepare_tasks(const Study& study, const StudyFileOptions& o, const
       throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again with --overwrite",
                                    excerpt_path(folder), *what));
     }
-    return std::stoull(before.substr(line + 9));
+    std::uint64_t tasks = 0;
+    const std::string count = before.substr(line + 9);
+    const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), tasks);
+    if (ec != std::errc() || tasks == 0) {
+      throw InputError(fmt::format("{}: cannot be read; start again with --overwrite", manifest_path.string()));
+    }
+    return tasks;
   }
   fs::remove_all(folder, ec);  // --overwrite, or a folder without a manifest
   fs::create_directory(folder, ec);
@@ -324,6 +351,10 @@ StudyFileRun run_tasks(const Study& study, const StudyFileOptions& o) {
   const std::string folder = o.out_path + ".tasks";
   StudyFileRun run;
   run.start = tbb::tick_count::now();
+  if (!cluster::agree(true)) {
+    // Another rank failed before its run and said why (or rank 0 did, for all).
+    throw InputError(cluster::rank() == 0 ? "another rank could not start the command; see its message" : "");
+  }
   std::uint64_t tasks = 0;
   std::exception_ptr refused;
   if (cluster::rank() == 0) {
@@ -335,7 +366,7 @@ StudyFileRun run_tasks(const Study& study, const StudyFileOptions& o) {
   }
   tasks = cluster::broadcast(refused ? 0 : tasks);
   if (refused) std::rethrow_exception(refused);
-  if (tasks == 0) throw InputError("rank 0 refused the command");  // said by rank 0
+  if (tasks == 0) throw InputError("");  // rank 0 refused the command, and said why
   if (!o.quiet && cluster::rank() == 0) {
     fmt::print("{:<9} {} on {} rank{} x {} thread{}: {} tasks in {}{}\n", o.command, o.subject, cluster::ranks(),
                cluster::ranks() == 1 ? "" : "s", study.threads(), study.threads() == 1 ? "" : "s", tasks,
@@ -371,9 +402,10 @@ StudyFileRun run_tasks(const Study& study, const StudyFileOptions& o) {
       const int status = dynamic_cast<const Interrupted*>(&e)   ? 128 + static_cast<const Interrupted&>(e).signal()
                          : dynamic_cast<const InputError*>(&e) ? 2
                                                                : 1;
-      fmt::print(stderr, "campaign-sim: rank {} of {}: {}; the finished tasks are kept in {}: the same command with "
-                         "--resume (under mpirun or not) runs the rest\n",
-                 cluster::rank(), cluster::ranks(), one_line(e.what(), 200), excerpt_path(folder));
+      fmt::print(stderr, "campaign-sim: rank {} of {}: {}; the finished tasks are kept in {}: the same command{} "
+                         "(under mpirun or not) runs the rest\n",
+                 cluster::rank(), cluster::ranks(), one_line(e.what(), 200), excerpt_path(folder),
+                 o.command == "run" ? "" : " with --resume");
       std::fflush(stderr);
       cluster::abort(status);
     }

@@ -108,7 +108,8 @@ bool parse_edge(const char* p, const char* end, std::uint64_t& u, std::uint64_t&
 // A Matrix Market file's banner and size line.
 struct MatrixMarket {
   std::uint64_t rows = 0, columns = 0, entries = 0;
-  bool sized = false;  // the size line has been read
+  bool sized = false;      // the size line has been read
+  bool symmetric = false;  // symmetric or skew-symmetric: an entry (i, j) stands for (j, i) too
 };
 
 std::string lower(std::string_view text) {
@@ -217,6 +218,8 @@ LoadedGraph load_edge_list(const std::string& path, ArcReading reading) {
           lower(std::string_view(p, 14)) == "%%matrixmarket") {
         check_banner(path, std::string_view(p, static_cast<std::size_t>(nl - p)));
         mtx.emplace();
+        mtx->symmetric = lower(std::string_view(p, static_cast<std::size_t>(nl - p))).find("symmetric") !=
+                         std::string::npos;
       }
       while (s < nl && is_blank(*s)) ++s;
       if (s < nl && *s != '#' && *s != '%' && *s != '\r' && mtx) {
@@ -233,7 +236,7 @@ LoadedGraph load_edge_list(const std::string& path, ArcReading reading) {
                                          "people",
                                          path, line_no, numbers[0], numbers[1], std::numeric_limits<NodeId>::max()));
           }
-          *mtx = MatrixMarket{numbers[0], numbers[1], numbers[2], true};
+          *mtx = MatrixMarket{numbers[0], numbers[1], numbers[2], true, mtx->symmetric};
           ends.reserve(std::min<std::uint64_t>(2 * numbers[2], std::uint64_t{1} << 28));
         } else {
           if (!parse_numbers(s, line_end, numbers, 2, true) || numbers[0] < 1 || numbers[0] > mtx->rows ||
@@ -251,6 +254,10 @@ LoadedGraph load_edge_list(const std::string& path, ArcReading reading) {
           } else {
             ends.push_back(numbers[0] - 1);
             ends.push_back(numbers[1] - 1);
+            if (mtx->symmetric && reading != ArcReading::undirected) {  // read directed: both arcs
+              ends.push_back(numbers[1] - 1);
+              ends.push_back(numbers[0] - 1);
+            }
           }
         }
       } else if (s < nl && *s != '#' && *s != '%') {

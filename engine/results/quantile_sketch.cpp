@@ -184,7 +184,7 @@ QuantileSketch QuantileSketch::decode(const std::vector<std::uint64_t>& words, s
   for (Side* side : {&s.positive_, &s.negative_}) {
     const auto first = static_cast<std::int64_t>(take());
     const std::uint64_t keys = take();
-    if (keys > static_cast<std::uint64_t>(MAX_KEY) + 1 || first < 0 || first + static_cast<std::int64_t>(keys) > MAX_KEY + 1) {
+    if (keys > static_cast<std::uint64_t>(MAX_KEY) + 1 || first < 0 || first > MAX_KEY + 1 - static_cast<std::int64_t>(keys)) {
       throw std::invalid_argument("QuantileSketch::decode: a side's keys are out of range");
     }
     if (keys == 0) continue;

@@ -180,6 +180,15 @@ TEST_F(EdgeListLoader, DirectedReadingsPointTheArcsTheWayWordOfMouthGoes) {
   EXPECT_TRUE(mtx.graph.has_edge(1, 0));
   EXPECT_TRUE(mtx.graph.has_edge(2, 1));
   EXPECT_EQ(mtx.graph.num_edges(), 2u);
+  // A symmetric matrix keeps one triangle: read directed, each entry is both arcs.
+  const LoadedGraph sym = load_edge_list(
+      write("sym.mtx", "%%MatrixMarket matrix coordinate pattern symmetric\n3 3 2\n2 1\n3 2\n"),
+      ArcReading::follows);
+  EXPECT_EQ(sym.graph.num_edges(), 4u);
+  EXPECT_TRUE(sym.graph.has_edge(0, 1));
+  EXPECT_TRUE(sym.graph.has_edge(1, 0));
+  EXPECT_TRUE(sym.graph.has_edge(2, 1));
+  EXPECT_TRUE(sym.graph.has_edge(1, 2));
 }
 
 TEST_F(EdgeListLoader, MatrixMarketItCannotReadIsRefusedByLine) {

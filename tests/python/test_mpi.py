@@ -87,6 +87,22 @@ def main():
     check(result.returncode != 0 and result.stderr.count("campaign-sim:") == 1 and not os.path.exists(bad),
           f"bad input under mpirun: one line: {result.stderr!r}")
 
+    # Under mpirun, only the study commands; --resume refuses an OUT that is not the study's.
+    result = mpirun(2, cli, "graph", "info", scenario)
+    check(result.returncode != 0 and result.stderr.count("campaign-sim:") == 1 and
+          "only run, sweep and compare" in result.stderr, f"graph info under mpirun: {result.stderr!r}")
+    other = os.path.join(work, "other.h5")
+    with open(other, "w") as f:
+        f.write("not results\n")
+    result = mpirun(2, cli, "sweep", scenario, *VARY, "-o", other, "--resume")
+    with open(other) as f:
+        kept = f.read() == "not results\n"
+    check(result.returncode != 0 and "--resume cannot read it" in result.stderr and kept,
+          f"--resume under mpirun with a foreign OUT: refused, OUT kept: {result.stderr!r}")
+    result = mpirun(2, cli, "sweep", scenario, *VARY, "-o", os.path.join(work, "sweep2x1.h5"), "--resume")
+    check(result.returncode != 0 and "nothing to resume" in result.stderr,
+          f"--resume of a finished study under mpirun: {result.stderr!r}")
+
     # A rank killed: the job ends, the finished tasks stay, --resume without MPI finishes it.
     slow = write_scenario(work, "slow.toml", cascade_scenario(replications=1600, steps=20, seed=21, people=50000,
                                                               seeds=20, transmission=0.3))
