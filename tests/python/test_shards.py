@@ -167,8 +167,8 @@ def main():
 
     # The Slurm array script, run as Slurm runs it (the array's variables set), then the
     # merge script: the one-process file.
-    array = os.path.join(args.source_dir, "scripts", "slurm", "array.sbatch")
-    merge = os.path.join(args.source_dir, "scripts", "slurm", "merge.sbatch")
+    array = os.path.join(os.path.abspath(args.source_dir), "scripts", "slurm", "array.sbatch")
+    merge = os.path.join(os.path.abspath(args.source_dir), "scripts", "slurm", "merge.sbatch")
     env = dict(os.environ, CAMPAIGN_SIM=cli, SLURM_ARRAY_TASK_MIN="1", SLURM_ARRAY_TASK_COUNT="3",
                SLURM_CPUS_PER_TASK="1")
     slurm_ok = True
