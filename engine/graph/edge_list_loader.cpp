@@ -237,7 +237,7 @@ LoadedGraph load_edge_list(const std::string& path, ArcReading reading) {
                                          path, line_no, numbers[0], numbers[1], std::numeric_limits<NodeId>::max()));
           }
           *mtx = MatrixMarket{numbers[0], numbers[1], numbers[2], true, mtx->symmetric};
-          ends.reserve(std::min<std::uint64_t>(2 * numbers[2], std::uint64_t{1} << 28));
+          ends.reserve(std::min<std::uint64_t>(2 * numbers[2], std::uint64_t{1} << 22));  // a header may lie
         } else {
           if (!parse_numbers(s, line_end, numbers, 2, true) || numbers[0] < 1 || numbers[0] > mtx->rows ||
               numbers[1] < 1 || numbers[1] > mtx->columns) {
@@ -369,7 +369,7 @@ EdgeListSize estimate_edge_list_size(const std::string& path) {
       if (begin + k < end && begin[k] != '%') {
         std::uint64_t numbers[3] = {0, 0, 0};
         if (parse_numbers(begin + k, end > begin && end[-1] == '\r' ? end - 1 : end, numbers, 3, false)) {
-          return {static_cast<double>(numbers[2]), false};
+          return {static_cast<double>(numbers[2]), false, static_cast<double>(numbers[0])};
         }
         break;
       }

@@ -46,6 +46,7 @@ LoadedGraph load_edge_list(const std::string& path, ArcReading reading = ArcRead
 struct EdgeListSize {
   double edges = 0;
   bool exact = false;
+  double people = -1;  // a Matrix Market file's rows (its size line); -1 for an edge list
 };
 EdgeListSize estimate_edge_list_size(const std::string& path);
 

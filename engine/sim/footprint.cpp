@@ -150,7 +150,7 @@ GraphEstimate estimate_graph_file(const std::string& file) {
   if (is_csr_file(file)) {
     const CsrHeader h = read_csr_header(file);
     e.people = static_cast<double>(h.nodes);
-    e.edges = static_cast<double>(h.arcs) / 2;
+    e.edges = static_cast<double>(h.arcs) / (h.directed ? 1 : 2);
     e.exact = true;
     e.bytes = csr_bytes(e.people, e.edges);
     e.build_bytes = e.bytes + (h.has_original_ids ? 8 * e.people : 0);
@@ -160,13 +160,15 @@ GraphEstimate estimate_graph_file(const std::string& file) {
   e.edges = size.edges;
   e.exact = size.exact;
   // Ids are unknown until the file is read: at most two new people per edge, and
-  // seldom more people than edges in a social network.
-  e.people = std::min(2 * e.edges, std::max(e.edges, 1.0));
+  // seldom more people than edges in a social network. A Matrix Market file says its
+  // people (rows) in its size line, isolated ones included.
+  e.people = size.people >= 0 ? size.people : std::min(2 * e.edges, std::max(e.edges, 1.0));
   e.bytes = csr_bytes(e.people, e.edges);
   // The loader keeps both ends of every edge as 8-byte ids (in a vector that may have
   // doubled), then their 4-byte ranks, then hands them to the builder.
   e.build_bytes = std::max(4 * OFFSET * e.edges + 2 * NODE_ID * e.edges,
                            builder_peak(e.people, e.edges));
+  if (size.people >= 0) e.build_bytes += OFFSET * e.people;  // its people's ids, 1..n, beside the builder
   return e;
 }
 

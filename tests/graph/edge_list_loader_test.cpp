@@ -135,8 +135,9 @@ TEST_F(EdgeListLoader, ReadsMatrixMarketWithItsIsolatedPeople) {
   EXPECT_EQ(g.graph.degree(4), 0u);
   EXPECT_EQ(g.original_ids, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
   EXPECT_EQ(g.report.self_loops_dropped, 1u);
-  // The size line gives the estimate (entries, an edge each at most).
+  // The size line gives the estimate (entries, an edge each at most; rows, its people).
   EXPECT_EQ(estimate_edge_list_size(write("again.mtx", text)).edges, 5.0);
+  EXPECT_EQ(estimate_edge_list_size(write("again.mtx", text)).people, 5.0);
   // general and real: both orientations of an edge, with values, count once; the same
   // graph read from gzip under a name that does not say so (detected by content).
   const std::string general =
