@@ -31,8 +31,8 @@ namespace {
 
 constexpr const char* MANIFEST = "study.toml";
 constexpr const char* LOCK = "lock";
-constexpr const char* PART_SUFFIX = ".h5";
-constexpr const char* PIECE_SUFFIX = "-piece.h5";
+constexpr std::string_view PART_SUFFIX = ".h5";         // <id>-<16 hex>.h5: a finished variant
+constexpr std::string_view PIECE_SUFFIX = "-piece.h5";  // <id>-<16 hex>-piece.h5: a shard's piece of one
 
 std::string toml_string(const std::string& text) {
   std::ostringstream out;
@@ -200,52 +200,40 @@ void PartStore::write_manifest(const std::string& manifest) {
   temp.commit();
 }
 
-std::map<std::string, std::string> PartStore::finished() const {
-  std::map<std::string, std::string> parts;
+namespace {
+
+// The folder's files <id>-<16 hex><suffix>, by key (temporary files left out).
+std::map<std::string, std::string> files_by_key(const std::string& folder, std::string_view suffix) {
+  std::map<std::string, std::string> files;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
     const std::string name = entry.path().filename().string();
-    // <id>-<16 hex>.h5
     const auto dash = name.find('-');
-    if (dash == std::string::npos || !name.ends_with(PART_SUFFIX) || name.find(".tmp-") != std::string::npos) {
-      continue;
-    }
-    const std::string key = name.substr(dash + 1, name.size() - dash - 1 - std::strlen(PART_SUFFIX));
-    if (key.size() == 16) parts.emplace(key, entry.path().string());
+    if (dash == std::string::npos || !name.ends_with(suffix) || name.find(".tmp-") != std::string::npos) continue;
+    const std::string key = name.substr(dash + 1, name.size() - dash - 1 - suffix.size());
+    if (key.size() == 16) files.emplace(key, entry.path().string());
   }
-  return parts;
+  return files;
 }
 
+std::string file_of(const std::string& folder, const ScenarioHeader& header, std::string_view suffix) {
+  return (fs::path(folder) / fmt::format("{:06}-{}{}", header.variant_id, header.content_key, suffix)).string();
+}
+
+}  // namespace
+
+std::map<std::string, std::string> PartStore::finished() const { return files_by_key(folder_, PART_SUFFIX); }
+
+std::map<std::string, std::string> PartStore::finished_pieces() const { return files_by_key(folder_, PIECE_SUFFIX); }
+
 void PartStore::write(const VariantResult& result) {
-  const std::string path = (fs::path(folder_) / fmt::format("{:06}-{}{}", result.header.variant_id,
-                                                            result.header.content_key, PART_SUFFIX))
-                               .string();
-  ResultsWriter writer(path);
+  ResultsWriter writer(file_of(folder_, result.header, PART_SUFFIX));
   writer.write_variant(result);
   writer.commit();
 }
 
-std::map<std::string, std::string> PartStore::finished_pieces() const {
-  std::map<std::string, std::string> pieces;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
-    const std::string name = entry.path().filename().string();
-    // <id>-<16 hex>-piece.h5
-    const auto dash = name.find('-');
-    if (dash == std::string::npos || !name.ends_with(PIECE_SUFFIX) || name.find(".tmp-") != std::string::npos) {
-      continue;
-    }
-    const std::string key = name.substr(dash + 1, name.size() - dash - 1 - std::strlen(PIECE_SUFFIX));
-    if (key.size() == 16) pieces.emplace(key, entry.path().string());
-  }
-  return pieces;
-}
-
 void PartStore::write_piece(const VariantPiece& piece) {
-  const std::string path = (fs::path(folder_) / fmt::format("{:06}-{}{}", piece.header.variant_id,
-                                                            piece.header.content_key, PIECE_SUFFIX))
-                               .string();
-  ResultsWriter writer(path, SHARD_FILE_TYPE);
+  ResultsWriter writer(file_of(folder_, piece.header, PIECE_SUFFIX), SHARD_FILE_TYPE);
   writer.write_piece(piece);
   writer.commit();
 }
