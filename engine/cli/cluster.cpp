@@ -32,7 +32,6 @@ int launched_ranks() {
 }
 
 int the_rank = 0, the_ranks = 1;
-bool started = false;
 bool agreed = false, zero_ok = true;
 
 }  // namespace
@@ -41,12 +40,13 @@ bool agreed = false, zero_ok = true;
 
 namespace {
 constexpr int ASK = 1, ANSWER = 2;
+bool started = false;  // MPI_Init_thread was called
 
 // Open MPI's blocking calls poll, and a polling thread takes a core from the simulation:
 // requests are waited for by testing them a millisecond apart instead.
-void wait_for(MPI_Request& request) {
+void wait_for(MPI_Request& request, MPI_Status* status = MPI_STATUS_IGNORE) {
   int done = 0;
-  for (MPI_Test(&request, &done, MPI_STATUS_IGNORE); !done; MPI_Test(&request, &done, MPI_STATUS_IGNORE)) {
+  for (MPI_Test(&request, &done, status); !done; MPI_Test(&request, &done, status)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
@@ -83,13 +83,11 @@ TaskCounter::TaskCounter(std::uint64_t tasks) : impl_(new Impl{tasks, {}, {}}) {
   impl_->server = std::thread([impl = impl_] {
     int told = 0;  // ranks told that no task is left
     while (told < the_ranks - 1) {
-      int ask = 0, done = 0;
+      int ask = 0;
       MPI_Status status;
       MPI_Request request;
       MPI_Irecv(&ask, 1, MPI_INT, MPI_ANY_SOURCE, ASK, MPI_COMM_WORLD, &request);
-      for (MPI_Test(&request, &done, &status); !done; MPI_Test(&request, &done, &status)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      }
+      wait_for(request, &status);
       const auto task = static_cast<unsigned long long>(impl->handed.fetch_add(1));
       MPI_Send(&task, 1, MPI_UNSIGNED_LONG_LONG, status.MPI_SOURCE, ANSWER, MPI_COMM_WORLD);
       if (task >= impl->tasks) ++told;

@@ -88,10 +88,13 @@ ArcReading arc_reading(const po::variables_map& vm) {
     if (vm.count("arcs")) throw InputError("--arcs goes with --directed");
     return ArcReading::undirected;
   }
-  const std::string arcs = vm.count("arcs") ? vm["arcs"].as<std::string>() : "follows";
-  if (arcs == "follows") return ArcReading::follows;
-  if (arcs == "talks_to") return ArcReading::talks_to;
-  throw InputError(fmt::format("--arcs {} is not allowed; allowed: follows, talks_to", excerpt(arcs, 40)));
+  const std::string arcs = vm.count("arcs") ? vm["arcs"].as<std::string>() : std::string(name_of(GraphArcs::follows));
+  std::string allowed;
+  for (const auto& [name, value] : EnumNames<GraphArcs>::values) {  // graph.arcs' values
+    if (name == arcs) return arc_reading_of(true, value);
+    allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+  }
+  throw InputError(fmt::format("--arcs {} is not allowed; allowed: {}", excerpt(arcs, 40), allowed));
 }
 
 void require_fits(const GraphEstimate& estimate, unsigned workers, bool force, const std::string& where,

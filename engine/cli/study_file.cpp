@@ -10,6 +10,8 @@
 #include <optional>
 #include <sstream>
 
+#include <toml++/toml.h>
+
 #include "cli/cluster.h"
 #include "cli/options.h"
 #include "cli/progress.h"
@@ -187,12 +189,20 @@ StudyFileRun merge_into_file(const Study& study, const StudyFileOptions& o) {
   StudyOutcome outcome = pending_outcome(total);
   StoredResults stored;
   // Parts in shard order, so a variant's pieces come in replication order.
-  std::vector<std::pair<std::uint64_t, std::string>> parts;
+  struct Part {
+    ShardRecord record;
+    std::string path;
+    std::vector<std::string> whole, pieces;  // its variants' groups
+  };
+  std::vector<Part> parts;
   for (const std::string& path : o.merge_parts) {
+    throw_if_interrupted();
     const h5::File file = h5::File::open_read_only(path);
-    parts.emplace_back(read_shard_record(file, path).shard, path);
+    Part& part = parts.emplace_back(Part{read_shard_record(file, path), path, {}, {}});
+    part.whole = file.open_group("scenarios").member_names();
+    if (file.exists("pieces")) part.pieces = file.open_group("pieces").member_names();
   }
-  std::sort(parts.begin(), parts.end());
+  std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.record.shard < b.record.shard; });
   const auto variant_of = [&](const std::string& name, const std::string& path) {
     const auto it = index.find(name);
     if (it == index.end()) {
@@ -202,26 +212,21 @@ StudyFileRun merge_into_file(const Study& study, const StudyFileOptions& o) {
     }
     return it->second;
   };
-  for (const auto& [shard, path] : parts) {
-    throw_if_interrupted();
-    const h5::File file = h5::File::open_read_only(path);
-    const ShardRecord record = read_shard_record(file, path);
+  for (const auto& [record, path, whole, pieces] : parts) {
     if (const std::optional<std::string> what = manifest_change(record.manifest, o.manifest, false)) {
       throw InputError(fmt::format("{}: the study has changed since its shards ran: {}; merge with the files "
                                    "the shards read, or run the shards again",
                                    excerpt_path(path), *what));
     }
-    for (const std::string& name : file.open_group("scenarios").member_names()) {
+    for (const std::string& name : whole) {
       const std::size_t i = variant_of(name, path);
       stored.whole[study.variants()[i].content_key] = path;
       outcome.status[i] = VariantStatus::done;
     }
-    if (file.exists("pieces")) {
-      for (const std::string& name : file.open_group("pieces").member_names()) {
-        const std::size_t i = variant_of(name, path);
-        stored.pieces[study.variants()[i].content_key].push_back(path);
-        outcome.status[i] = VariantStatus::done;
-      }
+    for (const std::string& name : pieces) {
+      const std::size_t i = variant_of(name, path);
+      stored.pieces[study.variants()[i].content_key].push_back(path);
+      outcome.status[i] = VariantStatus::done;
     }
     for (std::size_t f = 0; f < record.failed_ids.size(); ++f) {
       const std::size_t i = variant_of(record.failed_names[f], path);
@@ -303,10 +308,7 @@ std::uint64_t prepare_tasks(const Study& study, const StudyFileOptions& o, const
       throw InputError(fmt::format("{}: --resume: not a {}'s results file (no /sweep); --overwrite replaces it",
                                    excerpt_path(o.out_arg), o.command));
     }
-    if (const std::optional<std::string> what = manifest_change(before, o.manifest, true)) {
-      throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again with --overwrite",
-                                   excerpt_path(o.out_arg), *what));
-    }
+    check_resumable(before, o.manifest, excerpt_path(o.out_arg));
     throw InputError(fmt::format("{}: this {} is finished: nothing to resume (--overwrite runs it again)",
                                  excerpt_path(o.out_arg), o.command));
   }
@@ -314,22 +316,17 @@ std::uint64_t prepare_tasks(const Study& study, const StudyFileOptions& o, const
     std::ifstream in(manifest_path);
     std::ostringstream text;
     text << in.rdbuf();
-    const std::string before = text.str();
-    const auto line = before.rfind("\ntasks = ");
-    if (line == std::string::npos) {
+    // The tasks' shares depend on the design's size: it may not grow here.
+    check_resumable(text.str(), o.manifest, excerpt_path(folder), false);
+    std::optional<std::int64_t> tasks;
+    try {
+      tasks = toml::parse(text.str())["tasks"].value<std::int64_t>();
+    } catch (const toml::parse_error&) {
+    }
+    if (!tasks || *tasks < 1) {
       throw InputError(fmt::format("{}: cannot be read; start again with --overwrite", manifest_path.string()));
     }
-    if (const std::optional<std::string> what = manifest_change(before.substr(0, line + 1), o.manifest, false)) {
-      throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again with --overwrite",
-                                   excerpt_path(folder), *what));
-    }
-    std::uint64_t tasks = 0;
-    const std::string count = before.substr(line + 9);
-    const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), tasks);
-    if (ec != std::errc() || tasks == 0) {
-      throw InputError(fmt::format("{}: cannot be read; start again with --overwrite", manifest_path.string()));
-    }
-    return tasks;
+    return static_cast<std::uint64_t>(*tasks);
   }
   fs::remove_all(folder, ec);  // --overwrite, or a folder without a manifest
   fs::create_directory(folder, ec);
@@ -466,12 +463,7 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
     if (out_exists && o.shard) {
       // A shard whose part file is written has nothing left to run.
       const h5::File file = h5::File::open_read_only(out_path);
-      const ShardRecord record = read_shard_record(file, out_arg);
-      if (const std::optional<std::string> what = manifest_change(record.manifest, manifest, false)) {
-        throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again "
-                                     "with --overwrite",
-                                     excerpt_path(out_arg), *what));
-      }
+      check_resumable(read_shard_record(file, out_arg).manifest, manifest, excerpt_path(out_arg), false);
       if (!quiet) fmt::print("shard     {} of {}: finished before, in {}\n", o.shard->shard, o.shard->shards, out_arg);
       StudyFileRun run;
       run.start = tbb::tick_count::now();
@@ -653,12 +645,7 @@ double run_selection_into_file(const Study& study, const StudyFileOptions& o, co
   parts.open();
   if (o.overwrite) parts.remove_parts();
   parts.write_manifest(o.manifest);
-  const std::size_t total = study.variants().size();
-  StudyOutcome outcome;
-  outcome.status.assign(total, VariantStatus::pending);
-  outcome.replications.assign(total, 0);
-  outcome.messages.assign(total, "");
-  outcome.target_reached.assign(total, true);
+  StudyOutcome outcome = pending_outcome(study.variants().size());
   if (!o.quiet) fmt::print("{:<9} {}{}\n", o.command, o.subject, o.suffix);
   try {
     result = in_phase("running the sequential selection", o.estimate, [&] {

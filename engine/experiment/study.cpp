@@ -349,10 +349,9 @@ StudyShare shard_share(const Study& study, std::uint64_t shard, std::uint64_t sh
   };
   StudyShare share;
   for (const StudyVariant& v : variants) share.units += units_of(v);
-  // 128-bit products: U x N may not fit in 64 bits for a huge design on many shards.
-  const auto edge = [&](std::uint64_t s) {
-    return static_cast<std::uint64_t>(static_cast<unsigned __int128>(share.units) * s / shards);
-  };
+  // floor(U s / N) without the product U s, which may not fit in 64 bits for a huge design
+  // on many shards: (U div N) s + (U mod N) s div N, where (U mod N) s < N^2 <= 10^12.
+  const auto edge = [&](std::uint64_t s) { return share.units / shards * s + share.units % shards * s / shards; };
   share.first_unit = edge(shard);
   share.end_unit = edge(shard + 1);
   std::uint64_t at = 0;  // the variant's first unit

@@ -118,8 +118,9 @@ std::optional<std::string> manifest_change(const std::string& before, const std:
   return std::nullopt;
 }
 
-void check_resumable(const std::string& before, const std::string& now, const std::string& where) {
-  if (const std::optional<std::string> what = manifest_change(before, now, true)) {
+void check_resumable(const std::string& before, const std::string& now, const std::string& where,
+                     bool grow_ok) {
+  if (const std::optional<std::string> what = manifest_change(before, now, grow_ok)) {
     throw InputError(fmt::format("{}: --resume refused: {}; run the same command, or start again "
                                  "with --overwrite",
                                  where, *what));

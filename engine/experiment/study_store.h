@@ -34,8 +34,9 @@ std::string study_manifest(const Study& study, const std::string& design_spec);
 std::optional<std::string> manifest_change(const std::string& before, const std::string& now, bool grow_ok);
 
 // InputError naming the first field in which `before` (the interrupted sweep's) and
-// `now` differ; a sobol or random design may grow its number of samples.
-void check_resumable(const std::string& before, const std::string& now, const std::string& where);
+// `now` differ; a sobol or random design may grow its number of samples where `grow_ok`.
+void check_resumable(const std::string& before, const std::string& now, const std::string& where,
+                     bool grow_ok = true);
 
 // Finished variants' results by content key: a whole variant's group (/scenarios/<name>)
 // in a file, or its pieces (/pieces/<name>) in files, in replication order.

@@ -21,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -169,6 +170,43 @@ bool parse_numbers(const char* p, const char* end, std::uint64_t* out, int count
 
 namespace {
 
+// A SNAP list's ids ranked: original_ids[new id] = id in the file, in increasing order,
+// and local[i] = the new id of ends[i].
+void ranked_ids(const std::string& path, const std::vector<std::uint64_t>& ends,
+                std::vector<std::uint64_t>& original_ids, std::vector<NodeId>& local) {
+  if (ends.empty()) throw InputError(path + ": edge list has no edges");
+  const std::uint64_t max_id = *std::max_element(ends.begin(), ends.end());
+  if (max_id < 2 * ends.size() + 1024) {
+    // Dense ids (the common case): rank through a table indexed by id.
+    constexpr NodeId ABSENT = std::numeric_limits<NodeId>::max();
+    std::vector<NodeId> rank(max_id + 1, ABSENT);
+    for (const std::uint64_t id : ends) rank[id] = 0;
+    for (std::uint64_t id = 0; id <= max_id; ++id) {
+      if (rank[id] == ABSENT) continue;
+      rank[id] = static_cast<NodeId>(original_ids.size());
+      original_ids.push_back(id);
+    }
+    for (std::size_t i = 0; i < ends.size(); ++i) local[i] = rank[ends[i]];
+  } else {
+    std::vector<std::uint64_t>& ids = original_ids;
+    ids = ends;
+    tbb::parallel_sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (ids.size() > std::numeric_limits<NodeId>::max()) {
+      throw InputError(path + ": " + std::to_string(ids.size()) +
+                       " distinct node ids exceed the supported " +
+                       std::to_string(std::numeric_limits<NodeId>::max()));
+    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ends.size(), 1 << 14),
+                      [&](const tbb::blocked_range<std::size_t>& range) {
+                        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                          local[i] = static_cast<NodeId>(
+                              std::lower_bound(ids.begin(), ids.end(), ends[i]) - ids.begin());
+                        }
+                      });
+  }
+}
+
 // The builder's graph, the edges read as `reading` says.
 CsrGraph build_read(GraphBuilder& builder, ArcReading reading, BuildReport* report) {
   if (reading == ArcReading::undirected) return std::move(builder).build(report);
@@ -276,62 +314,21 @@ LoadedGraph load_edge_list(const std::string& path, ArcReading reading) {
     have = static_cast<std::size_t>(end - p);
     std::memmove(buf.data(), p, have);
   }
+  LoadedGraph loaded;
+  loaded.lines = line_no;
+  std::vector<NodeId> local(ends.size());
   if (mtx) {
     if (!mtx->sized) throw InputError(path + ": a Matrix Market file without its size line");
     if (entries != mtx->entries) {
       throw InputError(fmt::format("{}: {} entries, but the size line says {} (the file was cut short?)", path,
                                    entries, mtx->entries));
     }
-    // Its people are the matrix's rows, isolated ones too.
-    LoadedGraph loaded;
-    loaded.lines = line_no;
+    // Its people are the matrix's rows 1..n, isolated ones too; the entries are 0-based already.
     loaded.original_ids.resize(mtx->rows);
-    for (std::uint64_t i = 0; i < mtx->rows; ++i) loaded.original_ids[i] = i + 1;
-    GraphBuilder builder(static_cast<NodeId>(mtx->rows));
-    builder.reserve(ends.size() / 2);
-    for (std::size_t i = 0; i < ends.size(); i += 2) {
-      add(builder, static_cast<NodeId>(ends[i]), static_cast<NodeId>(ends[i + 1]));
-    }
-    std::vector<std::uint64_t>().swap(ends);
-    loaded.graph = build_read(builder, reading, &loaded.report);
-    loaded.report.edges_in += self_loops;
-    loaded.report.self_loops_dropped += self_loops;
-    return loaded;
-  }
-  if (ends.empty()) throw InputError(path + ": edge list has no edges");
-
-  LoadedGraph loaded;
-  loaded.lines = line_no;
-  std::vector<NodeId> local(ends.size());
-  const std::uint64_t max_id = *std::max_element(ends.begin(), ends.end());
-  if (max_id < 2 * ends.size() + 1024) {
-    // Dense ids (the common case): rank through a table indexed by id.
-    constexpr NodeId ABSENT = std::numeric_limits<NodeId>::max();
-    std::vector<NodeId> rank(max_id + 1, ABSENT);
-    for (const std::uint64_t id : ends) rank[id] = 0;
-    for (std::uint64_t id = 0; id <= max_id; ++id) {
-      if (rank[id] == ABSENT) continue;
-      rank[id] = static_cast<NodeId>(loaded.original_ids.size());
-      loaded.original_ids.push_back(id);
-    }
-    for (std::size_t i = 0; i < ends.size(); ++i) local[i] = rank[ends[i]];
+    std::iota(loaded.original_ids.begin(), loaded.original_ids.end(), std::uint64_t{1});
+    std::copy(ends.begin(), ends.end(), local.begin());
   } else {
-    std::vector<std::uint64_t>& ids = loaded.original_ids;
-    ids = ends;
-    tbb::parallel_sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    if (ids.size() > std::numeric_limits<NodeId>::max()) {
-      throw InputError(path + ": " + std::to_string(ids.size()) +
-                       " distinct node ids exceed the supported " +
-                       std::to_string(std::numeric_limits<NodeId>::max()));
-    }
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ends.size(), 1 << 14),
-                      [&](const tbb::blocked_range<std::size_t>& range) {
-                        for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                          local[i] = static_cast<NodeId>(
-                              std::lower_bound(ids.begin(), ids.end(), ends[i]) - ids.begin());
-                        }
-                      });
+    ranked_ids(path, ends, loaded.original_ids, local);
   }
   std::vector<std::uint64_t>().swap(ends);
 

@@ -72,10 +72,7 @@ GraphRecord make_graph(LoadedScenario& loaded) {
                                             &record.report);
       break;
     case GraphModel::edge_list: {
-      LoadedGraph file = load_graph_file(resolve_path(s, g.path), !g.directed ? ArcReading::undirected
-                                                                 : g.arcs == GraphArcs::follows
-                                                                     ? ArcReading::follows
-                                                                     : ArcReading::talks_to);
+      LoadedGraph file = load_graph_file(resolve_path(s, g.path), arc_reading_of(g.directed, g.arcs));
       record.graph = std::move(file.graph);
       record.report = file.report;
       s.audience.size = record.graph.num_nodes();

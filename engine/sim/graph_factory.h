@@ -7,6 +7,7 @@
 #include <string>
 
 #include "graph/csr_graph.h"
+#include "graph/edge_list_loader.h"
 #include "graph/graph_builder.h"
 #include "scenario/scenario_loader.h"
 
@@ -20,5 +21,11 @@ struct GraphRecord {
 };
 
 GraphRecord make_graph(LoadedScenario& loaded);
+
+// How graph.directed and graph.arcs read a graph file's lines.
+inline ArcReading arc_reading_of(bool directed, GraphArcs arcs) {
+  if (!directed) return ArcReading::undirected;
+  return arcs == GraphArcs::follows ? ArcReading::follows : ArcReading::talks_to;
+}
 
 }  // namespace campaign
