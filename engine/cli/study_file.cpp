@@ -589,13 +589,6 @@ StudyFileRun run_into_file(const Study& study, const StudyFileOptions& o) {
   try {
     in_phase("writing the results", o.estimate, [&] {
       if (o.shard) {
-        for (std::size_t i : mine) {  // finished by an earlier process: counted from their results
-          if (outcome.status[i] == VariantStatus::done && outcome.replications[i] == 0) {
-            const auto piece = share->pieces.find(i);
-            outcome.replications[i] = piece != share->pieces.end() ? piece->second.end - piece->second.first
-                                                                   : read_stored(stored, study.variants()[i]).header.replications;
-          }
-        }
         ShardRecord record;
         record.shard = o.shard->shard;
         record.shards = o.shard->shards;
